@@ -1,0 +1,121 @@
+"""The mentoring-programme portal: application factory."""
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from htmx_flask import Htmx
+
+from portal.config import INSTANCE, load_config, merged, secret_key
+from portal.db import database, open_database
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from config.toml (plus environment), or from it merged with a test dict."""
+    config = load_config()
+    if test_config:
+        config = merged(config, test_config)
+    app = Flask(__name__, instance_path=str(INSTANCE))
+    app.config["PORTAL"] = config
+    app.config.update(
+        SECRET_KEY=config.get("flask", {}).get("SECRET_KEY") or secret_key(config),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config["security"]["secure_cookies"],
+        REMEMBER_COOKIE_SECURE=config["security"]["secure_cookies"],
+        # A form left open all day still submits; the token is bound to the session instead.
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        PREFERRED_URL_SCHEME=config["server"]["base_url"].split(":", 1)[0],
+    )
+    app.config.update({k: v for k, v in config.get("flask", {}).items() if k != "SECRET_KEY"})
+
+    open_database(config["database"]["url"])
+    from portal import jobs
+
+    jobs.huey.immediate = bool(config["jobs"]["immediate"])
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    Htmx(app)
+
+    _register_database_hooks(app)
+    _register_blueprints(app)
+    _register_templates(app)
+    _register_errors(app)
+
+    from portal import cli
+
+    cli.register(app)
+    return app
+
+
+def _register_database_hooks(app: Flask) -> None:
+    @app.before_request
+    def connect_db():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def close_db(exc):
+        if not database.is_closed():
+            database.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.routes import blueprint as accounts
+    from portal.admin.routes import blueprint as admin
+    from portal.health import blueprint as health
+    from portal.home import blueprint as home
+    from portal.people.routes import blueprint as people
+    from portal.questionnaire.routes import blueprint as questionnaire
+    from portal.vendor import blueprint as vendor
+
+    for blueprint in (accounts, admin, health, home, people, questionnaire, vendor):
+        app.register_blueprint(blueprint)
+
+
+def _register_templates(app: Flask) -> None:
+    from portal.models import Program
+    from portal.programme import operations as programme
+    from portal.programme.phases import LABELS
+
+    @app.context_processor
+    def programme_context():
+        if "program" not in g:
+            g.program = Program.current() if not database.is_closed() else None
+        phase = programme.current_phase(g.program) if g.program else None
+        return {"program": g.program, "phase": phase, "phase_label": LABELS.get(phase, "Not yet open")}
+
+    app.jinja_env.filters["date"] = lambda d: d.strftime("%-d %b %Y") if d else ""
+    app.jinja_env.filters["datetime"] = lambda d: d.strftime("%-d %b %Y, %H:%M UTC") if d else ""
+
+
+def _register_errors(app: Flask) -> None:
+    def page(code: int, title: str, message: str):
+        if request.headers.get("HX-Request"):
+            return render_template("errors/_message.html", title=title, message=message), code
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    app.register_error_handler(400, lambda e: page(400, "Something was wrong with that request", str(e.description)))
+    app.register_error_handler(403, lambda e: page(403, "Not for you", "You do not have access to this page."))
+    app.register_error_handler(404, lambda e: page(404, "Page not found", "That page does not exist or has moved."))
+    app.register_error_handler(405, lambda e: page(405, "Not allowed", "That page cannot be used this way."))
+    app.register_error_handler(413, lambda e: page(413, "Too large", "What you sent is too large."))
+    app.register_error_handler(
+        CSRFError,
+        lambda e: page(
+            400,
+            "Please try again",
+            "Your session changed since the form was opened (perhaps you logged in or out in another tab). "
+            "Go back, reload the page and send the form again.",
+        ),
+    )
+    app.register_error_handler(
+        500, lambda e: page(500, "Something went wrong", "The error was logged; please try again in a moment.")
+    )

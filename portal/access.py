@@ -1,0 +1,20 @@
+"""Who may open what: decorators for handlers."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+
+def admin_required(view):
+    """Admins only; others get 403, anonymous visitors the login page."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper

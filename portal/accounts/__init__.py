@@ -1,0 +1,1 @@
+"""Accounts: registration, login, logout and password reset."""

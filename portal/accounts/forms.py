@@ -1,0 +1,76 @@
+"""Account forms."""
+from __future__ import annotations
+
+import zoneinfo
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+
+MIN_PASSWORD = 10
+
+ROLE_CHOICES = [
+    ("mentee", "Mentee: I want a mentor"),
+    ("mentor", "Mentor: I want to mentor someone"),
+    ("both", "Both: mentor someone and have a mentor"),
+]
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return [("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in zones]
+
+
+def strong_enough(form, field):
+    password = field.data or ""
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(f"Use at least {MIN_PASSWORD} characters.")
+    if password.lower() in {"password123", "1234567890", "qwertyuiop"} or len(set(password)) < 4:
+        raise ValidationError("This password is too easy to guess.")
+    email = getattr(form, "email", None)
+    if email is not None and email.data and password.lower() == email.data.lower():
+        raise ValidationError("Do not use your email address as your password.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired("Enter your email address."), Email("Enter a valid email address.")])
+    password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
+    remember = BooleanField("Keep me logged in on this device")
+
+
+class RegisterForm(FlaskForm):
+    # DataRequired, not InputRequired: a name of only spaces is no name.
+    name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    email = EmailField(
+        "Work email",
+        validators=[InputRequired("Enter your email address."), Email("Enter a valid email address."), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password", validators=[InputRequired("Choose a password."), strong_enough],
+        description=f"At least {MIN_PASSWORD} characters.",
+    )
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[InputRequired("Repeat your password."), EqualTo("password", "The two passwords differ.")],
+    )
+    role = RadioField("I am joining as", choices=ROLE_CHOICES, validators=[InputRequired("Choose how you are joining.")])
+    timezone = SelectField("Time zone", default="UTC")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired("Enter your email address."), Email("Enter a valid email address.")])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(
+        "New password", validators=[InputRequired("Choose a password."), strong_enough],
+        description=f"At least {MIN_PASSWORD} characters.",
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[InputRequired("Repeat your password."), EqualTo("password", "The two passwords differ.")],
+    )

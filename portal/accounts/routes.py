@@ -1,0 +1,126 @@
+"""Account pages."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal import links, login_manager
+from portal.accounts import forms, operations
+from portal.models import Participant, Program, User
+from portal.programme import operations as programme
+
+blueprint = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    user_id, _, fingerprint = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = User.get_or_none(User.id == int(user_id))
+    if user is None or user.password_hash[-12:] != fingerprint:
+        return None
+    return user
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only redirect within the portal after login."""
+    if not target:
+        return None
+    parts = urlparse(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _client_ip() -> str:
+    return request.remote_addr or "unknown"
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = forms.LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = operations.authenticate(form.email.data, form.password.data, _client_ip())
+        except operations.AccountError as error:
+            form.form_errors.append(str(error))
+            status = 429 if "Too many" in str(error) else 401
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("accounts/login.html", form=form), status
+
+
+@blueprint.post("/logout")
+@login_required
+def logout():
+    """Log out (POST, so a link elsewhere cannot log you out)."""
+    logout_user()
+    flash("You have logged out.", "info")
+    return redirect(url_for("home.index"))
+
+
+@blueprint.route("/register", methods=["GET", "POST"])
+def register():
+    """Create an account and join the programme as mentor, mentee or both."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    program = Program.current()
+    open_roles = [r for r in Participant.ROLES if program and programme.registration_open_for(program, r)]
+    form = forms.RegisterForm()
+    form.role.choices = [
+        (value, label) for value, label in forms.ROLE_CHOICES if all(r in open_roles for r in operations.roles_for(value))
+    ]
+    status = 200
+    if open_roles and form.validate_on_submit():
+        try:
+            user = operations.register(
+                form.name.data, form.email.data, form.password.data, form.role.data, form.timezone.data, program
+            )
+        except operations.AccountError as error:
+            getattr(form, error.field).errors.append(str(error)) if error.field else form.form_errors.append(str(error))
+            status = 400
+        else:
+            login_user(user)
+            flash("Welcome! Tell us about yourself so we can find the right match.", "success")
+            return redirect(url_for("questionnaire.edit"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("accounts/register.html", form=form, open_roles=open_roles), status
+
+
+@blueprint.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link by email."""
+    form = forms.ForgotForm()
+    if form.validate_on_submit():
+        operations.request_password_reset(form.email.data)
+        return render_template("accounts/forgot_sent.html", email=form.email.data)
+    return render_template("accounts/forgot.html", form=form), 400 if request.method == "POST" else 200
+
+
+@blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from an emailed link."""
+    try:
+        user = operations.user_for_reset(token)
+    except links.LinkExpired:
+        return render_template("accounts/reset_invalid.html", expired=True), 410
+    except links.LinkInvalid:
+        return render_template("accounts/reset_invalid.html", expired=False), 404
+    form = forms.ResetForm()
+    if form.validate_on_submit():
+        operations.set_password(user, form.password.data)
+        logout_user()
+        flash("Your password has changed. Log in with the new one.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form), 400 if request.method == "POST" else 200

@@ -1,0 +1,1 @@
+"""Administration: settings, questionnaire editor, outbox and audit log."""

@@ -1,0 +1,89 @@
+"""Admin forms."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from portal.models import Question
+from portal.programme.phases import FIELD_LABELS
+
+KIND_LABELS = {
+    "text": "Short text",
+    "paragraph": "Paragraph",
+    "choice": "Single choice",
+    "multi_choice": "Multiple choice",
+    "skills": "Skills (vocabulary, free entry allowed)",
+    "timezone": "Time zone",
+    "working_hours": "Working hours",
+}
+AUDIENCE_LABELS = {"both": "Mentors and mentees", "mentor": "Mentors only", "mentee": "Mentees only"}
+
+
+def _date(name: str):
+    return DateField(FIELD_LABELS[name], validators=[InputRequired("Enter a date (YYYY-MM-DD).")])
+
+
+class ProgrammeForm(FlaskForm):
+    # DataRequired, not InputRequired: a name or question of spaces only is as empty as none.
+    name = StringField("Programme name", validators=[DataRequired("Give the programme a name."), Length(max=120)])
+    organisation_size = IntegerField(
+        "People in the organisation",
+        validators=[InputRequired("Enter a whole number."), NumberRange(1, 1_000_000, "Between 1 and 1,000,000.")],
+        description="Used to show sign-up against the 10–15 % that successful programmes reach.",
+    )
+    length_months = IntegerField(
+        "Length in months", validators=[Optional(), NumberRange(1, 24, "Between 1 and 24 months.")],
+        description="Guidance: 6 to 8 months. Used by “Suggest dates”.",
+    )
+    mentor_registration_opens = _date("mentor_registration_opens")
+    mentee_registration_opens = _date("mentee_registration_opens")
+    pairing_opens = _date("pairing_opens")
+    pairing_closes = _date("pairing_closes")
+    midpoint = _date("midpoint")
+    ends = _date("ends")
+
+
+class WelcomeForm(FlaskForm):
+    welcome_message = TextAreaField(
+        "Message on the home page", validators=[Optional(), Length(max=2000, message="Keep it under 2,000 characters.")],
+        description="Shown to everyone on the home page; leave empty for none.",
+    )
+
+
+def parse_options(text: str) -> list[str]:
+    seen, result = set(), []
+    for line in (text or "").splitlines():
+        option = " ".join(line.split())
+        if option and option.lower() not in seen:
+            seen.add(option.lower())
+            result.append(option)
+    return result
+
+
+class QuestionForm(FlaskForm):
+    prompt = StringField("Question", validators=[DataRequired("Write the question."), Length(max=200)])
+    help_text = TextAreaField("Help text", validators=[Optional(), Length(max=500)],
+                              description="Shown under the question; optional.")
+    kind = SelectField("Kind of answer", choices=list(KIND_LABELS.items()))
+    audience = SelectField("Asked of", choices=list(AUDIENCE_LABELS.items()))
+    options = TextAreaField("Choices, one per line", validators=[Optional(), Length(max=4000)],
+                            description="For single and multiple choice questions.")
+    required = BooleanField("An answer is required")
+    weight = DecimalField(
+        "Weight in matching", places=1, default=0,
+        validators=[InputRequired("Enter a weight (0 means not used)."), NumberRange(0, 10, "Between 0 and 10.")],
+        description="0 leaves the answer out of matching; higher counts more.",
+    )
+    shown_in_directory = BooleanField("Mentors' answers are shown in the mentor directory")
+
+    def validate_options(self, field):
+        options = parse_options(field.data)
+        if self.kind.data in ("choice", "multi_choice") and len(options) < 2:
+            raise ValidationError("A choice question needs at least two choices.")
+        if any(len(o) > 100 for o in options):
+            raise ValidationError("Keep each choice under 100 characters.")
+
+    def validate_kind(self, field):
+        if field.data not in Question.KINDS:
+            raise ValidationError("Choose a kind of answer.")

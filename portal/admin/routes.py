@@ -1,0 +1,289 @@
+"""Admin pages: settings, phases, questionnaire editor, outbox, audit log, people."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from peewee import JOIN, fn
+
+from portal import settings as portal_settings
+from portal.access import admin_required
+from portal.admin import forms
+from portal.models import AuditLog, Email, Participant, Program, Question, User
+from portal.programme import operations as programme
+from portal.programme import phases
+from portal.questionnaire import editing
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+PAGE_SIZE = 50
+
+
+def _program() -> Program:
+    program = Program.current()
+    if program is None:
+        abort(404)
+    return program
+
+
+def _page() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+@blueprint.get("/")
+@admin_required
+def index():
+    """The admin area starts at the settings page."""
+    return redirect(url_for("admin.settings"))
+
+
+def _settings_page(program: Program, programme_form=None, welcome_form=None, status: int = 200):
+    programme_form = programme_form or forms.ProgrammeForm(obj=program)
+    welcome_form = welcome_form or forms.WelcomeForm(data=portal_settings.get_all(program))
+    dates = programme.dates_of(program)
+    opened = programme.open_phases(program)
+    spans = phases.windows(dates)
+    phase_rows = [
+        {
+            "phase": p, "label": phases.LABELS[p], "start": spans[p][0], "end": spans[p][1],
+            "open": p in opened, "override": (program.phase_overrides or {}).get(p),
+        }
+        for p in phases.PHASES
+    ]
+    counts = dict(
+        Participant.select(Participant.role, fn.COUNT(Participant.id))
+        .where(Participant.program == program, Participant.status != "exited")
+        .group_by(Participant.role)
+        .tuples()
+    )
+    return render_template(
+        "admin/settings.html", form=programme_form, welcome_form=welcome_form, phase_rows=phase_rows, counts=counts,
+        guidance=phases.length_guidance(dates), questions=Question.select().where(Question.program == program).count(),
+    ), status
+
+
+@blueprint.get("/settings")
+@admin_required
+def settings():
+    """Programme settings: name, size, phase dates, phases opened or closed by hand."""
+    return _settings_page(_program())
+
+
+@blueprint.post("/settings/programme")
+@admin_required
+def save_programme():
+    """Save the programme section, or fill in suggested dates without saving."""
+    program = _program()
+    form = forms.ProgrammeForm()
+    if request.form.get("action") == "suggest":
+        if form.pairing_opens.validate(form) and form.length_months.data and form.length_months.validate(form):
+            suggested = phases.suggested_dates(form.pairing_opens.data, form.length_months.data)
+            for name, value in suggested.__dict__.items():
+                form[name].data = value
+                form[name].raw_data = [value.isoformat()]
+            flash("Dates suggested from the pairing date and length. Check them, then save.", "info")
+            return _settings_page(program, form)
+        form.length_months.errors = list(form.length_months.errors) or ["Enter a length to suggest dates."]
+        return _settings_page(program, form, status=400)
+    if not form.validate():
+        return _settings_page(program, form, status=400)
+    values = {name: form[name].data for name in ["name", "organisation_size", *programme.DATE_FIELDS]}
+    problems = phases.order_problems(phases.PhaseDates(**{n: values[n] for n in programme.DATE_FIELDS}))
+    if problems:
+        for name, message in problems.items():
+            form[name].errors = [message]
+        return _settings_page(program, form, status=400)
+    changes = programme.update_program(program, values, current_user)
+    flash("Programme settings saved." if changes else "Nothing changed.", "success" if changes else "info")
+    return redirect(url_for("admin.settings"))
+
+
+@blueprint.post("/settings/welcome")
+@admin_required
+def save_welcome():
+    """Save the message shown on the home page."""
+    program = _program()
+    form = forms.WelcomeForm()
+    if not form.validate():
+        return _settings_page(program, welcome_form=form, status=400)
+    changed = portal_settings.set(program, "welcome_message", (form.welcome_message.data or "").strip(), current_user)
+    flash("Home page message saved." if changed else "Nothing changed.", "success" if changed else "info")
+    return redirect(url_for("admin.settings") + "#welcome")
+
+
+@blueprint.post("/settings/phases/<phase>")
+@admin_required
+def set_phase(phase: str):
+    """Open or close a phase by hand, or return it to its dates."""
+    if phase not in phases.PHASES:
+        abort(404)
+    state = {"open": True, "close": False, "auto": None}.get(request.form.get("state", ""), "invalid")
+    if state == "invalid":
+        abort(400, "Choose open, close or follow the dates.")
+    programme.set_phase_override(_program(), phase, state, current_user)
+    verb = {True: "opened", False: "closed", None: "set to follow its dates"}[state]
+    flash(f"{phases.LABELS[phase]} {verb}.", "success")
+    return redirect(url_for("admin.settings") + "#phases")
+
+
+@blueprint.get("/questionnaire")
+@admin_required
+def questionnaire():
+    """The questionnaire editor."""
+    program = _program()
+    questions = list(Question.select().where(Question.program == program).order_by(Question.position, Question.id))
+    return render_template(
+        "admin/questionnaire.html", questions=questions, kinds=forms.KIND_LABELS, audiences=forms.AUDIENCE_LABELS
+    )
+
+
+def _question_values(form) -> dict:
+    return {
+        "prompt": form.prompt.data.strip(),
+        "help_text": (form.help_text.data or "").strip(),
+        "kind": form.kind.data,
+        "audience": form.audience.data,
+        "options": forms.parse_options(form.options.data),
+        "required": form.required.data,
+        "weight": form.weight.data,
+        "shown_in_directory": form.shown_in_directory.data,
+    }
+
+
+@blueprint.route("/questionnaire/new", methods=["GET", "POST"])
+@admin_required
+def new_question():
+    """Add a question."""
+    program = _program()
+    form = forms.QuestionForm()
+    if form.validate_on_submit():
+        question = editing.add_question(program, _question_values(form), current_user)
+        flash(f"Question added: “{question.prompt}”.", "success")
+        return redirect(url_for("admin.questionnaire") + f"#question-{question.id}")
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/question_form.html", form=form, question=None, editable=editing.editable_fields(None)), status
+
+
+@blueprint.route("/questionnaire/<int:question_id>", methods=["GET", "POST"])
+@admin_required
+def edit_question(question_id: int):
+    """Change a question."""
+    question = Question.get_or_none(Question.id == question_id, Question.program == _program())
+    if question is None:
+        abort(404)
+    editable = editing.editable_fields(question)
+    if request.method == "POST":
+        form = forms.QuestionForm()
+        for locked in {"kind", "audience", "options"} - editable:
+            # Locked fields are shown disabled, so the browser does not send them back.
+            form[locked].data = getattr(question, locked) if locked != "options" else "\n".join(question.options)
+        if form.validate():
+            changes = editing.update_question(question, _question_values(form), current_user)
+            flash("Question saved." if changes else "Nothing changed.", "success" if changes else "info")
+            return redirect(url_for("admin.questionnaire") + f"#question-{question.id}")
+        status = 400
+    else:
+        form = forms.QuestionForm(obj=question, options="\n".join(question.options))
+        status = 200
+    return render_template("admin/question_form.html", form=form, question=question, editable=editable), status
+
+
+@blueprint.post("/questionnaire/<int:question_id>/move")
+@admin_required
+def move_question(question_id: int):
+    """Move a question up or down."""
+    question = Question.get_or_none(Question.id == question_id, Question.program == _program())
+    if question is None:
+        abort(404)
+    editing.move_question(question, -1 if request.form.get("direction") == "up" else 1, current_user)
+    return redirect(url_for("admin.questionnaire") + f"#question-{question.id}")
+
+
+@blueprint.post("/questionnaire/<int:question_id>/active")
+@admin_required
+def set_question_active(question_id: int):
+    """Archive a question or restore it."""
+    question = Question.get_or_none(Question.id == question_id, Question.program == _program())
+    if question is None:
+        abort(404)
+    try:
+        editing.set_active(question, request.form.get("active") == "1", current_user)
+    except editing.EditError as error:
+        flash(str(error), "error")
+    else:
+        flash("Question restored." if question.active else "Question archived; earlier answers are kept.", "success")
+    return redirect(url_for("admin.questionnaire") + f"#question-{question.id}")
+
+
+@blueprint.get("/outbox")
+@admin_required
+def outbox():
+    """Every email the portal sent or stored."""
+    query = Email.select().order_by(Email.created_at.desc(), Email.id.desc())
+    status = request.args.get("status")
+    if status in ("queued", "sent", "stored", "failed"):
+        query = query.where(Email.status == status)
+    search = (request.args.get("q") or "").strip()
+    if search:
+        query = query.where(Email.to_address.contains(search) | Email.subject.contains(search))
+    page = _page()
+    total = query.count()
+    return render_template(
+        "admin/outbox.html", emails=list(query.paginate(page, PAGE_SIZE)), page=page, total=total,
+        pages=max(1, -(-total // PAGE_SIZE)), status=status, q=search,
+    )
+
+
+@blueprint.get("/outbox/<int:email_id>")
+@admin_required
+def outbox_email(email_id: int):
+    """One email as it was sent."""
+    email = Email.get_or_none(Email.id == email_id)
+    if email is None:
+        abort(404)
+    return render_template("admin/outbox_email.html", email=email)
+
+
+@blueprint.get("/audit")
+@admin_required
+def audit_log():
+    """Who changed what."""
+    query = (
+        AuditLog.select(AuditLog, User)
+        .join(User, JOIN.LEFT_OUTER, on=(AuditLog.actor == User.id))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    )
+    page = _page()
+    total = query.count()
+    return render_template(
+        "admin/audit.html", entries=list(query.paginate(page, PAGE_SIZE)), page=page, total=total,
+        pages=max(1, -(-total // PAGE_SIZE)),
+    )
+
+
+@blueprint.get("/people")
+@admin_required
+def people():
+    """Everyone taking part, with their questionnaire progress."""
+    program = _program()
+    query = (
+        Participant.select(Participant, User)
+        .join(User)
+        .where(Participant.program == program)
+        .order_by(User.name, Participant.role)
+    )
+    role = request.args.get("role")
+    if role in Participant.ROLES:
+        query = query.where(Participant.role == role)
+    search = (request.args.get("q") or "").strip()
+    if search:
+        query = query.where(User.name.contains(search) | User.email.contains(search))
+    page = _page()
+    total = query.count()
+    context = dict(
+        participants=list(query.paginate(page, PAGE_SIZE)), page=page, total=total,
+        pages=max(1, -(-total // PAGE_SIZE)), role=role, q=search,
+    )
+    if request.htmx:
+        return render_block("admin/people.html", "results", **context)
+    return render_template("admin/people.html", **context)

@@ -1,0 +1,141 @@
+"""Command-line tasks: `flask --app portal <command>`."""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import time
+
+import click
+from flask import Flask, current_app
+
+from portal import migrations
+from portal.db import database
+from portal.models import Program, User
+
+DEMO_LOGINS = ("admin@example.org", "mentor@example.org", "mentee@example.org")
+
+
+def ensure_database() -> list[int]:
+    """Create or upgrade the schema, then make sure a programme with questions and skills exists."""
+    from portal import skills
+    from portal.programme.operations import create_program
+    from portal.questionnaire.operations import seed_questions
+
+    applied = migrations.upgrade(database)
+    program = Program.current() or create_program(current_app.config["PORTAL"]["programme"])
+    seed_questions(program)
+    skills.seed_vocabulary()
+    return applied
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db():
+        """Create the database, or upgrade it to the newest schema (keeps all data)."""
+        with database.connection_context():
+            applied = ensure_database()
+        version = migrations.head_version()
+        click.echo(f"Database ready at schema version {version}" + (f" (applied {applied})." if applied else "."))
+
+    @app.cli.command("create-admin")
+    @click.argument("email")
+    @click.option("--name", default=None, help="Display name (default: from the address).")
+    @click.option("--password", default=None, help="Password (default: asked for, or PORTAL_ADMIN_PASSWORD).")
+    def create_admin(email, name, password):
+        """Create an admin account, or make an existing account an admin."""
+        from portal.accounts import forms
+        from portal.accounts.operations import create_user, normalise_email
+        from portal.audit import record
+
+        with database.connection_context():
+            ensure_database()
+            user = User.get_or_none(User.email == normalise_email(email))
+            if user:
+                user.is_admin = True
+                user.save(only=[User.is_admin])
+                record(None, "account.admin", f"user:{user.id}", via="cli")
+                click.echo(f"{user.email} is now an admin.")
+                return
+            password = password or os.environ.get("PORTAL_ADMIN_PASSWORD")
+            if not password:
+                password = getpass.getpass("Password: ")
+            if len(password) < forms.MIN_PASSWORD:
+                raise click.BadParameter(f"use at least {forms.MIN_PASSWORD} characters", param_hint="password")
+            name = name or normalise_email(email).split("@")[0].replace(".", " ").title()
+            user = create_user(email, name, password, is_admin=True)
+            record(None, "account.admin", f"user:{user.id}", via="cli")
+            click.echo(f"Admin account created for {user.email}.")
+
+    @app.cli.command("demo-data")
+    @click.option("--mentors", default=40, show_default=True, type=click.IntRange(0, 200_000))
+    @click.option("--mentees", default=32, show_default=True, type=click.IntRange(0, 200_000))
+    @click.option("--seed", default=7, show_default=True, type=int)
+    @click.option("--password", default="demo-password", show_default=True)
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the demo accounts already exist.")
+    def demo_data(mentors, mentees, seed, password, if_empty):
+        """Load realistic demo participants and the three demo accounts."""
+        from portal.demo.generator import generate
+        from portal.programme import operations as programme
+
+        with database.connection_context():
+            ensure_database()
+            if if_empty and User.select().where(User.email == DEMO_LOGINS[0]).exists():
+                click.echo("Demo data already loaded.")
+                print_logins(None)
+                return
+            program = Program.current()
+            # The demo shows a programme two days into pairing: registration still open, people to browse.
+            programme.reschedule(program, programme.today() - dt.timedelta(days=2))
+            started = time.perf_counter()
+            summary = generate(program, mentors=mentors, mentees=mentees, seed=seed, password=password)
+            click.echo(
+                f"Loaded {summary['mentors']} mentors and {summary['mentees']} mentees "
+                f"({summary['both']} both) in {time.perf_counter() - started:.1f} s."
+            )
+            print_logins(password)
+
+    @app.cli.command("serve")
+    @click.option("--host", default=None, help="Default: [server] host in config.toml.")
+    @click.option("--port", default=None, type=int, help="Default: PORT, else [server] port.")
+    @click.option("--workers", default=None, type=int, help="Job worker threads started alongside.")
+    def serve(host, port, workers):
+        """Serve the portal with a job worker in the same process (for a single machine)."""
+        from werkzeug.serving import run_simple
+
+        from portal.jobs import huey
+
+        config = current_app.config["PORTAL"]
+        host = host or config["server"]["host"]
+        port = port or int(config["server"]["port"])
+        consumer = None
+        if not huey.immediate:
+            consumer = huey.create_consumer(workers=workers or int(config["jobs"]["workers"]), worker_type="thread")
+            consumer.start()
+        click.echo(f"Portal at http://{host}:{port}/  (Ctrl+C stops it)")
+        try:
+            run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+        finally:
+            if consumer:
+                consumer.stop(graceful=True)
+
+    @app.cli.command("db-snapshot")
+    def db_snapshot():
+        """Write the SQLite schema of the newest version to portal/migrations/snapshots/."""
+        from peewee import SqliteDatabase
+
+        from portal.db import open_database
+        from portal.models import MODELS
+
+        scratch = open_database("sqlite:///:memory:")
+        assert isinstance(scratch, SqliteDatabase)
+        scratch.create_tables(MODELS)
+        path = migrations.SNAPSHOTS / f"{migrations.head_version():04d}.sql"
+        path.write_text(migrations.snapshot_sql(scratch))
+        click.echo(f"Wrote {path.relative_to(migrations.SNAPSHOTS.parent.parent.parent)}")
+
+
+def print_logins(password: str | None) -> None:
+    click.echo("Demo logins" + (f" (password: {password}):" if password else " (password as loaded, default demo-password):"))
+    for email in DEMO_LOGINS:
+        click.echo(f"  {email}")

@@ -1,0 +1,39 @@
+"""The database handle: SQLite (WAL) by default, PostgreSQL when DATABASE_URL says so."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import connect
+
+database = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    # Concurrent writers wait for the lock instead of failing at once.
+    "busy_timeout": 10000,
+    "synchronous": "normal",
+}
+
+
+def open_database(url: str):
+    """Build the peewee database for a URL and bind the proxy to it."""
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[1] if ":///" in url else ":memory:"
+        db = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+    else:
+        parsed = urlparse(url)
+        schema = parse_qs(parsed.query).get("schema", [None])[0]
+        if schema:
+            # A per-schema search path lets parallel test workers share one server database.
+            url = url.split("?", 1)[0]
+            db = connect(url, options=f"-c search_path={schema}")
+        else:
+            db = connect(url)
+    database.initialize(db)
+    return db
+
+
+def is_postgres() -> bool:
+    return isinstance(database.obj, PostgresqlDatabase)

@@ -1,0 +1,19 @@
+"""/healthz: is the portal up and its database answering."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from peewee import PeeweeException
+
+from portal.db import database
+
+blueprint = Blueprint("health", __name__)
+
+
+@blueprint.get("/healthz")
+def healthz():
+    """200 with the database checked, 503 when it does not answer."""
+    try:
+        database.execute_sql("SELECT 1").fetchone()
+    except (PeeweeException, OSError) as error:
+        return jsonify(status="error", database=f"{type(error).__name__}"), 503
+    return jsonify(status="ok", database="ok")

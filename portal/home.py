@@ -1,0 +1,38 @@
+"""The home page: the programme at a glance and the visitor's next step."""
+from __future__ import annotations
+
+from flask import Blueprint, g, render_template
+from flask_login import current_user
+
+from portal import settings
+from portal.models import Participant, Program
+from portal.programme import operations as programme
+from portal.programme.phases import DESCRIPTIONS, LABELS, PHASES, windows
+from portal.questionnaire import operations as questionnaire
+
+blueprint = Blueprint("home", __name__)
+
+
+@blueprint.get("/")
+def index():
+    """Landing page for visitors, dashboard for participants and admins."""
+    program = g.get("program") or Program.current()
+    timeline = []
+    participations = []
+    if program:
+        opened = programme.open_phases(program)
+        spans = windows(programme.dates_of(program))
+        timeline = [
+            {"phase": p, "label": LABELS[p], "text": DESCRIPTIONS[p], "start": spans[p][0], "open": p in opened}
+            for p in PHASES
+        ]
+    if current_user.is_authenticated and program:
+        participations = list(
+            Participant.select().where(Participant.user == current_user.id, Participant.program == program)
+        )
+    progress = questionnaire.progress(program, current_user) if participations else None
+    return render_template(
+        "home.html", timeline=timeline, participations=participations, progress=progress,
+        registration={r: programme.registration_open_for(program, r) for r in Participant.ROLES} if program else {},
+        welcome=settings.get(program, "welcome_message") if program else "",
+    )

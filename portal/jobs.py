@@ -1,0 +1,63 @@
+"""Background jobs on huey: SQLite queue by default, Redis in production.
+
+Run a worker with `huey_consumer portal.jobs.huey` (or `flask --app portal serve`, which starts one
+in-process). A job first looks at the database, so running it twice does no harm.
+"""
+from __future__ import annotations
+
+import contextlib
+
+from flask import has_app_context
+from huey import RedisHuey, SqliteHuey
+
+from portal.config import load_config, resolve_path
+from portal.db import database
+
+_app = None
+
+
+def build_huey(config: dict):
+    jobs = config["jobs"]
+    if jobs["backend"] == "redis":
+        import os
+
+        url = os.environ.get(jobs["redis_url_env"], "redis://127.0.0.1:6379/0")
+        return RedisHuey("portal", url=url, immediate=jobs["immediate"])
+    path = resolve_path(jobs["sqlite_path"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("portal", filename=str(path), immediate=jobs["immediate"])
+
+
+huey = build_huey(load_config())
+
+
+@contextlib.contextmanager
+def job_context():
+    """An app context and a database connection for a job, reusing the caller's when there is one."""
+    global _app
+    if has_app_context():
+        app_ctx = contextlib.nullcontext()
+    else:
+        if _app is None:
+            from portal import create_app
+
+            _app = create_app()
+        app_ctx = _app.app_context()
+    with app_ctx:
+        opened = database.is_closed()
+        if opened:
+            database.connect()
+        try:
+            yield
+        finally:
+            if opened:
+                database.close()
+
+
+@huey.task(retries=6, retry_delay=30, retry_backoff=2)
+def deliver_email(email_id: int) -> None:
+    """Send one stored email; retried with backoff while the mail server is unreachable."""
+    from portal import mail
+
+    with job_context():
+        mail.deliver(email_id)

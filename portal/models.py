@@ -1,0 +1,236 @@
+"""Persistent data of the portal (peewee models)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask_login import UserMixin
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from portal.db import database
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC: every timestamp in the database is UTC."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class JSONField(TextField):
+    """JSON kept as text, so SQLite and PostgreSQL store it alike."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class User(UserMixin, BaseModel):
+    email = CharField(unique=True)  # stored lower-case
+    name = CharField()
+    password_hash = CharField()
+    is_admin = BooleanField(default=False)
+    timezone = CharField(default="UTC")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+    last_login_at = DateTimeField(null=True)
+
+    def get_id(self) -> str:
+        # A password change alters the id, which signs out every other session of this user.
+        return f"{self.id}:{self.password_hash[-12:]}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else self.name
+
+
+class Program(BaseModel):
+    name = CharField()
+    length_months = IntegerField(default=6)
+    organisation_size = IntegerField(default=500)
+    mentor_registration_opens = DateField()
+    mentee_registration_opens = DateField()
+    pairing_opens = DateField()
+    pairing_closes = DateField()
+    midpoint = DateField()
+    ends = DateField()
+    # Phases an admin opened or closed by hand: {"pairing": true, ...}
+    phase_overrides = JSONField(default=dict)
+    archived = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+
+    @classmethod
+    def current(cls) -> "Program | None":
+        """The programme the portal runs now: the newest one not archived."""
+        return cls.select().where(~cls.archived).order_by(cls.id.desc()).first()
+
+
+class Setting(BaseModel):
+    """A programme setting an admin changed from its default (see portal/settings.py)."""
+
+    program = ForeignKeyField(Program, backref="settings", on_delete="CASCADE")
+    key = CharField()
+    value = JSONField()
+
+    class Meta:
+        indexes = ((("program", "key"), True),)
+
+
+class Participant(BaseModel):
+    """A user taking part in a programme as mentor or mentee (a person can be both)."""
+
+    ROLES = ("mentor", "mentee")
+    program = ForeignKeyField(Program, backref="participants", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="participations", on_delete="CASCADE")
+    role = CharField()
+    capacity = IntegerField(null=True)  # mentors: how many mentees (1 to 3)
+    status = CharField(default="registered")  # registered, ready, paired, exited
+    questionnaire_completed_at = DateTimeField(null=True)
+    joined_at = DateTimeField(default=utcnow)
+    exited_at = DateTimeField(null=True)
+    exit_reason = TextField(null=True)
+
+    class Meta:
+        indexes = ((("program", "user", "role"), True), (("program", "role", "status"), False))
+
+
+class Question(BaseModel):
+    """One question of the registration questionnaire, editable by admins."""
+
+    KINDS = ("text", "paragraph", "choice", "multi_choice", "skills", "timezone", "working_hours")
+    AUDIENCES = ("both", "mentor", "mentee")
+    program = ForeignKeyField(Program, backref="questions", on_delete="CASCADE")
+    # Built-in questions carry a key that later features rely on (e.g. "strengths"); admin ones have none.
+    key = CharField(null=True)
+    prompt = CharField()
+    help_text = TextField(default="")
+    kind = CharField()
+    audience = CharField(default="both")
+    required = BooleanField(default=True)
+    options = JSONField(default=list)
+    weight = FloatField(default=0.0)  # how much the answer counts in matching; 0 = not at all
+    shown_in_directory = BooleanField(default=False)
+    position = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("program", "key"), True),)
+
+    def asked_of(self, roles) -> bool:
+        return self.audience == "both" or self.audience in roles
+
+
+class Answer(BaseModel):
+    program = ForeignKeyField(Program, backref="answers", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="answers", on_delete="CASCADE")
+    question = ForeignKeyField(Question, backref="answers", on_delete="CASCADE")
+    value = JSONField()
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("user", "question"), True), (("program", "question"), False))
+
+
+class Skill(BaseModel):
+    """The skill vocabulary that questionnaire answers and search are normalised to."""
+
+    name = CharField(unique=True)
+    category = CharField(default="")
+
+
+class SkillAlias(BaseModel):
+    skill = ForeignKeyField(Skill, backref="aliases", on_delete="CASCADE")
+    alias = CharField(unique=True)  # lower-case
+
+
+class Match(BaseModel):
+    """A mentor and mentee paired in a programme."""
+
+    program = ForeignKeyField(Program, backref="matches", on_delete="CASCADE")
+    mentor = ForeignKeyField(User, backref="mentor_matches", on_delete="CASCADE")
+    mentee = ForeignKeyField(User, backref="mentee_matches", on_delete="CASCADE")
+    made_by = CharField(default="admin")  # mentee-led, approval, admin, algorithm
+    started_at = DateTimeField(default=utcnow)
+    ended_at = DateTimeField(null=True)
+    end_reason = TextField(null=True)
+
+    @classmethod
+    def active(cls):
+        return cls.select().where(cls.ended_at.is_null())
+
+
+class Email(BaseModel):
+    """Every email the portal sends: the admin outbox, and the record that makes sending idempotent."""
+
+    to_address = CharField()
+    to_name = CharField(default="")
+    subject = CharField()
+    text_body = TextField()
+    html_body = TextField(null=True)
+    # Extra MIME parts, e.g. a calendar invite: [{"maintype", "subtype", "content", "filename", "params"}]
+    parts = JSONField(default=list)
+    category = CharField(default="general")
+    dedupe_key = CharField(null=True, unique=True)
+    status = CharField(default="queued")  # queued, sent, stored, failed
+    attempts = IntegerField(default=0)
+    last_error = TextField(null=True)
+    created_at = DateTimeField(default=utcnow, index=True)
+    sent_at = DateTimeField(null=True)
+
+
+class AuditLog(BaseModel):
+    actor = ForeignKeyField(User, null=True, backref="audit_entries", on_delete="SET NULL")
+    action = CharField(index=True)
+    target = CharField(default="")
+    details = JSONField(default=dict)
+    at = DateTimeField(default=utcnow, index=True)
+
+
+class LoginAttempt(BaseModel):
+    """Failed logins, kept in the database so every worker sees the same count."""
+
+    email = CharField(index=True)
+    ip = CharField(index=True)
+    at = DateTimeField(default=utcnow, index=True)
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField(primary_key=True)
+    applied_at = DateTimeField(default=utcnow)
+
+
+MODELS = [
+    User,
+    Program,
+    Setting,
+    Participant,
+    Question,
+    Answer,
+    Skill,
+    SkillAlias,
+    Match,
+    Email,
+    AuditLog,
+    LoginAttempt,
+    SchemaVersion,
+]

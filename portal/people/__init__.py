@@ -1,0 +1,1 @@
+"""Profiles: a participant's answers, shown only to those who may see them."""

@@ -1,0 +1,1 @@
+"""The registration questionnaire: questions admins edit, answers participants give."""

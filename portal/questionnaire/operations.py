@@ -1,0 +1,159 @@
+"""Questionnaire reads and writes: who is asked what, saving answers, who may read them."""
+from __future__ import annotations
+
+from portal import audit, skills
+from portal.db import database
+from portal.models import Answer, Match, Participant, Program, Question, User, utcnow
+from portal.questionnaire.defaults import DEFAULT_QUESTIONS
+
+
+def seed_questions(program: Program) -> int:
+    """Give a programme the default questions it does not have yet."""
+    have = {q.key for q in Question.select(Question.key).where(Question.program == program)}
+    added = 0
+    with database.atomic():
+        for position, (key, prompt, help_text, kind, audience, required, options, weight, shown) in enumerate(
+            DEFAULT_QUESTIONS
+        ):
+            if key in have:
+                continue
+            Question.create(
+                program=program, key=key, prompt=prompt, help_text=help_text, kind=kind, audience=audience,
+                required=required, options=options, weight=weight, shown_in_directory=shown, position=position,
+            )
+            added += 1
+    return added
+
+
+def roles_of(user, program: Program) -> list[str]:
+    if program is None or not getattr(user, "is_authenticated", True):
+        return []
+    query = Participant.select(Participant.role).where(
+        Participant.user == user.id, Participant.program == program, Participant.status != "exited"
+    )
+    return sorted({p.role for p in query})
+
+
+def questions_for(program: Program, roles) -> list[Question]:
+    """The active questions asked of someone in these roles, in order."""
+    query = Question.select().where(Question.program == program, Question.active).order_by(Question.position, Question.id)
+    return [q for q in query if q.asked_of(roles)]
+
+
+def answers_of(user, program: Program) -> dict[int, object]:
+    query = Answer.select(Answer.question, Answer.value).where(Answer.user == user.id, Answer.program == program)
+    return {a.question_id: a.value for a in query}
+
+
+def save_answers(user: User, program: Program, questions: list[Question], values: dict[int, object]) -> bool:
+    """Store answers (skills normalised), clear emptied ones, and mark the questionnaire complete when it is."""
+    table = skills.lookup()
+    asked = {q.id: q for q in questions}
+    now = utcnow()
+    with database.atomic():
+        for question_id, question in asked.items():
+            value = values.get(question_id)
+            if question.kind == "skills" and value:
+                value = skills.normalise(value, table)
+            if value in (None, "", [], {}):
+                Answer.delete().where(Answer.user == user.id, Answer.question == question_id).execute()
+                continue
+            Answer.insert(program=program, user=user.id, question=question_id, value=value, updated_at=now).on_conflict(
+                conflict_target=[Answer.user, Answer.question],
+                update={Answer.value: value, Answer.updated_at: now},
+            ).execute()
+            _apply_side_effects(user, program, question, value)
+        complete = _mark_completion(user, program)
+        audit.record(user, "questionnaire.save", f"user:{user.id}", complete=complete)
+    return complete
+
+
+def _apply_side_effects(user: User, program: Program, question: Question, value) -> None:
+    """Answers that other parts of the portal read from their own columns."""
+    if question.key == "timezone" and user.timezone != value:
+        user.timezone = value
+        user.save(only=[User.timezone])
+    elif question.key == "capacity":
+        Participant.update(capacity=int(value)).where(
+            Participant.user == user.id, Participant.program == program, Participant.role == "mentor"
+        ).execute()
+
+
+def _mark_completion(user: User, program: Program) -> bool:
+    answered = set(answers_of(user, program))
+    all_complete = True
+    for participant in Participant.select().where(Participant.user == user.id, Participant.program == program):
+        required = {q.id for q in questions_for(program, [participant.role]) if q.required}
+        complete = required <= answered
+        all_complete &= complete
+        _set_completion(participant, complete)
+    return all_complete
+
+
+def _set_completion(participant: Participant, complete: bool) -> None:
+    if complete and participant.questionnaire_completed_at is None:
+        participant.questionnaire_completed_at = utcnow()
+        if participant.status == "registered":
+            participant.status = "ready"
+        participant.save()
+    elif not complete and participant.questionnaire_completed_at is not None:
+        # A new required question appeared: ask again rather than pretend it is done.
+        participant.questionnaire_completed_at = None
+        if participant.status == "ready":
+            participant.status = "registered"
+        participant.save()
+
+
+def refresh_completion(program: Program) -> None:
+    """Re-check everyone's questionnaire after the questions changed (added, made required, archived)."""
+    required = {role: {q.id for q in questions_for(program, [role]) if q.required} for role in Participant.ROLES}
+    answered: dict[int, set[int]] = {}
+    wanted = set().union(*required.values())
+    if wanted:
+        query = Answer.select(Answer.user, Answer.question).where(Answer.program == program, Answer.question.in_(wanted))
+        for user_id, question_id in query.tuples():
+            answered.setdefault(user_id, set()).add(question_id)
+    for participant in Participant.select().where(Participant.program == program):
+        _set_completion(participant, required[participant.role] <= answered.get(participant.user_id, set()))
+
+
+def progress(program: Program | None, user) -> dict | None:
+    """How far the user is with the questionnaire."""
+    if program is None:
+        return None
+    roles = roles_of(user, program)
+    if not roles:
+        return None
+    required = [q.id for q in questions_for(program, roles) if q.required]
+    answered = answers_of(user, program)
+    done = sum(1 for qid in required if qid in answered)
+    return {"required": len(required), "answered": done, "complete": done == len(required)}
+
+
+def can_view_answers(viewer, subject: User, program: Program) -> bool:
+    """Answers are private: the person, their current or past match, and admins."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if viewer.id == subject.id or viewer.is_admin:
+        return True
+    pair = (
+        ((Match.mentor == viewer.id) & (Match.mentee == subject.id))
+        | ((Match.mentee == viewer.id) & (Match.mentor == subject.id))
+    )
+    return Match.select().where(Match.program == program, pair).exists()
+
+
+def profile_sections(subject: User, program: Program) -> list[tuple[str, list[tuple[Question, object]]]]:
+    """The subject's answers grouped as the questionnaire groups them."""
+    roles = roles_of(subject, program)
+    answers = answers_of(subject, program)
+    groups = []
+    for title, audience in (("About", "both"), ("As a mentee", "mentee"), ("As a mentor", "mentor")):
+        items = [
+            (q, answers[q.id])
+            for q in questions_for(program, roles)
+            if q.audience == audience and q.id in answers
+        ]
+        if items:
+            groups.append((title, items))
+    return groups

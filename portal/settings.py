@@ -1,0 +1,50 @@
+"""Programme settings that admins change: one defaults mapping, typed reads, audited writes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal import audit
+from portal.db import database
+from portal.models import Program, Setting
+
+
+@dataclass(frozen=True)
+class Definition:
+    default: object
+    kind: type
+    help: str
+
+
+# Every setting, its default and what it means. Later features add their own keys here.
+DEFINITIONS: dict[str, Definition] = {
+    "welcome_message": Definition(
+        "", str, "A message from the programme team, shown to everyone on the home page (plain text)."
+    ),
+}
+
+
+def get(program: Program, key: str):
+    """The setting's stored value, or its default."""
+    definition = DEFINITIONS[key]
+    row = Setting.get_or_none(Setting.program == program, Setting.key == key)
+    return definition.kind(row.value) if row else definition.default
+
+
+def get_all(program: Program) -> dict:
+    stored = {s.key: s.value for s in Setting.select().where(Setting.program == program)}
+    return {key: d.kind(stored[key]) if key in stored else d.default for key, d in DEFINITIONS.items()}
+
+
+def set(program: Program, key: str, value, actor) -> bool:
+    """Store a setting (typed by its definition) and audit the change; False when nothing changed."""
+    definition = DEFINITIONS[key]
+    value = definition.kind(value)
+    before = get(program, key)
+    if before == value:
+        return False
+    with database.atomic():
+        Setting.insert(program=program, key=key, value=value).on_conflict(
+            conflict_target=[Setting.program, Setting.key], update={Setting.value: value}
+        ).execute()
+        audit.record(actor, "setting.update", f"programme:{program.id}", key=key, before=before, after=value)
+    return True

@@ -1,0 +1,119 @@
+"""The skill vocabulary: canonical names and their aliases, and normalising what people type."""
+from __future__ import annotations
+
+from portal.db import database
+from portal.models import Skill, SkillAlias
+
+# name -> (category, aliases); admins extend it later, this is the starting vocabulary.
+DEFAULT_VOCABULARY: dict[str, tuple[str, list[str]]] = {
+    "Python": ("Technical", ["py", "python3"]),
+    "JavaScript": ("Technical", ["js", "ecmascript", "typescript", "ts"]),
+    "Java": ("Technical", ["jvm", "kotlin"]),
+    "Go": ("Technical", ["golang"]),
+    "SQL": ("Technical", ["databases", "postgres", "postgresql", "mysql"]),
+    "Cloud architecture": ("Technical", ["aws", "azure", "gcp", "cloud"]),
+    "System design": ("Technical", ["architecture", "software architecture", "distributed systems"]),
+    "Machine learning": ("Technical", ["ml", "ai", "artificial intelligence", "deep learning"]),
+    "Data analysis": ("Technical", ["analytics", "data analytics", "excel", "bi", "business intelligence"]),
+    "Data engineering": ("Technical", ["etl", "data pipelines"]),
+    "DevOps": ("Technical", ["ci/cd", "sre", "site reliability", "infrastructure"]),
+    "Cybersecurity": ("Technical", ["security", "infosec", "appsec"]),
+    "Testing and quality": ("Technical", ["qa", "quality assurance", "test automation"]),
+    "Code review": ("Technical", ["reviewing code"]),
+    "Technical writing": ("Technical", ["documentation", "docs"]),
+    "Product management": ("Product", ["pm", "product owner", "product strategy"]),
+    "Roadmapping": ("Product", ["roadmap", "prioritisation", "prioritization"]),
+    "User research": ("Product", ["ux research", "customer research", "user interviews"]),
+    "UX design": ("Product", ["ux", "user experience", "interaction design"]),
+    "Visual design": ("Product", ["ui design", "graphic design"]),
+    "Experimentation": ("Product", ["a/b testing", "ab testing"]),
+    "Leadership": ("Leadership", ["leading", "leader"]),
+    "People management": ("Leadership", ["managing people", "line management", "team management", "management"]),
+    "Giving feedback": ("Leadership", ["feedback", "difficult feedback", "constructive feedback"]),
+    "Coaching": ("Leadership", ["coaching others", "mentoring"]),
+    "Hiring and interviewing": ("Leadership", ["hiring", "recruiting", "interviewing", "recruitment"]),
+    "Delegation": ("Leadership", ["delegating"]),
+    "Building teams": ("Leadership", ["team building", "scaling teams"]),
+    "Change management": ("Leadership", ["leading change", "transformation", "reorganisation", "reorg"]),
+    "Strategic thinking": ("Leadership", ["strategy", "strategic planning", "vision"]),
+    "Decision making": ("Leadership", ["decisions", "judgement", "judgment"]),
+    "Executive presence": ("Leadership", ["gravitas", "presence"]),
+    "Stakeholder management": ("Collaboration", ["stakeholders", "managing stakeholders", "stakeholder mgmt", "managing up"]),
+    "Negotiation": ("Collaboration", ["negotiating", "deal making"]),
+    "Conflict resolution": ("Collaboration", ["conflict", "difficult conversations", "resolving conflict"]),
+    "Cross-functional collaboration": ("Collaboration", ["collaboration", "cross-team work", "teamwork"]),
+    "Influencing without authority": ("Collaboration", ["influence", "influencing", "persuasion"]),
+    "Networking": ("Collaboration", ["building a network", "relationship building"]),
+    "Public speaking": ("Communication", ["presenting", "presentations", "speaking", "keynotes", "talks"]),
+    "Business writing": ("Communication", ["writing", "written communication", "email writing"]),
+    "Storytelling": ("Communication", ["narrative", "storytelling with data"]),
+    "Active listening": ("Communication", ["listening"]),
+    "Facilitation": ("Communication", ["running workshops", "workshops", "running meetings"]),
+    "Project management": ("Delivery", ["project delivery", "pmp", "programme management", "program management"]),
+    "Agile practices": ("Delivery", ["agile", "scrum", "kanban"]),
+    "Process improvement": ("Delivery", ["lean", "six sigma", "operational excellence"]),
+    "Time management": ("Personal effectiveness", ["prioritising time", "productivity", "focus"]),
+    "Career planning": ("Personal effectiveness", ["career development", "career growth", "promotion"]),
+    "Work-life balance": ("Personal effectiveness", ["wellbeing", "well-being", "avoiding burnout", "burnout"]),
+    "Resilience": ("Personal effectiveness", ["handling setbacks", "grit"]),
+    "Confidence": ("Personal effectiveness", ["self-confidence", "impostor syndrome", "imposter syndrome"]),
+    "Emotional intelligence": ("Personal effectiveness", ["eq", "empathy", "self-awareness"]),
+    "Personal branding": ("Personal effectiveness", ["visibility", "self-promotion"]),
+    "Financial acumen": ("Business", ["finance for non-finance", "budgeting", "p&l", "business finance"]),
+    "Business strategy": ("Business", ["corporate strategy", "business planning"]),
+    "Sales": ("Business", ["selling", "closing deals", "account management"]),
+    "Marketing": ("Business", ["brand", "growth marketing", "go-to-market", "gtm"]),
+    "Customer focus": ("Business", ["customer success", "customer experience", "cx"]),
+    "Entrepreneurship": ("Business", ["intrapreneurship", "starting a business", "startups"]),
+    "Data-driven decisions": ("Business", ["metrics", "kpis", "okrs"]),
+    "Diversity, equity and inclusion": ("Culture", ["dei", "d&i", "inclusion", "diversity", "inclusive leadership"]),
+    "Remote work": ("Culture", ["remote teams", "distributed teams", "hybrid work"]),
+    "Onboarding": ("Culture", ["new hires", "getting started"]),
+    "Returning to work": ("Culture", ["career break", "parental leave return"]),
+}
+
+
+def seed_vocabulary() -> int:
+    """Add the default vocabulary where missing; returns how many skills were added."""
+    existing = {s.name for s in Skill.select(Skill.name)}
+    taken = {a.alias for a in SkillAlias.select(SkillAlias.alias)}
+    added = 0
+    with database.atomic():
+        for name, (category, aliases) in DEFAULT_VOCABULARY.items():
+            if name in existing:
+                continue
+            skill = Skill.create(name=name, category=category)
+            added += 1
+            for alias in aliases:
+                if alias.lower() not in taken:
+                    SkillAlias.create(skill=skill, alias=alias.lower())
+                    taken.add(alias.lower())
+    return added
+
+
+def lookup() -> dict[str, str]:
+    """Lower-case name or alias -> canonical skill name."""
+    table = {s.name.lower(): s.name for s in Skill.select(Skill.name)}
+    query = SkillAlias.select(SkillAlias.alias, Skill.name).join(Skill)
+    for alias, name in query.tuples():
+        table.setdefault(alias, name)
+    return table
+
+
+def normalise(entries: list[str], table: dict[str, str] | None = None) -> list[str]:
+    """Canonical names for known skills, tidied free text for the rest; duplicates dropped, order kept."""
+    table = lookup() if table is None else table
+    result, seen = [], set()
+    for entry in entries:
+        text = " ".join(entry.split())
+        if not text:
+            continue
+        name = table.get(text.lower(), text)
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            result.append(name)
+    return result
+
+
+def names() -> list[str]:
+    return [s.name for s in Skill.select(Skill.name).order_by(Skill.name)]

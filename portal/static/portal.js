@@ -1,0 +1,35 @@
+// Small enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // Pre-select the browser's time zone on fields still at the default.
+  function guessTimezone(root) {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    root.querySelectorAll("select[data-guess-timezone]").forEach(function (select) {
+      if (select.value === "UTC" && select.querySelector('option[value="' + zone + '"]')) {
+        select.value = zone;
+      }
+    });
+  }
+
+  // A suggested skill replaces the word being typed in its comma-separated field.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-skill-suggestion]");
+    if (!button) { return; }
+    var input = document.getElementById(button.dataset.for);
+    if (!input) { return; }
+    var parts = input.value.split(",").map(function (p) { return p.trim(); });
+    parts[parts.length - 1] = button.dataset.skillSuggestion;
+    input.value = parts.filter(Boolean).join(", ") + ", ";
+    input.focus();
+    var box = document.getElementById(input.id + "-suggestions");
+    if (box) { box.innerHTML = ""; }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    guessTimezone(document);
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  });
+})();

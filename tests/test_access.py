@@ -1,0 +1,110 @@
+"""Who may open what, checked over every route the app registers."""
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+
+SKIPPED = {"static", "vendor.asset", "health.healthz"}
+PUBLIC = {"home.index", "accounts.login", "accounts.register", "accounts.forgot_password", "accounts.reset_password"}
+DUMMY_TOKEN = "not-a-real-token"
+
+
+def _routes() -> list[tuple[str, str, frozenset[str]]]:
+    """(endpoint, URL with its parameters filled in, methods) for every route but the skipped ones."""
+    # Only the URL map is read; every test builds its own app and database.
+    app = create_app({
+        "database": {"url": "sqlite:///:memory:"},
+        "jobs": {"immediate": True},
+        "flask": {"SECRET_KEY": "collection-only"},
+    })
+    adapter = app.url_map.bind("localhost")
+    routes = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint in SKIPPED:
+            continue
+        values = {name: DUMMY_TOKEN if name == "token" else 1 for name in rule.arguments}
+        methods = frozenset(rule.methods - {"HEAD", "OPTIONS"})
+        routes.append((rule.endpoint, adapter.build(rule.endpoint, values), methods))
+    return routes
+
+
+ROUTES = _routes()
+# Anonymous visitors: GET where the route has one, else POST (with a valid CSRF token).
+PROTECTED = [(url, "GET" if "GET" in methods else "POST") for end, url, methods in ROUTES if end not in PUBLIC]
+ADMIN = [(url, method) for end, url, methods in ROUTES if end.startswith("admin.") for method in sorted(methods)]
+ADMIN_GET = [url for url, method in ADMIN if method == "GET"]
+
+
+def request(client, method: str, url: str):
+    """GET, or POST with a valid CSRF token so the access rule (not CSRF) decides the answer."""
+    if method == "GET":
+        return client.get(url)
+    return client.submit(url, page="/")
+
+
+def test_route_lists_are_not_empty():
+    """Guards the parametrised tests below against silently testing nothing."""
+    assert len(PROTECTED) >= 10 and len(ADMIN) >= 10 and len(ADMIN_GET) >= 6
+    assert ("/admin/settings", "GET") in ADMIN and ("/admin/settings/programme", "POST") in ADMIN
+
+
+@pytest.mark.parametrize(("url", "method"), PROTECTED, ids=[f"{m} {u}" for u, m in PROTECTED])
+def test_anonymous_visitor_is_sent_to_login(client, db, url, method):
+    response = request(client, method, url)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("endpoint", sorted(PUBLIC))
+def test_public_pages_open_without_login(client, db, endpoint):
+    url = next(u for e, u, _ in ROUTES if e == endpoint)
+
+    response = client.get(url)
+
+    # The reset page with a dummy token says the link does not work, which is still a page for anyone.
+    assert response.status_code == (404 if endpoint == "accounts.reset_password" else 200)
+    assert "/login?next=" not in response.headers.get("Location", "")
+
+
+@pytest.mark.parametrize(("url", "method"), ADMIN, ids=[f"{m} {u}" for u, m in ADMIN])
+def test_mentee_is_forbidden_from_admin_routes(client, create_user, url, method):
+    create_user("mia@example.org", roles=("mentee",))
+    client.login("mia@example.org")
+
+    response = request(client, method, url)
+
+    assert response.status_code == 403
+    assert "Not for you" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ADMIN_GET)
+def test_admin_can_open_every_admin_page(client, admin, url):
+    client.login(admin.email)
+
+    response = client.get(url)
+
+    assert response.status_code not in (403, 500)
+    assert response.status_code in (200, 302, 404)
+
+
+def test_participant_cannot_view_someone_elses_profile(client, create_user):
+    create_user("mia@example.org")
+    noor = create_user("noor@example.org", roles=("mentor",))
+    client.login("mia@example.org")
+
+    response = client.get(f"/people/{noor.id}")
+
+    assert response.status_code == 404
+    assert "Noor" not in response.get_data(as_text=True)
+
+
+def test_participant_can_view_own_profile(client, create_user):
+    mia = create_user("mia@example.org", name="Mia Wallace")
+    client.login("mia@example.org")
+
+    response = client.get(f"/people/{mia.id}")
+
+    assert response.status_code == 200
+    assert "Mia Wallace" in response.get_data(as_text=True)

@@ -1,0 +1,143 @@
+"""Outgoing email: stored first, then delivered over real SMTP (or kept in the outbox)."""
+from __future__ import annotations
+
+import pytest
+
+from portal import mail
+from portal.models import Email
+from tests.conftest import PortalClient, free_port
+
+SENDER = "Mentoring Programme <mentoring@example.org>"
+INVITE = "\r\n".join([
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//portal tests//EN",
+    "METHOD:REQUEST",
+    "BEGIN:VEVENT",
+    "UID:session-1@example.org",
+    "DTSTAMP:20300101T090000Z",
+    "DTSTART:20300102T090000Z",
+    "DTEND:20300102T100000Z",
+    "SUMMARY:Mentoring session",
+    "END:VEVENT",
+    "END:VCALENDAR",
+    "",
+])
+
+
+def send(app, **kwargs) -> Email | None:
+    """portal.mail.send inside an app context, with a plain default message."""
+    values = {
+        "to_address": "noor@example.org",
+        "subject": "Your mentoring session",
+        "text": "Hello Noor,\n\nSee you on Thursday.",
+        "html": "<p>Hello Noor,</p><p>See you on <strong>Thursday</strong>.</p>",
+        "to_name": "Noor Haddad",
+    }
+    values.update(kwargs)
+    with app.app_context():
+        return mail.send(**values)
+
+
+def test_send_delivers_multipart_alternative_from_configured_sender(smtp_app, smtp_sink, db):
+    email = send(smtp_app)
+
+    received = smtp_sink.wait_for(1)[0]
+    message = received["message"]
+    assert received["from"] == "mentoring@example.org"
+    assert received["to"] == ["noor@example.org"]
+    assert message["From"] == SENDER
+    assert message["To"] == "Noor Haddad <noor@example.org>"
+    assert message["Subject"] == "Your mentoring session"
+    assert message.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert "See you on Thursday." in message.get_body(preferencelist=("plain",)).get_content()
+    assert "<strong>Thursday</strong>" in message.get_body(preferencelist=("html",)).get_content()
+    stored = Email.get_by_id(email.id)
+    assert stored.status == "sent" and stored.attempts == 1
+    assert stored.sent_at is not None and stored.last_error is None
+
+
+def test_calendar_alternative_and_attachment_arrive_as_such(smtp_app, smtp_sink, db):
+    send(
+        smtp_app,
+        parts=[
+            {"kind": "alternative", "subtype": "calendar", "content": INVITE, "params": {"method": "REQUEST"}},
+            {"kind": "attachment", "maintype": "text", "subtype": "calendar", "content": INVITE,
+             "filename": "invite.ics"},
+        ],
+    )
+
+    message = smtp_sink.wait_for(1)[0]["message"]
+    assert message.get_content_type() == "multipart/mixed"
+    body, attachment = list(message.iter_parts())
+    assert body.get_content_type() == "multipart/alternative"
+    alternatives = list(body.iter_parts())
+    assert [p.get_content_type() for p in alternatives] == ["text/plain", "text/html", "text/calendar"]
+    calendar = alternatives[2]
+    assert calendar.get_param("method") == "REQUEST"
+    assert "UID:session-1@example.org" in calendar.get_content()
+    assert not calendar.is_attachment()
+    assert attachment.is_attachment()
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_filename() == "invite.ics"
+    assert b"SUMMARY:Mentoring session" in attachment.get_payload(decode=True)
+
+
+def test_repeated_dedupe_key_sends_nothing_the_second_time(smtp_app, smtp_sink, db):
+    first = send(smtp_app, dedupe_key="session-1-reminder")
+    second = send(smtp_app, dedupe_key="session-1-reminder", subject="Reminder again")
+
+    smtp_sink.wait_for(1)
+    assert first is not None and second is None
+    assert len(smtp_sink.messages) == 1
+    assert Email.select().count() == 1
+
+
+def test_outbox_transport_stores_without_smtp(app, smtp_sink, db):
+    email = send(app)
+
+    stored = Email.get_by_id(email.id)
+    assert stored.status == "stored"
+    assert stored.attempts == 0 and stored.last_error is None
+    assert smtp_sink.messages == []
+
+
+def test_admin_sees_stored_email_in_outbox(app, client, admin, db):
+    email = send(app)
+    client.login(admin.email)
+
+    listing = client.get("/admin/outbox")
+    assert listing.status_code == 200
+    html = listing.get_data(as_text=True)
+    assert "Your mentoring session" in html and "noor@example.org" in html
+    assert f"/admin/outbox/{email.id}" in html and "stored" in html
+
+    detail = client.get(f"/admin/outbox/{email.id}")
+    assert detail.status_code == 200
+    page = detail.get_data(as_text=True)
+    assert "Your mentoring session" in page
+    assert "See you on Thursday." in page
+    assert "stored" in page
+
+
+@pytest.fixture
+def unreachable_smtp_app(make_app):
+    """An app whose SMTP server is a closed port on this machine."""
+    return make_app(mail={"transport": "smtp", "smtp_host": "127.0.0.1", "smtp_port": free_port()})
+
+
+def test_unreachable_smtp_server_keeps_email_as_failed(unreachable_smtp_app, create_user, db):
+    create_user("mia@example.org")
+    client = PortalClient(unreachable_smtp_app.test_client())
+
+    response = client.submit("/password/forgot", {"email": "mia@example.org"})
+
+    assert response.status_code == 200
+    assert "Check your email" in response.get_data(as_text=True)
+    email = Email.get(Email.to_address == "mia@example.org")
+    assert email.subject == "Reset your password"
+    assert email.status == "failed"
+    assert email.attempts == 1
+    assert email.last_error and "ConnectionRefusedError" in email.last_error
+    assert email.sent_at is None
