@@ -5,6 +5,7 @@ from flask import Flask, g, render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
+from peewee import OperationalError
 
 from portal.config import INSTANCE, load_config, merged, secret_key
 from portal.db import database, open_database
@@ -59,7 +60,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_database_hooks(app: Flask) -> None:
     @app.before_request
     def connect_db():
-        database.connect(reuse_if_open=True)
+        # The health check connects by itself, so it can answer 503 instead of failing here.
+        if request.endpoint != "health.healthz":
+            database.connect(reuse_if_open=True)
 
     @app.teardown_request
     def close_db(exc):
@@ -118,4 +121,8 @@ def _register_errors(app: Flask) -> None:
     )
     app.register_error_handler(
         500, lambda e: page(500, "Something went wrong", "The error was logged; please try again in a moment.")
+    )
+    app.register_error_handler(
+        OperationalError,
+        lambda e: page(503, "The portal is resting", "It cannot reach its database right now; please try again shortly."),
     )

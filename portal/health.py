@@ -13,6 +13,7 @@ blueprint = Blueprint("health", __name__)
 def healthz():
     """200 with the database checked, 503 when it does not answer."""
     try:
+        database.connect(reuse_if_open=True)
         database.execute_sql("SELECT 1").fetchone()
     except (PeeweeException, OSError) as error:
         return jsonify(status="error", database=f"{type(error).__name__}"), 503

@@ -234,3 +234,9 @@ class LiveServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.thread.join(5)
+
+
+@pytest.fixture
+def free_tcp_port() -> int:
+    """A local port nothing listens on."""
+    return free_port()

@@ -17,3 +17,20 @@ def test_front_end_packages_are_served_from_npm_install(client):
     assert client.get("/vendor/htmx.min.js").status_code == 200
     assert client.get("/vendor/pico.min.css").status_code == 200
     assert client.get("/vendor/anything-else.js").status_code == 404
+
+
+def test_health_answers_503_when_the_database_is_unreachable(free_tcp_port):
+    from portal import create_app
+
+    app = create_app({
+        "database": {"url": f"postgresql://nobody@127.0.0.1:{free_tcp_port}/none"},
+        "jobs": {"immediate": True},
+        "flask": {"TESTING": True, "SECRET_KEY": "x"},
+    })
+    client = app.test_client()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "error"
+    page = client.get("/login")
+    assert page.status_code == 503
+    assert "cannot reach its database" in page.get_data(as_text=True)
