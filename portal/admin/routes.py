@@ -26,6 +26,14 @@ def _program() -> Program:
     return program
 
 
+def _question(question_id: int) -> Question:
+    """A question of the current programme, or 404."""
+    question = Question.get_or_none(Question.id == question_id, Question.program == _program())
+    if question is None:
+        abort(404)
+    return question
+
+
 def _page() -> int:
     return max(1, request.args.get("page", 1, type=int) or 1)
 
@@ -168,9 +176,7 @@ def new_question():
 @admin_required
 def edit_question(question_id: int):
     """Change a question."""
-    question = Question.get_or_none(Question.id == question_id, Question.program == _program())
-    if question is None:
-        abort(404)
+    question = _question(question_id)
     editable = editing.editable_fields(question)
     if request.method == "POST":
         form = forms.QuestionForm()
@@ -192,9 +198,7 @@ def edit_question(question_id: int):
 @admin_required
 def move_question(question_id: int):
     """Move a question up or down."""
-    question = Question.get_or_none(Question.id == question_id, Question.program == _program())
-    if question is None:
-        abort(404)
+    question = _question(question_id)
     editing.move_question(question, -1 if request.form.get("direction") == "up" else 1, current_user)
     return redirect(url_for("admin.questionnaire") + f"#question-{question.id}")
 
@@ -203,9 +207,7 @@ def move_question(question_id: int):
 @admin_required
 def set_question_active(question_id: int):
     """Archive a question or restore it."""
-    question = Question.get_or_none(Question.id == question_id, Question.program == _program())
-    if question is None:
-        abort(404)
+    question = _question(question_id)
     try:
         editing.set_active(question, request.form.get("active") == "1", current_user)
     except editing.EditError as error:
