@@ -75,11 +75,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.routes import blueprint as admin
     from portal.health import blueprint as health
     from portal.home import blueprint as home
+    from portal.pairing.routes import blueprint as pairing
     from portal.people.routes import blueprint as people
     from portal.questionnaire.routes import blueprint as questionnaire
     from portal.vendor import blueprint as vendor
 
-    for blueprint in (accounts, admin, health, home, people, questionnaire, vendor):
+    for blueprint in (accounts, admin, health, home, pairing, people, questionnaire, vendor):
         app.register_blueprint(blueprint)
 
 
@@ -94,6 +95,21 @@ def _register_templates(app: Flask) -> None:
             g.program = Program.current() if not database.is_closed() else None
         phase = programme.current_phase(g.program) if g.program else None
         return {"program": g.program, "phase": phase, "phase_label": LABELS.get(phase, "Not yet open")}
+
+    @app.context_processor
+    def navigation():
+        def nav_roles() -> list[str]:
+            from flask_login import current_user
+
+            from portal.questionnaire.operations import roles_of
+
+            if not current_user.is_authenticated or database.is_closed():
+                return []
+            if "nav_roles" not in g:
+                g.nav_roles = roles_of(current_user, g.get("program") or Program.current())
+            return g.nav_roles
+
+        return {"nav_roles": nav_roles}
 
     app.jinja_env.filters["date"] = lambda d: d.strftime("%-d %b %Y") if d else ""
     app.jinja_env.filters["datetime"] = lambda d: d.strftime("%-d %b %Y, %H:%M UTC") if d else ""

@@ -37,3 +37,15 @@ def open_database(url: str):
 
 def is_postgres() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
+
+
+def write_lock():
+    """A transaction that holds the write lock from its first statement.
+
+    SQLite's default transaction takes the lock only at its first write, so two checks of the same
+    count could both pass; IMMEDIATE makes the second writer wait. PostgreSQL callers lock the rows
+    they check with SELECT ... FOR UPDATE instead.
+    """
+    if is_postgres():
+        return database.atomic()
+    return database.atomic("IMMEDIATE")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 
 from flask import has_app_context
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 
 from portal.config import load_config, resolve_path
 from portal.db import database
@@ -61,3 +61,12 @@ def deliver_email(email_id: int) -> None:
 
     with job_context():
         mail.deliver(email_id)
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def expire_requests() -> None:
+    """Pass unanswered requests on to the mentee's next favourite once their time is up."""
+    from portal.pairing import operations
+
+    with job_context():
+        operations.expire_requests()

@@ -179,6 +179,44 @@ class Match(BaseModel):
         return cls.select().where(cls.ended_at.is_null())
 
 
+class Shortlist(BaseModel):
+    """A mentee's favourite mentors, in the order they would like them."""
+
+    program = ForeignKeyField(Program, backref="shortlists", on_delete="CASCADE")
+    mentee = ForeignKeyField(User, backref="shortlist_entries", on_delete="CASCADE")
+    mentor = ForeignKeyField(User, backref="shortlisted_by", on_delete="CASCADE")
+    position = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("program", "mentee", "mentor"), True),)
+
+
+class MatchRequest(BaseModel):
+    """A mentee asking a mentor; answered, expired or passed on to the next favourite."""
+
+    STATUSES = ("pending", "approved", "declined", "expired", "withdrawn", "closed")
+    program = ForeignKeyField(Program, backref="requests", on_delete="CASCADE")
+    mentee = ForeignKeyField(User, backref="requests_made", on_delete="CASCADE")
+    mentor = ForeignKeyField(User, backref="requests_received", on_delete="CASCADE")
+    status = CharField(default="pending")
+    message = TextField(default="")  # from the mentee, shown to the mentor
+    reason = TextField(default="")  # the mentor's private reason for declining: admins only
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    decided_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "expires_at"), False), (("mentor", "status"), False), (("mentee", "status"), False))
+
+
+class Counter(BaseModel):
+    """Named counters other workers can see, e.g. the directory's version for its cache."""
+
+    name = CharField(primary_key=True)
+    value = IntegerField(default=0)
+
+
 class Email(BaseModel):
     """Every email the portal sends: the admin outbox, and the record that makes sending idempotent."""
 
@@ -229,6 +267,9 @@ MODELS = [
     Skill,
     SkillAlias,
     Match,
+    Shortlist,
+    MatchRequest,
+    Counter,
     Email,
     AuditLog,
     LoginAttempt,

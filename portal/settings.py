@@ -20,7 +20,26 @@ DEFINITIONS: dict[str, Definition] = {
     "welcome_message": Definition(
         "", str, "A message from the programme team, shown to everyone on the home page (plain text)."
     ),
+    "pairing_mode": Definition(
+        "approval", str,
+        "How pairs form: 'approval' (mentees request, mentors approve), 'mentee' (a request is a match) "
+        "or 'admin' (mentees browse and shortlist, the programme team pairs).",
+    ),
+    "shortlist_size": Definition(3, int, "How many favourite mentors a mentee can shortlist."),
+    "request_expiry_days": Definition(
+        3, int, "Days a mentor has to answer a request before it passes to the mentee's next favourite."
+    ),
+    "first_contact": Definition(
+        "mentor", str, "Who reaches out first after a match: 'mentor' (recommended) or 'mentee'."
+    ),
 }
+
+PAIRING_MODES = {
+    "approval": "Mentees request, mentors approve (recommended)",
+    "mentee": "Mentees choose: a request is a match",
+    "admin": "The programme team pairs; mentees browse and shortlist",
+}
+FIRST_CONTACT = {"mentor": "The mentor reaches out first (recommended)", "mentee": "The mentee reaches out first"}
 
 
 def get(program: Program, key: str):

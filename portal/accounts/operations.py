@@ -5,7 +5,7 @@ from flask import current_app
 from peewee import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal import audit, links, mail
+from portal import audit, counters, links, mail
 from portal.accounts import throttle
 from portal.db import database
 from portal.models import Participant, Program, User, utcnow
@@ -59,6 +59,7 @@ def join_programme(user: User, program: Program, roles: list[str]) -> list[Parti
             if created:
                 audit.record(user, "participant.join", f"user:{user.id}", role=role)
             joined.append(participant)
+        counters.bump(counters.directory_key(program))
     return joined
 
 

@@ -2,10 +2,20 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.models import Question
+from portal.settings import FIRST_CONTACT, PAIRING_MODES
 from portal.programme.phases import FIELD_LABELS
 
 KIND_LABELS = {
@@ -49,6 +59,22 @@ class WelcomeForm(FlaskForm):
         "Message on the home page", validators=[Optional(), Length(max=2000, message="Keep it under 2,000 characters.")],
         description="Shown to everyone on the home page; leave empty for none.",
     )
+
+
+class PairingForm(FlaskForm):
+    pairing_mode = RadioField("How pairs form", choices=list(PAIRING_MODES.items()),
+                              validators=[InputRequired("Choose how pairs form.")])
+    shortlist_size = IntegerField(
+        "Favourites a mentee can shortlist",
+        validators=[InputRequired("Enter a whole number."), NumberRange(1, 10, "Between 1 and 10.")],
+    )
+    request_expiry_days = IntegerField(
+        "Days a mentor has to answer a request",
+        validators=[InputRequired("Enter a whole number."), NumberRange(1, 21, "Between 1 and 21 days.")],
+        description="Then the request passes to the mentee's next favourite.",
+    )
+    first_contact = RadioField("Who reaches out first after a match", choices=list(FIRST_CONTACT.items()),
+                               validators=[InputRequired("Choose who reaches out first.")])
 
 
 def parse_options(text: str) -> list[str]:

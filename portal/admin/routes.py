@@ -45,9 +45,11 @@ def index():
     return redirect(url_for("admin.settings"))
 
 
-def _settings_page(program: Program, programme_form=None, welcome_form=None, status: int = 200):
+def _settings_page(program: Program, programme_form=None, welcome_form=None, pairing_form=None, status: int = 200):
     programme_form = programme_form or forms.ProgrammeForm(obj=program)
-    welcome_form = welcome_form or forms.WelcomeForm(data=portal_settings.get_all(program))
+    stored = portal_settings.get_all(program)
+    welcome_form = welcome_form or forms.WelcomeForm(data=stored)
+    pairing_form = pairing_form or forms.PairingForm(data=stored)
     dates = programme.dates_of(program)
     opened = programme.open_phases(program)
     spans = phases.windows(dates)
@@ -65,7 +67,7 @@ def _settings_page(program: Program, programme_form=None, welcome_form=None, sta
         .tuples()
     )
     return render_template(
-        "admin/settings.html", form=programme_form, welcome_form=welcome_form, phase_rows=phase_rows, counts=counts,
+        "admin/settings.html", form=programme_form, welcome_form=welcome_form, pairing_form=pairing_form, phase_rows=phase_rows, counts=counts,
         guidance=phases.length_guidance(dates), questions=Question.select().where(Question.program == program).count(),
     ), status
 
@@ -117,6 +119,22 @@ def save_welcome():
     changed = portal_settings.set(program, "welcome_message", (form.welcome_message.data or "").strip(), current_user)
     flash("Home page message saved." if changed else "Nothing changed.", "success" if changed else "info")
     return redirect(url_for("admin.settings") + "#welcome")
+
+
+@blueprint.post("/settings/pairing")
+@admin_required
+def save_pairing():
+    """Save how pairs form: mode, shortlist size, request expiry, who reaches out first."""
+    program = _program()
+    form = forms.PairingForm()
+    if not form.validate():
+        return _settings_page(program, pairing_form=form, status=400)
+    changed = [
+        key for key in ("pairing_mode", "shortlist_size", "request_expiry_days", "first_contact")
+        if portal_settings.set(program, key, form[key].data, current_user)
+    ]
+    flash("Pairing settings saved." if changed else "Nothing changed.", "success" if changed else "info")
+    return redirect(url_for("admin.settings") + "#pairing")
 
 
 @blueprint.post("/settings/phases/<phase>")

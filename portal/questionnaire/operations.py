@@ -1,9 +1,9 @@
 """Questionnaire reads and writes: who is asked what, saving answers, who may read them."""
 from __future__ import annotations
 
-from portal import audit, skills
+from portal import audit, counters, skills
 from portal.db import database
-from portal.models import Answer, Match, Participant, Program, Question, User, utcnow
+from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, User, utcnow
 from portal.questionnaire.defaults import DEFAULT_QUESTIONS
 
 
@@ -64,6 +64,7 @@ def save_answers(user: User, program: Program, questions: list[Question], values
             ).execute()
             _apply_side_effects(user, program, question, value)
         complete = _mark_completion(user, program)
+        counters.bump(counters.directory_key(program))
         audit.record(user, "questionnaire.save", f"user:{user.id}", complete=complete)
     return complete
 
@@ -115,6 +116,7 @@ def refresh_completion(program: Program) -> None:
             answered.setdefault(user_id, set()).add(question_id)
     for participant in Participant.select().where(Participant.program == program):
         _set_completion(participant, required[participant.role] <= answered.get(participant.user_id, set()))
+    counters.bump(counters.directory_key(program))
 
 
 def progress(program: Program | None, user) -> dict | None:
@@ -131,7 +133,7 @@ def progress(program: Program | None, user) -> dict | None:
 
 
 def can_view_answers(viewer, subject: User, program: Program) -> bool:
-    """Answers are private: the person, their current or past match, and admins."""
+    """Answers are private: the person, their current or past match, a mentor they asked, and admins."""
     if not getattr(viewer, "is_authenticated", False):
         return False
     if viewer.id == subject.id or viewer.is_admin:
@@ -140,7 +142,12 @@ def can_view_answers(viewer, subject: User, program: Program) -> bool:
         ((Match.mentor == viewer.id) & (Match.mentee == subject.id))
         | ((Match.mentee == viewer.id) & (Match.mentor == subject.id))
     )
-    return Match.select().where(Match.program == program, pair).exists()
+    if Match.select().where(Match.program == program, pair).exists():
+        return True
+    # A mentor decides on a request with the mentee's answers in front of them.
+    return MatchRequest.select().where(
+        MatchRequest.program == program, MatchRequest.mentor == viewer.id, MatchRequest.mentee == subject.id
+    ).exists()
 
 
 def profile_sections(subject: User, program: Program) -> list[tuple[str, list[tuple[Question, object]]]]:
@@ -157,3 +164,12 @@ def profile_sections(subject: User, program: Program) -> list[tuple[str, list[tu
         if items:
             groups.append((title, items))
     return groups
+
+
+def directory_answers(subject: User, program: Program) -> list[tuple[Question, object]]:
+    """The answers a mentor shares with everyone browsing the directory."""
+    answers = answers_of(subject, program)
+    query = Question.select().where(
+        Question.program == program, Question.active, Question.shown_in_directory, Question.audience != "mentee"
+    ).order_by(Question.position, Question.id)
+    return [(q, answers[q.id]) for q in query if q.id in answers]

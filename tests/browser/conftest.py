@@ -32,12 +32,26 @@ def database_url(tmp_path):
 
 
 @pytest.fixture
-def live_server(make_app):
-    port = free_port()
-    app = make_app(server={"base_url": f"http://127.0.0.1:{port}"})
-    with LiveServer(app, port) as server:
+def serve(make_app):
+    """Factory: serve(**config overrides) -> a running LiveServer with .url and .app."""
+    servers = []
+
+    def start(**overrides):
+        port = free_port()
+        app = make_app(server={"base_url": f"http://127.0.0.1:{port}"}, **overrides)
+        server = LiveServer(app, port).__enter__()
         server.app = app
-        yield server
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def live_server(serve):
+    return serve()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Mentee-led pairing: the mentor directory, shortlists, requests, approvals and matches."""

@@ -1,0 +1,151 @@
+"""The portal's side of the mentor directory: profiles from the database, cached per process.
+
+The cache is rebuilt whenever the directory counter moves (answers saved, people joining,
+matches and requests), so any worker serves the same results.
+"""
+from __future__ import annotations
+
+import threading
+
+from peewee import fn
+
+from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
+from portal import counters
+from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
+
+_cache: dict[int, tuple[int, object]] = {}
+_lock = threading.Lock()
+
+
+def _minutes(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _hours(value) -> tuple[int, int] | None:
+    if not value or "start" not in value or "end" not in value:
+        return None
+    return _minutes(value["start"]), _minutes(value["end"])
+
+
+def _questions(program: Program) -> dict[str, Question]:
+    return {q.key: q for q in Question.select().where(Question.program == program, Question.key.is_null(False))}
+
+
+def _seniority(questions: dict[str, Question], value) -> int | None:
+    options = questions["seniority"].options if "seniority" in questions else []
+    return options.index(value) if value in options else None
+
+
+def _answers_by_user(program: Program, questions: dict[str, Question], user_ids=None) -> dict[int, dict[str, object]]:
+    by_id = {q.id: key for key, q in questions.items()}
+    query = Answer.select(Answer.user, Answer.question, Answer.value).where(
+        Answer.program == program, Answer.question.in_(list(by_id))
+    )
+    if user_ids is not None:
+        query = query.where(Answer.user.in_(list(user_ids)))
+    result: dict[int, dict[str, object]] = {}
+    for answer in query:
+        result.setdefault(answer.user_id, {})[by_id[answer.question_id]] = answer.value
+    return result
+
+
+def vocabulary() -> Vocabulary:
+    pairs = [(s.name, s.name) for s in Skill.select(Skill.name)]
+    pairs += list(SkillAlias.select(SkillAlias.alias, Skill.name).join(Skill).tuples())
+    return Vocabulary.from_pairs(pairs)
+
+
+def load_counts(program: Program) -> tuple[dict[int, int], dict[int, int]]:
+    """Active matches and pending requests per mentor."""
+    matched = dict(
+        Match.active().select(Match.mentor, fn.COUNT(Match.id)).where(Match.program == program)
+        .group_by(Match.mentor).tuples()
+    )
+    pending = dict(
+        MatchRequest.select(MatchRequest.mentor, fn.COUNT(MatchRequest.id))
+        .where(MatchRequest.program == program, MatchRequest.status == "pending")
+        .group_by(MatchRequest.mentor).tuples()
+    )
+    return matched, pending
+
+
+def mentor_profiles(program: Program) -> list[MentorProfile]:
+    """Every mentor who finished the questionnaire, as the matching library sees them."""
+    questions = _questions(program)
+    rows = list(
+        Participant.select(Participant.user, Participant.capacity, User.id, User.name)
+        .join(User)
+        .where(
+            Participant.program == program, Participant.role == "mentor", Participant.status != "exited",
+            Participant.questionnaire_completed_at.is_null(False), User.active,
+        )
+        .order_by(Participant.user)
+    )
+    answers = _answers_by_user(program, questions, None)
+    matched, pending = load_counts(program)
+    profiles = []
+    for row in rows:
+        a = answers.get(row.user_id, {})
+        profiles.append(MentorProfile(
+            id=row.user_id, name=row.user.name, title=a.get("role_title", "") or "",
+            department=a.get("department", "") or "", seniority=_seniority(questions, a.get("seniority")),
+            skills=tuple(a.get("strengths") or ()), advises_on=a.get("goals_achieved", "") or "",
+            location=a.get("location", "") or "", timezone=a.get("timezone", "UTC") or "UTC",
+            hours=_hours(a.get("working_hours")), capacity=row.capacity or 1,
+            matched=matched.get(row.user_id, 0), pending=pending.get(row.user_id, 0),
+        ))
+    return profiles
+
+
+def mentee_profile(program: Program, user: User) -> MenteeProfile | None:
+    """The viewer as a mentee, or None if they are not one (admins and mentors browse unranked by fit)."""
+    if not Participant.select().where(
+        Participant.program == program, Participant.user == user.id, Participant.role == "mentee"
+    ).exists():
+        return None
+    questions = _questions(program)
+    a = _answers_by_user(program, questions, [user.id]).get(user.id, {})
+    goals = " ".join(filter(None, [a.get("goals_6m", ""), a.get("goals_long", "")]))
+    return MenteeProfile(
+        id=user.id, name=user.name, department=a.get("department", "") or "",
+        seniority=_seniority(questions, a.get("seniority")), grow=tuple(a.get("grow") or ()), goals=goals,
+        location=a.get("location", "") or "", timezone=a.get("timezone", user.timezone) or "UTC",
+        hours=_hours(a.get("working_hours")),
+    )
+
+
+def weights(program: Program) -> FitWeights:
+    """Fit weights from the admin's per-question weights."""
+    questions = _questions(program)
+
+    def weight(key: str, default: float = 0.0) -> float:
+        return float(questions[key].weight) if key in questions and questions[key].active else default
+
+    return FitWeights(
+        skills=max(weight("grow"), weight("strengths")), goals=max(weight("goals_6m"), weight("goals_achieved")),
+        hours=weight("working_hours"), location=weight("location"), seniority=weight("seniority"),
+        department=weight("department"), department_mode="ignore",
+    )
+
+
+def directory(program: Program):
+    """The program's MentorDirectory, rebuilt when the directory counter has moved."""
+    from matching.directory import MentorDirectory
+
+    version = counters.value(counters.directory_key(program))
+    cached = _cache.get(program.id)
+    if cached and cached[0] == version:
+        return cached[1]
+    with _lock:
+        cached = _cache.get(program.id)
+        if cached and cached[0] == version:
+            return cached[1]
+        built = MentorDirectory.build(mentor_profiles(program), vocabulary())
+        _cache[program.id] = (version, built)
+        return built
+
+
+def departments(program: Program) -> list[str]:
+    question = _questions(program).get("department")
+    return list(question.options) if question else []

@@ -1,0 +1,336 @@
+"""Pairing writes: shortlist, request, approve, decline, expire, match. Capacity is checked under a lock."""
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import fn
+
+from portal import audit, counters, links, mail, settings
+from portal.db import database, is_postgres, write_lock
+from portal.models import Match, MatchRequest, Participant, Program, Shortlist, User, utcnow
+from portal.programme import operations as programme
+
+
+class PairingError(Exception):
+    """A message for the person who tried."""
+
+
+class MentorFull(PairingError):
+    pass
+
+
+# --- reads used by the writes ------------------------------------------------------------------------------------
+
+
+def participant(program: Program, user, role: str) -> Participant | None:
+    return Participant.get_or_none(
+        Participant.program == program, Participant.user == user, Participant.role == role,
+        Participant.status != "exited",
+    )
+
+
+def active_match_of_mentee(program: Program, mentee) -> Match | None:
+    return Match.active().where(Match.program == program, Match.mentee == mentee).first()
+
+
+def pending_request_of(program: Program, mentee) -> MatchRequest | None:
+    return MatchRequest.get_or_none(
+        MatchRequest.program == program, MatchRequest.mentee == mentee, MatchRequest.status == "pending"
+    )
+
+
+def shortlist_of(program: Program, mentee) -> list[Shortlist]:
+    return list(
+        Shortlist.select(Shortlist, User)
+        .join(User, on=(Shortlist.mentor == User.id))
+        .where(Shortlist.program == program, Shortlist.mentee == mentee)
+        .order_by(Shortlist.position, Shortlist.id)
+    )
+
+
+def matched_count(program: Program, mentor) -> int:
+    return Match.active().where(Match.program == program, Match.mentor == mentor).count()
+
+
+def asked_before(program: Program, mentee) -> set[int]:
+    """Mentors this mentee already asked (whatever the answer): a request never goes to them twice."""
+    query = MatchRequest.select(MatchRequest.mentor).where(
+        MatchRequest.program == program, MatchRequest.mentee == mentee
+    )
+    return {r.mentor_id for r in query}
+
+
+# --- shortlist ---------------------------------------------------------------------------------------------------
+
+
+def _require_mentee(program: Program, mentee) -> Participant:
+    row = participant(program, mentee, "mentee")
+    if row is None:
+        raise PairingError("Only mentees in this programme have a shortlist.")
+    return row
+
+
+def add_to_shortlist(program: Program, mentee: User, mentor: User) -> Shortlist:
+    """Put a mentor at the end of the mentee's shortlist."""
+    _require_mentee(program, mentee)
+    if mentor.id == mentee.id:
+        raise PairingError("You cannot be your own mentor.")
+    if participant(program, mentor, "mentor") is None:
+        raise PairingError("That person is not a mentor in this programme.")
+    limit = settings.get(program, "shortlist_size")
+    with database.atomic():
+        entries = shortlist_of(program, mentee)
+        if any(e.mentor_id == mentor.id for e in entries):
+            return next(e for e in entries if e.mentor_id == mentor.id)
+        if len(entries) >= limit:
+            raise PairingError(f"Your shortlist holds {limit} mentors. Remove one to add another.")
+        position = max((e.position for e in entries), default=-1) + 1
+        return Shortlist.create(program=program, mentee=mentee, mentor=mentor, position=position)
+
+
+def remove_from_shortlist(program: Program, mentee: User, mentor_id: int) -> None:
+    Shortlist.delete().where(
+        Shortlist.program == program, Shortlist.mentee == mentee, Shortlist.mentor == mentor_id
+    ).execute()
+
+
+def move_in_shortlist(program: Program, mentee: User, mentor_id: int, direction: int) -> None:
+    """Swap a favourite with its neighbour above (-1) or below (+1)."""
+    with database.atomic():
+        entries = shortlist_of(program, mentee)
+        index = next((i for i, e in enumerate(entries) if e.mentor_id == mentor_id), None)
+        if index is None or not 0 <= index + direction < len(entries):
+            return
+        entries[index], entries[index + direction] = entries[index + direction], entries[index]
+        for position, entry in enumerate(entries):
+            if entry.position != position:
+                Shortlist.update(position=position).where(Shortlist.id == entry.id).execute()
+
+
+# --- requests ----------------------------------------------------------------------------------------------------
+
+
+def can_request(program: Program) -> str | None:
+    """Why requests cannot be sent now, or None when they can."""
+    if settings.get(program, "pairing_mode") == "admin":
+        return "In this programme the programme team pairs everyone; your shortlist tells them who you would like."
+    if not programme.is_open(program, "pairing"):
+        return f"Requests open with the pairing window on {program.pairing_opens:%-d %B}."
+    return None
+
+
+def next_mentor(program: Program, mentee: User) -> User | None:
+    """The first shortlisted mentor not asked before who still has room."""
+    asked = asked_before(program, mentee)
+    for entry in shortlist_of(program, mentee):
+        if entry.mentor_id in asked:
+            continue
+        row = participant(program, entry.mentor_id, "mentor")
+        if row is None or matched_count(program, entry.mentor_id) >= (row.capacity or 1):
+            continue
+        return entry.mentor
+    return None
+
+
+def send_request(program: Program, mentee: User, message: str = "") -> MatchRequest | None:
+    """Ask the next mentor on the shortlist; in mentee-led mode the request is the match.
+
+    Returns None when the shortlist has run out (the mentee is then offered alternatives).
+    """
+    reason = can_request(program)
+    if reason:
+        raise PairingError(reason)
+    mentee_row = _require_mentee(program, mentee)
+    if mentee_row.questionnaire_completed_at is None:
+        raise PairingError("Finish your questionnaire first: mentors decide with your answers in front of them.")
+    if active_match_of_mentee(program, mentee):
+        raise PairingError("You already have a mentor.")
+    if pending_request_of(program, mentee):
+        raise PairingError("You already have a request waiting for an answer.")
+    mentor = next_mentor(program, mentee)
+    if mentor is None:
+        _note_shortlist_exhausted(program, mentee)
+        return None
+    days = settings.get(program, "request_expiry_days")
+    with database.atomic():
+        request = MatchRequest.create(
+            program=program, mentee=mentee, mentor=mentor, message=message.strip(),
+            expires_at=utcnow() + dt.timedelta(days=days),
+        )
+        counters.bump(counters.directory_key(program))
+        audit.record(mentee, "request.send", f"request:{request.id}", mentor=mentor.id)
+    if settings.get(program, "pairing_mode") == "mentee":
+        try:
+            approve_request(request, mentor, automatic=True)
+        except MentorFull:
+            # Filled up a moment ago: approve_request already passed the request on.
+            pass
+        return MatchRequest.select().where(MatchRequest.mentee == mentee).order_by(MatchRequest.id.desc()).first()
+    _email_request(request)
+    return request
+
+
+def _email_request(request: MatchRequest) -> None:
+    mentor, mentee = request.mentor, request.mentee
+    mail.send_template(
+        mentor, f"{mentee.name} would like you as their mentor", "request_received", category="pairing",
+        dedupe_key=f"request:{request.id}:received", request=request, mentee=mentee,
+        inbox_url=links.absolute_url("pairing.inbox"),
+        profile_url=links.absolute_url("people.show", user_id=mentee.id),
+    )
+
+
+def _note_shortlist_exhausted(program: Program, mentee: User) -> None:
+    """Tell the mentee once per shortlist that it ran out; they appear in the admins' list to pair."""
+    asked = len(asked_before(program, mentee))
+    mail.send_template(
+        mentee, "Let's find you another mentor", "shortlist_exhausted", category="pairing",
+        dedupe_key=f"exhausted:{program.id}:{mentee.id}:{asked}",
+        directory_url=links.absolute_url("pairing.directory"),
+    )
+
+
+def _close(request: MatchRequest, status: str, reason: str = "") -> None:
+    MatchRequest.update(status=status, reason=reason, decided_at=utcnow()).where(
+        MatchRequest.id == request.id, MatchRequest.status == "pending"
+    ).execute()
+
+
+def _pass_on(program: Program, mentee: User) -> MatchRequest | None:
+    """After a decline or expiry, the request moves to the next favourite at once."""
+    if settings.get(program, "pairing_mode") == "admin" or not programme.is_open(program, "pairing"):
+        return None
+    try:
+        return send_request(program, mentee)
+    except PairingError:
+        return None
+
+
+def decline_request(request: MatchRequest, mentor: User, reason: str = "") -> MatchRequest | None:
+    """The mentor says no (the reason stays private); returns the request passed on, if any."""
+    if request.mentor_id != mentor.id:
+        raise PairingError("This request was not sent to you.")
+    if request.status != "pending":
+        raise PairingError("This request has already been answered.")
+    with database.atomic():
+        _close(request, "declined", reason.strip())
+        counters.bump(counters.directory_key(request.program_id))
+        audit.record(mentor, "request.decline", f"request:{request.id}", mentee=request.mentee_id)
+    return _pass_on(request.program, request.mentee)
+
+
+def approve_request(request: MatchRequest, mentor: User, automatic: bool = False) -> Match:
+    """The mentor says yes: the pair is matched if the mentor still has room."""
+    if request.mentor_id != mentor.id:
+        raise PairingError("This request was not sent to you.")
+    if request.status != "pending":
+        raise PairingError("This request has already been answered.")
+    try:
+        match = create_match(
+            request.program, mentor, request.mentee, made_by="mentee-led" if automatic else "approval",
+            actor=mentor, request=request,
+        )
+    except MentorFull:
+        with database.atomic():
+            _close(request, "closed", "The mentor had no room left.")
+        _pass_on(request.program, request.mentee)
+        raise
+    return match
+
+
+def expire_requests(now: dt.datetime | None = None) -> int:
+    """Pass on every request left unanswered past its deadline; returns how many expired."""
+    now = now or utcnow()
+    overdue = list(MatchRequest.select().where(MatchRequest.status == "pending", MatchRequest.expires_at <= now))
+    for request in overdue:
+        with database.atomic():
+            _close(request, "expired")
+            audit.record(None, "request.expire", f"request:{request.id}", mentor=request.mentor_id)
+        counters.bump(counters.directory_key(request.program_id))
+        _pass_on(request.program, request.mentee)
+    return len(overdue)
+
+
+# --- matches -----------------------------------------------------------------------------------------------------
+
+
+def _lock_rows(program: Program, mentor, mentee) -> tuple[Participant, Participant]:
+    """The two participant rows, locked on PostgreSQL (SQLite holds the database lock already)."""
+    query = Participant.select().where(
+        Participant.program == program,
+        ((Participant.user == mentor) & (Participant.role == "mentor"))
+        | ((Participant.user == mentee) & (Participant.role == "mentee")),
+    ).order_by(Participant.id)
+    if is_postgres():
+        query = query.for_update()
+    rows = {(p.user_id, p.role): p for p in query}
+    mentor_row = rows.get((getattr(mentor, "id", mentor), "mentor"))
+    mentee_row = rows.get((getattr(mentee, "id", mentee), "mentee"))
+    if mentor_row is None or mentor_row.status == "exited":
+        raise PairingError("That person is not an active mentor in this programme.")
+    if mentee_row is None or mentee_row.status == "exited":
+        raise PairingError("That person is not an active mentee in this programme.")
+    return mentor_row, mentee_row
+
+
+def create_match(program: Program, mentor: User, mentee: User, *, made_by: str, actor, request=None) -> Match:
+    """Pair a mentor and mentee; never past the mentor's capacity, never a second mentor for a mentee."""
+    if getattr(mentor, "id", mentor) == getattr(mentee, "id", mentee):
+        raise PairingError("Nobody can mentor themselves.")
+    with write_lock():
+        mentor_row, mentee_row = _lock_rows(program, mentor, mentee)
+        if active_match_of_mentee(program, mentee):
+            raise PairingError("This mentee already has a mentor.")
+        taken = matched_count(program, mentor)
+        if taken >= (mentor_row.capacity or 1):
+            raise MentorFull(f"{mentor.name} has no room left: {taken} of {mentor_row.capacity or 1} places taken.")
+        match = Match.create(program=program, mentor=mentor, mentee=mentee, made_by=made_by)
+        if request is not None:
+            MatchRequest.update(status="approved", decided_at=utcnow()).where(MatchRequest.id == request.id).execute()
+        # The mentee's other open requests are settled by the match.
+        MatchRequest.update(status="closed", decided_at=utcnow(), reason="Matched with another mentor.").where(
+            MatchRequest.program == program, MatchRequest.mentee == mentee, MatchRequest.status == "pending"
+        ).execute()
+        Participant.update(status="paired").where(Participant.id.in_([mentor_row.id, mentee_row.id])).execute()
+        counters.bump(counters.directory_key(program))
+        audit.record(actor, "match.create", f"match:{match.id}", mentor=mentor.id, mentee=mentee.id, made_by=made_by)
+    notify_match(match)
+    return match
+
+
+def notify_match(match: Match) -> None:
+    """'(Name), you are now matched with (X)' to both; by default the mentor is asked to reach out first."""
+    mentor, mentee, program = match.mentor, match.mentee, match.program
+    first = settings.get(program, "first_contact")
+    match_url = links.absolute_url("pairing.match", match_id=match.id)
+    for person, other, role in ((mentee, mentor, "mentee"), (mentor, mentee, "mentor")):
+        mail.send_template(
+            person, f"{person.first_name}, you are now matched with {other.name}", f"match_{role}",
+            category="pairing", dedupe_key=f"match:{match.id}:{role}", other=other, match=match,
+            match_url=match_url, first_contact=first, reach_out=(first == role),
+        )
+
+
+def still_to_pair(program: Program):
+    """Ready mentees with no mentor and no request waiting: the admins' list of people to pair."""
+    matched = Match.active().select(Match.mentee).where(Match.program == program)
+    waiting = MatchRequest.select(MatchRequest.mentee).where(
+        MatchRequest.program == program, MatchRequest.status == "pending"
+    )
+    asked = (
+        MatchRequest.select(MatchRequest.mentee, fn.COUNT(MatchRequest.id).alias("asked"))
+        .where(MatchRequest.program == program)
+        .group_by(MatchRequest.mentee)
+    )
+    counts = {row.mentee_id: row.asked for row in asked}
+    query = (
+        Participant.select(Participant, User)
+        .join(User)
+        .where(
+            Participant.program == program, Participant.role == "mentee", Participant.status != "exited",
+            Participant.questionnaire_completed_at.is_null(False),
+            Participant.user.not_in(matched), Participant.user.not_in(waiting),
+        )
+        .order_by(Participant.joined_at)
+    )
+    return [(row, counts.get(row.user_id, 0)) for row in query]

@@ -1,0 +1,299 @@
+"""Pairing pages: directory, mentor profile, shortlist, requests, the mentor's inbox, match page."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
+
+from portal import settings
+from portal.access import admin_required
+from portal.models import Match, MatchRequest, Participant, Program, User
+from portal.pairing import directory as mentor_directory
+from portal.pairing import operations
+from portal.programme import operations as programme
+from portal.questionnaire import operations as questionnaire
+
+blueprint = Blueprint("pairing", __name__)
+
+PAGE_SIZE = 20
+LOCATIONS = {"virtual": "Virtual", "in-person": "In person"}
+OVERLAPS = {"2": 2.0, "4": 4.0, "6": 6.0}
+
+
+def _program() -> Program:
+    program = Program.current()
+    if program is None:
+        abort(404)
+    return program
+
+
+def _participant_or_admin(program: Program) -> None:
+    """The directory is for people taking part, and for admins."""
+    if not current_user.is_admin and not questionnaire.roles_of(current_user, program):
+        abort(403)
+
+
+def _mentee_or_403(program: Program) -> Participant:
+    row = operations.participant(program, current_user, "mentee")
+    if row is None:
+        abort(403)
+    return row
+
+
+def _back(default: str) -> str:
+    """Where a plain (no-JavaScript) form post returns to: the page it came from, if ours."""
+    target = request.form.get("next") or request.referrer or ""
+    parts = urlparse(target)
+    if parts.netloc and parts.netloc != request.host:
+        return default
+    return (parts.path + (f"?{parts.query}" if parts.query else "")) if parts.path.startswith("/") else default
+
+
+def _filters() -> dict:
+    args = request.args
+    return {
+        "q": (args.get("q") or "").strip()[:100],
+        "department": args.get("department") or "",
+        "location": args.get("location") if args.get("location") in LOCATIONS else "",
+        "overlap": args.get("overlap") if args.get("overlap") in OVERLAPS else "",
+        "room": args.get("room") == "1",
+        "page": max(1, args.get("page", 1, type=int) or 1),
+    }
+
+
+def _shortlisted(program: Program) -> list[int]:
+    if operations.participant(program, current_user, "mentee") is None:
+        return []
+    return [entry.mentor_id for entry in operations.shortlist_of(program, current_user)]
+
+
+@blueprint.get("/mentors")
+@login_required
+def directory():
+    """The mentor directory: fuzzy search, filters, ranked by fit for the mentee looking."""
+    program = _program()
+    _participant_or_admin(program)
+    filters = _filters()
+    index = mentor_directory.directory(program)
+    departments = mentor_directory.departments(program)
+    ranking = index.rank(
+        mentor_directory.mentee_profile(program, current_user),
+        query=filters["q"],
+        department=filters["department"] if filters["department"] in departments else None,
+        location=LOCATIONS.get(filters["location"]),
+        min_shared_hours=OVERLAPS.get(filters["overlap"]),
+        has_room=filters["room"],
+        weights=mentor_directory.weights(program),
+        limit=PAGE_SIZE,
+        offset=(filters["page"] - 1) * PAGE_SIZE,
+    )
+    context = dict(
+        ranking=ranking, filters=filters, departments=departments, locations=LOCATIONS, overlaps=OVERLAPS,
+        pages=max(1, -(-ranking.total // PAGE_SIZE)), shortlisted=_shortlisted(program),
+        is_mentee=operations.participant(program, current_user, "mentee") is not None,
+    )
+    if request.htmx:
+        return render_block("pairing/directory.html", "results", **context)
+    return render_template("pairing/directory.html", **context)
+
+
+@blueprint.get("/mentors/<int:user_id>")
+@login_required
+def mentor(user_id: int):
+    """A mentor's public profile: what they offer, what you have in common, room left."""
+    program = _program()
+    _participant_or_admin(program)
+    person = User.get_or_none(User.id == user_id)
+    if person is None or operations.participant(program, person, "mentor") is None:
+        abort(404)
+    index = mentor_directory.directory(program)
+    ranked = index.fit(mentor_directory.mentee_profile(program, current_user), user_id)
+    if ranked is None:
+        abort(404)
+    shown = questionnaire.directory_answers(person, program)
+    return render_template(
+        "pairing/mentor.html", person=person, ranked=ranked, shown=shown, shortlisted=_shortlisted(program),
+        is_mentee=operations.participant(program, current_user, "mentee") is not None,
+    )
+
+
+def _shortlist_context(program: Program) -> dict:
+    entries = operations.shortlist_of(program, current_user)
+    index = mentor_directory.directory(program)
+    mentee = mentor_directory.mentee_profile(program, current_user)
+    fits = {e.mentor_id: index.fit(mentee, e.mentor_id) for e in entries}
+    requests = list(
+        MatchRequest.select(MatchRequest, User)
+        .join(User, on=(MatchRequest.mentor == User.id))
+        .where(MatchRequest.program == program, MatchRequest.mentee == current_user.id)
+        .order_by(MatchRequest.created_at.desc(), MatchRequest.id.desc())
+    )
+    pending = next((r for r in requests if r.status == "pending"), None)
+    match = operations.active_match_of_mentee(program, current_user)
+    exhausted = not match and not pending and operations.next_mentor(program, current_user) is None and bool(requests)
+    alternatives = []
+    if not match and not pending and (exhausted or not entries):
+        exclude = [e.mentor_id for e in entries] + [r.mentor_id for r in requests]
+        alternatives = index.alternatives(mentee, exclude=exclude, weights=mentor_directory.weights(program), count=3)
+    return dict(
+        entries=entries, fits=fits, requests=requests, pending=pending, match=match, exhausted=exhausted,
+        alternatives=alternatives, limit=settings.get(program, "shortlist_size"),
+        blocked=operations.can_request(program), mode=settings.get(program, "pairing_mode"),
+        expiry_days=settings.get(program, "request_expiry_days"), shortlisted=[e.mentor_id for e in entries],
+    )
+
+
+@blueprint.get("/shortlist")
+@login_required
+def shortlist():
+    """The mentee's favourites, their request and, if the shortlist ran out, alternatives with room."""
+    program = _program()
+    _mentee_or_403(program)
+    return render_template("pairing/shortlist.html", **_shortlist_context(program))
+
+
+@blueprint.post("/shortlist/<int:mentor_id>")
+@login_required
+def change_shortlist(mentor_id: int):
+    """Add, remove or reorder a favourite; htmx gets the widget back, a plain post a redirect."""
+    program = _program()
+    _mentee_or_403(program)
+    action = request.form.get("action")
+    try:
+        if action == "add":
+            person = User.get_or_none(User.id == mentor_id)
+            if person is None:
+                abort(404)
+            operations.add_to_shortlist(program, current_user, person)
+        elif action == "remove":
+            operations.remove_from_shortlist(program, current_user, mentor_id)
+        elif action in ("up", "down"):
+            operations.move_in_shortlist(program, current_user, mentor_id, -1 if action == "up" else 1)
+        else:
+            abort(400, "Choose add, remove, up or down.")
+        error = None
+    except operations.PairingError as problem:
+        error = str(problem)
+    if request.htmx:
+        if request.htmx.target == "shortlist":
+            return render_template("pairing/_shortlist.html", error=error, **_shortlist_context(program))
+        return render_template(
+            "pairing/_shortlist_button.html", mentor_id=mentor_id, shortlisted=_shortlisted(program), error=error
+        )
+    if error:
+        flash(error, "error")
+    return redirect(_back(url_for("pairing.shortlist")))
+
+
+@blueprint.post("/requests")
+@login_required
+def send_request():
+    """Send the request to the first favourite who can take it."""
+    program = _program()
+    _mentee_or_403(program)
+    message = (request.form.get("message") or "")[:1000]
+    try:
+        sent = operations.send_request(program, current_user, message)
+    except operations.PairingError as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("pairing.shortlist"))
+    if sent is None:
+        flash("None of your favourites can take a request now. Here are mentors with room who fit you well.", "warning")
+    elif sent.status == "approved":
+        flash(f"You are matched with {sent.mentor.name}!", "success")
+    else:
+        flash(f"Request sent to {sent.mentor.name}. We will email you as soon as they answer.", "success")
+    return redirect(url_for("pairing.shortlist"))
+
+
+@blueprint.get("/inbox")
+@login_required
+def inbox():
+    """The mentor's requests to approve or decline."""
+    program = _program()
+    row = operations.participant(program, current_user, "mentor")
+    if row is None:
+        abort(403)
+    requests = list(
+        MatchRequest.select(MatchRequest, User)
+        .join(User, on=(MatchRequest.mentee == User.id))
+        .where(MatchRequest.program == program, MatchRequest.mentor == current_user.id)
+        .order_by(MatchRequest.created_at.desc())
+    )
+    matches = list(
+        Match.active().select(Match, User).join(User, on=(Match.mentee == User.id))
+        .where(Match.program == program, Match.mentor == current_user.id)
+    )
+    return render_template(
+        "pairing/inbox.html", pending=[r for r in requests if r.status == "pending"],
+        answered=[r for r in requests if r.status != "pending"], matches=matches, capacity=row.capacity or 1,
+    )
+
+
+def _own_request(request_id: int) -> MatchRequest:
+    item = MatchRequest.get_or_none(MatchRequest.id == request_id)
+    # Someone else's request looks like no request at all.
+    if item is None or item.mentor_id != current_user.id:
+        abort(404)
+    return item
+
+
+@blueprint.post("/requests/<int:request_id>/approve")
+@login_required
+def approve(request_id: int):
+    """Approve a request: the pair is matched."""
+    item = _own_request(request_id)
+    try:
+        match = operations.approve_request(item, current_user)
+    except operations.PairingError as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("pairing.inbox"))
+    flash(f"You are now matched with {match.mentee.name}. Reach out to set up your first session.", "success")
+    return redirect(url_for("pairing.match", match_id=match.id))
+
+
+@blueprint.post("/requests/<int:request_id>/decline")
+@login_required
+def decline(request_id: int):
+    """Decline a request, with an optional private reason; it passes to the mentee's next favourite."""
+    item = _own_request(request_id)
+    try:
+        operations.decline_request(item, current_user, (request.form.get("reason") or "")[:1000])
+    except operations.PairingError as problem:
+        flash(str(problem), "error")
+    else:
+        flash(f"Declined. {item.mentee.first_name}'s request passes to their next choice.", "info")
+    return redirect(url_for("pairing.inbox"))
+
+
+@blueprint.get("/matches/<int:match_id>")
+@login_required
+def match(match_id: int):
+    """A pair's page: both profiles, what they share, who reaches out first."""
+    item = Match.get_or_none(Match.id == match_id)
+    if item is None or not (current_user.is_admin or current_user.id in (item.mentor_id, item.mentee_id)):
+        abort(404)
+    program = item.program
+    index = mentor_directory.directory(program)
+    mentee = mentor_directory.mentee_profile(program, item.mentee)
+    ranked = index.fit(mentee, item.mentor_id)
+    return render_template(
+        "pairing/match.html", item=item, ranked=ranked,
+        mentor_sections=questionnaire.profile_sections(item.mentor, program),
+        mentee_sections=questionnaire.profile_sections(item.mentee, program),
+        first_contact=settings.get(program, "first_contact"),
+        viewer_role="mentor" if current_user.id == item.mentor_id else "mentee" if current_user.id == item.mentee_id else None,
+    )
+
+
+@blueprint.get("/admin/unpaired")
+@admin_required
+def unpaired():
+    """Mentees still to pair: no mentor, no request waiting."""
+    program = _program()
+    return render_template(
+        "pairing/unpaired.html", rows=operations.still_to_pair(program),
+        pairing_open=programme.is_open(program, "pairing"),
+    )
