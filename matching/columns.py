@@ -14,6 +14,7 @@ LOCATION_CODES = 4
 SENIORITY_CODES = 16  # unknown plus up to 15 levels on the ladder
 POSITION_BITS = 27  # sort keys hold positions below 2**27
 MAX_ROOM_RANK = 7
+OVERLAPS_KEPT = 4096  # distinct mentee working windows whose overlaps are kept
 _LOCATIONS = {"virtual": VIRTUAL, "online": VIRTUAL, "remote": VIRTUAL, "in person": IN_PERSON,
               "inperson": IN_PERSON, "either": EITHER, "both": EITHER}
 
@@ -28,18 +29,16 @@ class MentorColumns:
 
     def __init__(self, mentors: Sequence[MentorProfile], reference: datetime):
         size = len(mentors)
-        self.ids = np.fromiter((m.id for m in mentors), dtype=np.int64, count=size)
-        self.seniority = np.fromiter((-1 if m.seniority is None else min(m.seniority, SENIORITY_CODES - 2)
-                                      for m in mentors), dtype=np.int8, count=size)
+        self.seniority = np.fromiter((_seniority(m.seniority) for m in mentors), dtype=np.int8, count=size)
         self.location = np.fromiter((location_code(m.location) for m in mentors), dtype=np.int8, count=size)
         self.departments: dict[str, int] = {}
         self.department = np.fromiter((self.department_code(m.department, add=True) for m in mentors),
                                       dtype=np.int16, count=size)
         # Few distinct working windows exist (zone x usual hours), so overlaps are worked out once per window.
         windows: dict[tuple[int, int], int] = {}
-        self.window = np.fromiter(
+        self.window = _compact(np.fromiter(
             (windows.setdefault(hours.utc_window(m.hours, m.timezone, reference), len(windows)) for m in mentors),
-            dtype=np.int32, count=size)
+            dtype=np.int32, count=size))
         self.window_start = np.array([start for start, _ in windows], dtype=np.int32)
         self.window_length = np.array([length for _, length in windows], dtype=np.int32)
         capacity = np.fromiter((m.capacity for m in mentors), dtype=np.int32, count=size)
@@ -50,19 +49,27 @@ class MentorColumns:
         # Requests already waiting would fill every free place: likely full soon, so others are offered too.
         self.popular = ~self.full & (matched + pending >= capacity)
         # Location, seniority and department together take few values: fit tables are built per such profile.
-        self.profile = (self.location.astype(np.int32) + LOCATION_CODES * (self.seniority.astype(np.int32) + 1)
-                        + LOCATION_CODES * SENIORITY_CODES * (self.department.astype(np.int32) + 1))
+        self.profile = _compact(self.location.astype(np.int32) + LOCATION_CODES * (self.seniority.astype(np.int32) + 1)
+                                + LOCATION_CODES * SENIORITY_CODES * (self.department.astype(np.int32) + 1))
         # The low bits of every sort key: fewer free places sort later, then the position (id order) breaks ties.
         room_rank = MAX_ROOM_RANK - np.minimum(self.room, MAX_ROOM_RANK).astype(np.int64)
         self.sort_low = (room_rank << POSITION_BITS) | np.arange(size, dtype=np.int64)
-
-    def profiles(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(location, seniority, department) for every profile code, the inverse of `profile`."""
+        # (location, seniority, department) for every profile code: the inverse of `profile`.
         codes = np.arange(LOCATION_CODES * SENIORITY_CODES * (len(self.departments) + 1), dtype=np.int32)
-        location = codes % LOCATION_CODES
-        seniority = (codes // LOCATION_CODES) % SENIORITY_CODES - 1
-        department = codes // (LOCATION_CODES * SENIORITY_CODES) - 1
-        return location, seniority, department
+        self.profile_parts = (codes % LOCATION_CODES, (codes // LOCATION_CODES) % SENIORITY_CODES - 1,
+                              codes // (LOCATION_CODES * SENIORITY_CODES) - 1)
+        self._overlaps: dict[tuple[int, int], np.ndarray] = {}
+
+    def window_overlap(self, start: int, length: int) -> np.ndarray:
+        """Minutes each working window shares with a UTC window; -1 where either side is unknown. Cached."""
+        found = self._overlaps.get((start, length))
+        if found is None:
+            found = hours.overlap(self.window_start, self.window_length, start, length)
+            found[(self.window_length == 0) | (length == 0)] = -1
+            if len(self._overlaps) >= OVERLAPS_KEPT:
+                self._overlaps.clear()
+            self._overlaps[(start, length)] = found
+        return found
 
     def department_code(self, department: str | None, add: bool = False) -> int:
         """A department's code (-1 for none); unknown departments get a new code only while building."""
@@ -72,3 +79,13 @@ class MentorColumns:
         if add:
             return self.departments.setdefault(key, len(self.departments))
         return self.departments.get(key, -2)  # -2 matches no mentor
+
+
+def _seniority(level: int | None) -> int:
+    """A ladder index as a column value: -1 when unknown, capped to what a profile code holds."""
+    return -1 if level is None or level < 0 else min(level, SENIORITY_CODES - 2)
+
+
+def _compact(codes: np.ndarray) -> np.ndarray:
+    """Codes as int16 when they fit: smaller columns gather faster."""
+    return codes.astype(np.int16) if codes.size == 0 or codes.max() < np.iinfo(np.int16).max else codes

@@ -1,7 +1,7 @@
 """Working hours in UTC and how much two people's working days overlap, across time zones and midnight."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,8 +23,8 @@ def utc_offset(zone: str, reference: datetime) -> int:
 def as_reference(moment: datetime | None) -> datetime:
     """An aware datetime to take offsets at: now by default; a naive one is read as UTC."""
     if moment is None:
-        return datetime.now(timezone.utc)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def utc_window(hours: tuple[int, int] | None, zone: str, reference: datetime) -> tuple[int, int]:

@@ -50,7 +50,7 @@ class Vocabulary:
     names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "Vocabulary":
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> Vocabulary:
         """From (name or alias, canonical name) pairs; every canonical name also maps to itself."""
         names: dict[str, str] = {}
         for alias, canonical in pairs:
@@ -59,7 +59,7 @@ class Vocabulary:
         return cls(names)
 
     @classmethod
-    def from_catalogue(cls, catalogue: Mapping[str, tuple[str, Iterable[str]]]) -> "Vocabulary":
+    def from_catalogue(cls, catalogue: Mapping[str, tuple[str, Iterable[str]]]) -> Vocabulary:
         """From the portal's shape, canonical name -> (category, aliases), e.g. portal.skills.DEFAULT_VOCABULARY."""
         return cls.from_pairs((alias, name) for name, (_, aliases) in catalogue.items() for alias in [name, *aliases])
 

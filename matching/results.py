@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from matching.profiles import MentorProfile
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RankedMentor:
     """A mentor as a card or profile page shows them: score, reasons best first, and their room."""
 
@@ -27,7 +27,7 @@ class RankedMentor:
         return self.mentor.id
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Ranking:
     """One page of results and how many mentors matched in all."""
 

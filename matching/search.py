@@ -7,29 +7,32 @@ from functools import cached_property
 import numpy as np
 
 from matching import text
-from matching.index import DEPARTMENT, NAME, SKILL, STORY, TITLE, TermIndex
+from matching.index import NAME, TermIndex
 from matching.profiles import MentorProfile
 
-# A stop word in a query ("head of it") still helps a little, but never decides on its own.
-STOPWORD_WEIGHT = 0.25
+# A phrase counts as matched when the query fills at least this share of it (and the query is mostly used).
+MIN_PHRASE_SCORE = 0.5
+# Once some phrase is filled this well word by word, the whole query need not be tried as one phrase.
+WHOLE_QUERY_UNLESS = 0.9
+
+# A match while searching: (score, entry, what was typed, the dictionary word or phrase); TermMatch when shown.
+Hit = tuple[float, int, str, str]
 
 
 @dataclass(frozen=True)
 class TermMatch:
-    """One dictionary term a query word matched."""
+    """One dictionary term the query matched."""
 
-    text: str  # what was typed: a query word, or the whole query for a phrase match
-    term: str  # the dictionary word or skill phrase it matched
-    field: str  # skill, name, title, department or story
-    key: str  # the canonical skill name, or the word
-    score: float  # similarity times the field's weight, in (0, 1]
+    text: str  # what was typed: a query word, or the whole query for a phrase
+    term: str  # the dictionary word or phrase it matched
+    field: str  # skill, title, department, name or story
+    key: str  # the canonical skill name, the title, the department or the word
+    score: float  # what the match adds to relevance, in (0, 1]
     entry: int = field(repr=False, default=-1)
 
     def label(self, mentor: MentorProfile) -> str:
-        """How the match reads on a mentor's card: the skill, or the mentor's own title, name or department."""
-        if self.field in (SKILL, STORY):
-            return self.key
-        return {NAME: mentor.name, TITLE: mentor.title, DEPARTMENT: mentor.department}[self.field]
+        """How the match reads on a mentor's card: the skill, title or department, or the mentor's own name."""
+        return mentor.name if self.field == NAME else self.key
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,10 +42,9 @@ class SearchHits:
     query: str
     mask: np.ndarray = field(repr=False)  # bool per position: does the mentor match
     scores: np.ndarray = field(repr=False)  # float32 per position: relevance in [0, 1], 0 without a query
-    matches: tuple[TermMatch, ...] = ()
-    # Best match first, one group per query word (the whole-phrase group first): what explain() walks.
-    groups: tuple[tuple[TermMatch, ...], ...] = field(default=(), repr=False)
-    index: TermIndex | None = field(default=None, repr=False, compare=False)
+    # One group per query word, and the phrase group first, each best first: what explain() walks.
+    groups: tuple[tuple[Hit, ...], ...] = field(default=(), repr=False)
+    index: TermIndex | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -55,28 +57,44 @@ class SearchHits:
     @cached_property
     def positions(self) -> np.ndarray:
         """Positions of the matching mentors, ascending."""
-        return np.flatnonzero(self.mask).astype(np.int32)
+        return np.flatnonzero(self.mask)
 
     @cached_property
     def relevance(self) -> np.ndarray:
         """Relevance of each mentor in `positions`."""
         return self.scores[self.positions]
 
-    def explain(self, positions: np.ndarray) -> list[list[TermMatch]]:
-        """For each given position (ascending or not), its best match per query word: distinct terms, best first."""
-        positions = np.asarray(positions, dtype=np.int32)
-        result: list[list[TermMatch]] = [[] for _ in range(len(positions))]
+    @cached_property
+    def matches(self) -> tuple[TermMatch, ...]:
+        """Every dictionary term the query matched, each once at its best, best first."""
+        best: dict[int, Hit] = {}
         for group in self.groups:
-            unresolved = np.argsort(positions)  # member() wants positions ascending
-            for match in group:
-                if not unresolved.size:
-                    break
-                present = self.index.member(match.entry, positions[unresolved])
-                for k in unresolved[present].tolist():
-                    if all(m.entry != match.entry for m in result[k]):
-                        result[k].append(match)
-                unresolved = unresolved[~present]
-        return [sorted(found, key=lambda m: -m.score) for found in result]
+            for hit in group:
+                if hit[1] not in best or hit[0] > best[hit[1]][0]:
+                    best[hit[1]] = hit
+        return tuple(self._match(hit) for hit in sorted(best.values(), key=lambda h: (-h[0], h[1])))
+
+    def explain(self, positions: np.ndarray, held: list[set[int]] | None = None) -> list[list[TermMatch]]:
+        """For each given position, its best match per group: distinct terms, best first.
+
+        `held` is each position's entries (TermIndex.held_by), when the caller has them already.
+        """
+        held = self.index.held_by(np.asarray(positions).tolist()) if held is None else held
+        result = []
+        for entries in held:
+            found: dict[int, Hit] = {}
+            for group in self.groups:
+                for hit in group:
+                    if hit[1] in entries:
+                        found.setdefault(hit[1], hit)
+                        break
+            result.append([self._match(h) for h in sorted(found.values(), key=lambda h: -h[0])])
+        return result
+
+    def _match(self, hit: Hit) -> TermMatch:
+        score, entry, typed, term = hit
+        found = self.index.entries[entry]
+        return TermMatch(typed, term, found.field, found.key, score, entry)
 
 
 def query_words(query: str, index: TermIndex) -> list[tuple[str, float]]:
@@ -84,9 +102,9 @@ def query_words(query: str, index: TermIndex) -> list[tuple[str, float]]:
     result: dict[str, float] = {}
     for parts in text.units(query):
         joined = "".join(parts)
-        for word in ([joined] if len(parts) > 1 and joined in index.word_id else parts):
+        for word in ([joined] if len(parts) > 1 and joined in index.dictionary else parts):
             if len(word) > 1 or word.isdigit():
-                result.setdefault(word, STOPWORD_WEIGHT if word in text.STOPWORDS else 1.0)
+                result.setdefault(word, text.STOPWORD_WEIGHT if word in text.STOPWORDS else 1.0)
     return list(result.items())
 
 
@@ -96,78 +114,76 @@ def everyone(size: int, query: str = "") -> SearchHits:
 
 
 def search(index: TermIndex, query: str) -> SearchHits:
-    """Match the query's words, and the query as a whole phrase, against the dictionary; score mentors by postings."""
+    """Score mentors by the query's words one by one and by the phrases the query fills; keep the best of the two.
+
+    Word by word, each query word counts its best match in any field (a skill, title, department, name or story
+    word), averaged over the query's words. Phrase by phrase, a skill name or alias, title or department counts as
+    much of it as the query fills: "stakeholdr mgmt" fills "stakeholder mgmt", "mktg team lead" "Marketing Team Lead".
+    """
     words = query_words(query, index)
     if not words:
         return everyone(index.size, query)
-    size = index.size
-    relevance = np.zeros(size, dtype=np.float32)
-    covered = np.zeros(size, dtype=np.int8)  # content words matched, for the "most words must match" rule
-    groups: list[tuple[TermMatch, ...]] = []
-    for word, weight in words:
-        group = _word_matches(index, word, exact_only=weight < 1)
-        if not group:
-            continue
-        groups.append(group)
-        best = _best_per_mentor(index, group, size)
-        if weight == 1:
-            covered += best > 0
-        else:
-            best *= weight
+    similar = index.dictionary.lookup([(word, weight < 1) for word, weight in words])
+    # Stop words count word by word only in a query of nothing else ("it"); otherwise only inside phrases.
+    content = [n for n, (_, weight) in enumerate(words) if weight == 1] or list(range(len(words)))
+    groups = [group for group in (_word_hits(index, words[n][0], similar[n]) for n in content) if group]
+    phrases = _phrase_hits(index, query, words, similar)
+    if len(content) == 1:
+        # One word: its best match and the phrases it fills are all best-of, so one scatter does both.
+        relevance = index.scatter_best([*(groups[0] if groups else ()), *phrases])
+        return SearchHits(query, relevance > 0, relevance, tuple(g for g in (phrases, *groups) if g), index)
+    relevance = np.zeros(index.size, dtype=np.float32)
+    # Most words must match, so one stray typo does not empty the list, yet "senior python" is not an OR; with
+    # two words one is most, so counting is needed only from three.
+    covered = np.zeros(index.size, dtype=np.int8) if len(content) > 2 else None
+    for group in groups:
+        best = index.scatter_best(group)
         relevance += best
-    relevance /= sum(weight for _, weight in words)
-    content = sum(1 for _, weight in words if weight == 1)
-    # Most words must match, so one stray typo does not empty the list, yet "senior python" is not an OR.
-    mask = covered >= (content + 1) // 2 if content else relevance > 0
-    phrase_group = _phrase_matches(index, query)
-    if phrase_group:
-        groups.insert(0, phrase_group)
-        for match in phrase_group:
-            posting = index.posting(match.entry)
-            relevance[posting] = np.maximum(relevance[posting], match.score)
-            mask[posting] = True
-    matches = _distinct(m for g in groups for m in g)
-    return SearchHits(query, mask, relevance, matches, tuple(groups), index)
+        if covered is not None:
+            covered += best > 0
+    relevance /= len(content)
+    mask = covered >= (len(content) + 1) // 2 if covered is not None else relevance > 0
+    if phrases:
+        groups.insert(0, phrases)
+        best = index.scatter_best(phrases)
+        np.maximum(relevance, best, out=relevance)
+        mask |= best > 0
+    return SearchHits(query, mask, relevance, tuple(groups), index)
 
 
-def _distinct(matches) -> tuple[TermMatch, ...]:
-    """Each entry once, at its best score, best first."""
-    best: dict[int, TermMatch] = {}
-    for match in matches:
-        if match.entry not in best or match.score > best[match.entry].score:
-            best[match.entry] = match
-    return tuple(sorted(best.values(), key=lambda m: (-m.score, m.entry)))
+def _word_hits(index: TermIndex, word: str, similar: dict[int, float]) -> tuple[Hit, ...]:
+    """The entries one query word reaches through the dictionary, best first, each at its best score."""
+    best: dict[int, Hit] = {}
+    for word_id, similarity in similar.items():
+        term = index.dictionary.words[word_id]
+        for entry in index.word_entries[word_id]:
+            score = similarity * index.word_weight[entry]
+            if score > best.get(entry, (0.0,))[0]:
+                best[entry] = (score, entry, word, term)
+    return tuple(sorted(best.values(), key=lambda h: (-h[0], h[1])))
 
 
-def _word_matches(index: TermIndex, word: str, exact_only: bool) -> tuple[TermMatch, ...]:
-    """The entries one query word reaches through the dictionary, best first, each with its best score."""
-    best: dict[int, TermMatch] = {}
-    for word_id, similarity in index.lookup(word, exact_only).items():
-        term = index.words[word_id]
-        for entry in index.word_entries[word_id].tolist():
-            score = similarity * float(index.entry_weight[entry])
-            if entry not in best or score > best[entry].score:
-                found = index.entries[entry]
-                best[entry] = TermMatch(word, term, found.field, found.key, score, entry)
-    return tuple(sorted(best.values(), key=lambda m: (-m.score, m.entry)))
-
-
-def _phrase_matches(index: TermIndex, query: str) -> tuple[TermMatch, ...]:
-    """Skills whose name or alias is close to the whole query, for compounds typed without spaces."""
-    phrase = text.phrase(query)
-    if len(phrase) < 4:
-        return ()
-    best: dict[int, TermMatch] = {}
-    for term, entry, similarity in index.phrase_matches(phrase):
-        if entry not in best or similarity > best[entry].score:
-            best[entry] = TermMatch(query.strip(), term, SKILL, index.entries[entry].key, similarity, entry)
-    return tuple(sorted(best.values(), key=lambda m: (-m.score, m.entry)))
-
-
-def _best_per_mentor(index: TermIndex, group: tuple[TermMatch, ...], size: int) -> np.ndarray:
-    """Each mentor's best score among the group's entries (0 where none), scattered from the postings."""
-    best = np.zeros(size, dtype=np.float32)
-    # The group is best first: writing it in reverse leaves each mentor's best score (faster than maximum.at).
-    for match in reversed(group):
-        best[index.posting(match.entry)] = match.score
-    return best
+def _phrase_hits(index: TermIndex, query: str, words: list[tuple[str, float]],
+                 similar: list[dict[int, float]]) -> tuple[Hit, ...]:
+    """Entries whose phrases the query fills: by the words matched, or by the whole query typed as one phrase."""
+    query_weight = sum(weight for _, weight in words)
+    best_word: dict[int, float] = {}
+    leads: set[int] = set()  # words matched by content words: a phrase filled by stop words alone is no match
+    for (_, weight), matched in zip(words, similar):
+        for word_id, similarity in matched.items():
+            if similarity > best_word.get(word_id, 0.0):
+                best_word[word_id] = similarity
+            if weight == 1:
+                leads.add(word_id)
+    typed = query.strip()
+    found = index.phrasebook.filled(best_word, leads or set(best_word), query_weight, MIN_PHRASE_SCORE)
+    # The whole query as one phrase is the fallback for compounds typed without spaces ("publicspeaking"):
+    # needed only when no phrase is (nearly) filled word by word.
+    if len(text.phrase(query)) >= 4 and max((score for score, _ in found), default=0.0) < WHOLE_QUERY_UNLESS:
+        found += [(score, number) for score, number in index.phrasebook.whole_query(query) if score >= MIN_PHRASE_SCORE]
+    best: dict[int, Hit] = {}
+    for score, number in found:
+        phrase = index.phrasebook[number]
+        if score > best.get(phrase.entry, (0.0,))[0]:
+            best[phrase.entry] = (score, phrase.entry, typed, phrase.text)
+    return tuple(sorted(best.values(), key=lambda h: (-h[0], h[1])))

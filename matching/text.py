@@ -13,11 +13,16 @@ _UNIT = re.compile(r"[^\W_]+(?:['&/.+-][^\W_]+)*")
 _PART = re.compile(r"[^\W_]+")
 
 # Words that carry no meaning on their own; left out of stories and given little weight in queries.
-STOPWORDS = frozenset(
-    "a an and are as at be been but by can do for from had has have i if in into is it its me my of on or our "
-    "so than that the their them then there these they this to us was we were what when which who will with "
-    "you your one two three four five six seven eight nine ten".split()
-)
+STOPWORDS = frozenset({
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "back", "be", "been", "but", "by",
+    "can", "could", "do", "each", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it",
+    "its", "just", "me", "more", "most", "my", "no", "not", "now", "of", "on", "one", "or", "other", "our", "out",
+    "over", "own", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "through", "to", "too", "us", "very", "was", "we", "were", "what", "when", "which", "who", "will",
+    "with", "would", "you", "your", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"
+})
+# A stop word still counts for a little in a query or a phrase ("head of it"), never for a whole word.
+STOPWORD_WEIGHT = 0.25
 
 
 def fold(text: str) -> str:

@@ -5,7 +5,8 @@ from flask import Blueprint, g, render_template
 from flask_login import current_user
 
 from portal import settings
-from portal.models import Participant, Program
+from portal.models import Match, MatchRequest, Participant, Program
+from portal.pairing import operations as pairing_operations
 from portal.programme import operations as programme
 from portal.programme.phases import DESCRIPTIONS, LABELS, PHASES, windows
 from portal.questionnaire import operations as questionnaire
@@ -31,8 +32,21 @@ def index():
             Participant.select().where(Participant.user == current_user.id, Participant.program == program)
         )
     progress = questionnaire.progress(program, current_user) if participations else None
+    roles = {p.role for p in participations}
+    pairing = {}
+    if "mentee" in roles:
+        pairing["match"] = pairing_operations.active_match_of_mentee(program, current_user)
+        pairing["pending"] = pairing_operations.pending_request_of(program, current_user)
+    if "mentor" in roles:
+        pairing["inbox"] = MatchRequest.select().where(
+            MatchRequest.program == program, MatchRequest.mentor == current_user.id, MatchRequest.status == "pending"
+        ).count()
+        pairing["mentees"] = list(
+            Match.active().where(Match.program == program, Match.mentor == current_user.id)
+        )
     return render_template(
         "home.html", timeline=timeline, participations=participations, progress=progress,
         registration={r: programme.registration_open_for(program, r) for r in Participant.ROLES} if program else {},
         welcome=settings.get(program, "welcome_message") if program else "",
+        pairing=pairing, roles=roles,
     )

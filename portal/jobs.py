@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import has_app_context
+from flask import current_app, has_app_context, has_request_context
 from huey import RedisHuey, SqliteHuey, crontab
 
 from portal.config import load_config, resolve_path
@@ -33,16 +33,21 @@ huey = build_huey(load_config())
 
 @contextlib.contextmanager
 def job_context():
-    """An app context and a database connection for a job, reusing the caller's when there is one."""
+    """A request context and a database connection for a job, reusing the caller's when there is one.
+
+    Jobs render emails whose links are built with url_for, which needs a request: the job gets one
+    for the configured base URL.
+    """
     global _app
-    if has_app_context():
+    if has_request_context():
         app_ctx = contextlib.nullcontext()
     else:
-        if _app is None:
+        app = current_app._get_current_object() if has_app_context() else _app
+        if app is None:
             from portal import create_app
 
-            _app = create_app()
-        app_ctx = _app.app_context()
+            app = _app = create_app()
+        app_ctx = app.test_request_context(base_url=app.config["PORTAL"]["server"]["base_url"])
     with app_ctx:
         opened = database.is_closed()
         if opened:

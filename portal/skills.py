@@ -1,8 +1,9 @@
 """The skill vocabulary: canonical names and their aliases, and normalising what people type."""
 from __future__ import annotations
 
+from portal import audit, counters
 from portal.db import database
-from portal.models import Skill, SkillAlias
+from portal.models import Program, Skill, SkillAlias
 
 # name -> (category, aliases); admins extend it later, this is the starting vocabulary.
 DEFAULT_VOCABULARY: dict[str, tuple[str, list[str]]] = {
@@ -117,3 +118,51 @@ def normalise(entries: list[str], table: dict[str, str] | None = None) -> list[s
 
 def names() -> list[str]:
     return [s.name for s in Skill.select(Skill.name).order_by(Skill.name)]
+
+
+class VocabularyError(Exception):
+    pass
+
+
+def add_skill(name: str, aliases: list[str], category: str, actor) -> Skill:
+    """A new vocabulary skill with its aliases; names and aliases stay unique, case-insensitively."""
+    name = " ".join(name.split())
+    table = lookup()
+    if name.lower() in table:
+        raise VocabularyError(f"“{name}” is already in the vocabulary (as {table[name.lower()]}).")
+    with database.atomic():
+        skill = Skill.create(name=name, category=" ".join(category.split()))
+        _add_aliases(skill, aliases, table)
+        audit.record(actor, "skill.add", f"skill:{skill.id}", name=name, aliases=aliases)
+        _vocabulary_changed()
+    return skill
+
+
+def add_aliases(skill: Skill, aliases: list[str], actor) -> list[str]:
+    """More words that mean this skill; returns the ones added."""
+    with database.atomic():
+        added = _add_aliases(skill, aliases, lookup())
+        if added:
+            audit.record(actor, "skill.alias", f"skill:{skill.id}", aliases=added)
+            _vocabulary_changed()
+    return added
+
+
+def _add_aliases(skill: Skill, aliases: list[str], table: dict[str, str]) -> list[str]:
+    added = []
+    for alias in aliases:
+        alias = " ".join(alias.lower().split())
+        if not alias:
+            continue
+        if alias in table:
+            raise VocabularyError(f"“{alias}” already means {table[alias]}.")
+        SkillAlias.create(skill=skill, alias=alias)
+        table[alias] = skill.name
+        added.append(alias)
+    return added
+
+
+def _vocabulary_changed() -> None:
+    # Search and ranking read the vocabulary, so every programme's directory is rebuilt.
+    for program in Program.select(Program.id):
+        counters.bump(counters.directory_key(program))

@@ -77,6 +77,19 @@ class PairingForm(FlaskForm):
                                validators=[InputRequired("Choose who reaches out first.")])
 
 
+class SkillForm(FlaskForm):
+    name = StringField("Skill", validators=[DataRequired("Name the skill."), Length(max=60)])
+    category = StringField("Category", validators=[Optional(), Length(max=40)], description="For example Leadership.")
+    aliases = StringField(
+        "Also known as", validators=[Optional(), Length(max=500)],
+        description="Other words people type for it, separated by commas (abbreviations, synonyms).",
+    )
+
+
+class AliasForm(FlaskForm):
+    aliases = StringField("Add words that mean this skill", validators=[DataRequired("Type at least one."), Length(max=500)])
+
+
 def parse_options(text: str) -> list[str]:
     seen, result = set(), []
     for line in (text or "").splitlines():

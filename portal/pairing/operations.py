@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import current_app, has_request_context
 from peewee import fn
 
 from portal import audit, counters, links, mail, settings
@@ -70,15 +71,23 @@ def _require_mentee(program: Program, mentee) -> Participant:
     return row
 
 
+def _lock_mentee(row: Participant | None) -> None:
+    """Inside write_lock(): on PostgreSQL also lock the mentee's row, so their checks and writes take turns (two
+    tabs, a double click). SQLite's IMMEDIATE transaction already holds the database's write lock."""
+    if row is not None and is_postgres():
+        list(Participant.select(Participant.id).where(Participant.id == row.id).for_update())
+
+
 def add_to_shortlist(program: Program, mentee: User, mentor: User) -> Shortlist:
     """Put a mentor at the end of the mentee's shortlist."""
-    _require_mentee(program, mentee)
+    mentee_row = _require_mentee(program, mentee)
     if mentor.id == mentee.id:
         raise PairingError("You cannot be your own mentor.")
     if participant(program, mentor, "mentor") is None:
         raise PairingError("That person is not a mentor in this programme.")
     limit = settings.get(program, "shortlist_size")
-    with database.atomic():
+    with write_lock():
+        _lock_mentee(mentee_row)
         entries = shortlist_of(program, mentee)
         if any(e.mentor_id == mentor.id for e in entries):
             return next(e for e in entries if e.mentor_id == mentor.id)
@@ -96,7 +105,8 @@ def remove_from_shortlist(program: Program, mentee: User, mentor_id: int) -> Non
 
 def move_in_shortlist(program: Program, mentee: User, mentor_id: int, direction: int) -> None:
     """Swap a favourite with its neighbour above (-1) or below (+1)."""
-    with database.atomic():
+    with write_lock():
+        _lock_mentee(participant(program, mentee, "mentee"))
         entries = shortlist_of(program, mentee)
         index = next((i for i, e in enumerate(entries) if e.mentor_id == mentor_id), None)
         if index is None or not 0 <= index + direction < len(entries):
@@ -143,22 +153,26 @@ def send_request(program: Program, mentee: User, message: str = "") -> MatchRequ
     mentee_row = _require_mentee(program, mentee)
     if mentee_row.questionnaire_completed_at is None:
         raise PairingError("Finish your questionnaire first: mentors decide with your answers in front of them.")
-    if active_match_of_mentee(program, mentee):
-        raise PairingError("You already have a mentor.")
-    if pending_request_of(program, mentee):
-        raise PairingError("You already have a request waiting for an answer.")
-    mentor = next_mentor(program, mentee)
+    days = settings.get(program, "request_expiry_days")
+    # Checked and written under the write lock (the mentee's row locked on PostgreSQL, as create_match does): a
+    # double-clicked button must not send two requests, nor a request slip in beside an admin's pairing.
+    with write_lock():
+        _lock_mentee(mentee_row)
+        if active_match_of_mentee(program, mentee):
+            raise PairingError("You already have a mentor.")
+        if pending_request_of(program, mentee):
+            raise PairingError("You already have a request waiting for an answer.")
+        mentor = next_mentor(program, mentee)
+        if mentor is not None:
+            request = MatchRequest.create(
+                program=program, mentee=mentee, mentor=mentor, message=message.strip(),
+                expires_at=utcnow() + dt.timedelta(days=days),
+            )
+            counters.bump(counters.directory_key(program))
+            audit.record(mentee, "request.send", f"request:{request.id}", mentor=mentor.id)
     if mentor is None:
         _note_shortlist_exhausted(program, mentee)
         return None
-    days = settings.get(program, "request_expiry_days")
-    with database.atomic():
-        request = MatchRequest.create(
-            program=program, mentee=mentee, mentor=mentor, message=message.strip(),
-            expires_at=utcnow() + dt.timedelta(days=days),
-        )
-        counters.bump(counters.directory_key(program))
-        audit.record(mentee, "request.send", f"request:{request.id}", mentor=mentor.id)
     if settings.get(program, "pairing_mode") == "mentee":
         try:
             approve_request(request, mentor, automatic=True)
@@ -240,6 +254,11 @@ def approve_request(request: MatchRequest, mentor: User, automatic: bool = False
 
 def expire_requests(now: dt.datetime | None = None) -> int:
     """Pass on every request left unanswered past its deadline; returns how many expired."""
+    if not has_request_context():
+        # The periodic job has an app context but no request, and url_for (the links in the emails sent on
+        # passing a request on) cannot build URLs without one.
+        with current_app.test_request_context():
+            return expire_requests(now)
     now = now or utcnow()
     overdue = list(MatchRequest.select().where(MatchRequest.status == "pending", MatchRequest.expires_at <= now))
     for request in overdue:

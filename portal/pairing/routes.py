@@ -48,7 +48,10 @@ def _back(default: str) -> str:
     parts = urlparse(target)
     if parts.netloc and parts.netloc != request.host:
         return default
-    return (parts.path + (f"?{parts.query}" if parts.query else "")) if parts.path.startswith("/") else default
+    # "//host/..." (e.g. from http://ourhost//evil.example) and "/\host" are read by browsers as another site.
+    if not parts.path.startswith("/") or parts.path.startswith("//") or "\\" in parts.path:
+        return default
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _filters() -> dict:
@@ -109,13 +112,20 @@ def mentor(user_id: int):
     if person is None or operations.participant(program, person, "mentor") is None:
         abort(404)
     index = mentor_directory.directory(program)
-    ranked = index.fit(mentor_directory.mentee_profile(program, current_user), user_id)
+    mentee = mentor_directory.mentee_profile(program, current_user)
+    ranked = index.fit(mentee, user_id)
     if ranked is None:
         abort(404)
-    shown = questionnaire.directory_answers(person, program)
+    shortlisted = _shortlisted(program)
+    alternatives = []
+    if mentee and (ranked.full or ranked.popular):
+        # One popular executive must not stall the programme: offer the best with room.
+        alternatives = index.alternatives(
+            mentee, exclude=[user_id, *shortlisted], weights=mentor_directory.weights(program), count=3
+        )
     return render_template(
-        "pairing/mentor.html", person=person, ranked=ranked, shown=shown, shortlisted=_shortlisted(program),
-        is_mentee=operations.participant(program, current_user, "mentee") is not None,
+        "pairing/mentor.html", person=person, ranked=ranked, shortlisted=shortlisted, alternatives=alternatives,
+        shown=questionnaire.directory_answers(person, program), is_mentee=mentee is not None,
     )
 
 
@@ -250,7 +260,12 @@ def approve(request_id: int):
     except operations.PairingError as problem:
         flash(str(problem), "error")
         return redirect(url_for("pairing.inbox"))
-    flash(f"You are now matched with {match.mentee.name}. Reach out to set up your first session.", "success")
+    if settings.get(match.program, "first_contact") == "mentor":
+        flash(f"You are now matched with {match.mentee.name}. Reach out to set up your first session.", "success")
+    else:
+        # The mentee was told to reach out first: do not tell the mentor the opposite.
+        flash(f"You are now matched with {match.mentee.name}. {match.mentee.first_name} will reach out to set up "
+              "your first session.", "success")
     return redirect(url_for("pairing.match", match_id=match.id))
 
 
