@@ -78,9 +78,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.pairing.routes import blueprint as pairing
     from portal.people.routes import blueprint as people
     from portal.questionnaire.routes import blueprint as questionnaire
+    from portal.resources.routes import blueprint as resources
     from portal.vendor import blueprint as vendor
 
-    for blueprint in (accounts, admin, health, home, pairing, people, questionnaire, vendor):
+    for blueprint in (accounts, admin, health, home, pairing, people, questionnaire, resources, vendor):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,1 @@
+"""The resource library: handbooks and session agendas written as Markdown with front matter."""

@@ -1,0 +1,40 @@
+"""The resource library pages."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import login_required
+
+from portal.resources import content
+
+blueprint = Blueprint("resources", __name__, url_prefix="/resources")
+
+
+@blueprint.get("/")
+@login_required
+def index():
+    """Handbooks by audience, and the six session agendas."""
+    groups: dict[str, list] = {}
+    for document in content.handbooks():
+        groups.setdefault(document.meta.get("audience", "everyone"), []).append(document)
+    ordered = [(content.AUDIENCES.get(a, a), groups[a]) for a in content.AUDIENCES if a in groups]
+    return render_template("resources/index.html", groups=ordered, agendas=content.agendas())
+
+
+@blueprint.get("/handbooks/<slug>")
+@login_required
+def handbook(slug: str):
+    """One handbook."""
+    document = content.find("handbooks", slug)
+    if document is None:
+        abort(404)
+    return render_template("resources/handbook.html", document=document)
+
+
+@blueprint.get("/agendas/<slug>")
+@login_required
+def agenda(slug: str):
+    """One session agenda with its guiding questions before, during and after."""
+    document = content.find("agendas", slug)
+    if document is None:
+        abort(404)
+    return render_template("resources/agenda.html", document=document)
