@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, has_request_context
 from peewee import fn
 
 from portal import audit, counters, links, mail, settings
@@ -254,11 +253,6 @@ def approve_request(request: MatchRequest, mentor: User, automatic: bool = False
 
 def expire_requests(now: dt.datetime | None = None) -> int:
     """Pass on every request left unanswered past its deadline; returns how many expired."""
-    if not has_request_context():
-        # The periodic job has an app context but no request, and url_for (the links in the emails sent on
-        # passing a request on) cannot build URLs without one.
-        with current_app.test_request_context():
-            return expire_requests(now)
     now = now or utcnow()
     overdue = list(MatchRequest.select().where(MatchRequest.status == "pending", MatchRequest.expires_at <= now))
     for request in overdue:
