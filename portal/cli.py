@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import signal
+import sys
 import time
 
 import click
@@ -112,6 +114,8 @@ def register(app: Flask) -> None:
         if not huey.immediate:
             consumer = huey.create_consumer(workers=workers or int(config["jobs"]["workers"]), worker_type="thread")
             consumer.start()
+            # The consumer takes over SIGTERM to stop gracefully; here it must stop the web server too.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         click.echo(f"Portal at http://{host}:{port}/  (Ctrl+C stops it)")
         try:
             run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
