@@ -1,6 +1,7 @@
 """Mentor attributes as numpy columns in position order, so filters and fit scores run without Python loops."""
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -41,25 +42,35 @@ class MentorColumns:
             dtype=np.int32, count=size))
         self.window_start = np.array([start for start, _ in windows], dtype=np.int32)
         self.window_length = np.array([length for _, length in windows], dtype=np.int32)
-        capacity = np.fromiter((m.capacity for m in mentors), dtype=np.int32, count=size)
-        matched = np.fromiter((m.matched for m in mentors), dtype=np.int32, count=size)
-        pending = np.fromiter((m.pending for m in mentors), dtype=np.int32, count=size)
-        self.room = np.maximum(capacity - matched, 0)
-        self.full = self.room == 0
-        # Requests already waiting would fill every free place: likely full soon, so others are offered too.
-        self.popular = ~self.full & (matched + pending >= capacity)
         # Location, seniority and department together take few values: fit tables are built per such profile.
         self.profile = _compact(self.location.astype(np.int32) + LOCATION_CODES * (self.seniority.astype(np.int32) + 1)
                                 + LOCATION_CODES * SENIORITY_CODES * (self.department.astype(np.int32) + 1))
-        # The low bits of every sort key: fewer free places sort later, then the position (id order) breaks ties.
-        room_rank = MAX_ROOM_RANK - np.minimum(self.room, MAX_ROOM_RANK).astype(np.int64)
-        self.sort_low = (room_rank << POSITION_BITS) | np.arange(size, dtype=np.int64)
         # (location, seniority, department) for every profile code: the inverse of `profile`.
         codes = np.arange(LOCATION_CODES * SENIORITY_CODES * (len(self.departments) + 1), dtype=np.int32)
         self.profile_parts = (codes % LOCATION_CODES, (codes // LOCATION_CODES) % SENIORITY_CODES - 1,
                               codes // (LOCATION_CODES * SENIORITY_CODES) - 1)
         self._overlaps: dict[tuple[int, int], np.ndarray] = {}
 
+        self.capacity = np.fromiter((m.capacity for m in mentors), dtype=np.int32, count=size)
+        self._set_load(np.fromiter((m.matched for m in mentors), dtype=np.int32, count=size),
+                       np.fromiter((m.pending for m in mentors), dtype=np.int32, count=size))
+
+    def _set_load(self, matched: np.ndarray, pending: np.ndarray) -> None:
+        """Room, full and popular from the matches and requests each mentor has now."""
+        self.matched, self.pending = matched, pending
+        self.room = np.maximum(self.capacity - matched, 0)
+        self.full = self.room == 0
+        # Requests already waiting would fill every free place: likely full soon, so others are offered too.
+        self.popular = ~self.full & (matched + pending >= self.capacity)
+        # The low bits of every sort key: fewer free places sort later, then the position (id order) breaks ties.
+        room_rank = MAX_ROOM_RANK - np.minimum(self.room, MAX_ROOM_RANK).astype(np.int64)
+        self.sort_low = (room_rank << POSITION_BITS) | np.arange(len(matched), dtype=np.int64)
+
+    def with_load(self, matched: np.ndarray, pending: np.ndarray) -> "MentorColumns":
+        """A copy sharing every other column, with new load arrays (the original stays as it was)."""
+        clone = copy.copy(self)
+        clone._set_load(matched, pending)
+        return clone
     def window_overlap(self, start: int, length: int) -> np.ndarray:
         """Minutes each working window shares with a UTC window; -1 where either side is unknown. Cached."""
         found = self._overlaps.get((start, length))

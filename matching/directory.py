@@ -1,7 +1,9 @@
 """The mentor directory: search, filters and ranking by fit for the mentee who is looking."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import copy
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
@@ -42,6 +44,28 @@ class MentorDirectory:
               reference: datetime | None = None) -> MentorDirectory:
         """Index the mentors; working hours go to UTC with each zone's offset at `reference` (default now)."""
         return cls(mentors, vocabulary, reference)
+
+    def with_load(self, matched: Mapping[int, int], pending: Mapping[int, int]) -> MentorDirectory:
+        """This directory with each mentor's current matches and pending requests (mentor id -> count).
+
+        Load changes with every request and approval while profiles rarely do, so the index, columns and
+        fit tables are shared and only room, full and popular are worked out again.
+        """
+        positions = self._position
+        matched_column = np.zeros(len(self.mentors), dtype=np.int32)
+        pending_column = np.zeros(len(self.mentors), dtype=np.int32)
+        for column, counts in ((matched_column, matched), (pending_column, pending)):
+            for mentor_id, count in counts.items():
+                if mentor_id in positions:
+                    column[positions[mentor_id]] = count
+        mentors = list(self.mentors)
+        for position in np.flatnonzero((matched_column != self.columns.matched) | (pending_column != self.columns.pending)):
+            mentors[position] = replace(mentors[position], matched=int(matched_column[position]),
+                                        pending=int(pending_column[position]))
+        clone = copy.copy(self)
+        clone.mentors = tuple(mentors)
+        clone.columns = self.columns.with_load(matched_column, pending_column)
+        return clone
 
     def __len__(self) -> int:
         return len(self.mentors)

@@ -30,7 +30,8 @@ def _safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlparse(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read "//host" and "/\host" as another site.
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
 

@@ -11,9 +11,10 @@ from peewee import fn
 
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
 from portal import counters
+from portal.db import database
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
 
-_cache: dict[int, tuple[int, object]] = {}
+_cache: dict[tuple, tuple[int, object]] = {}
 _lock = threading.Lock()
 
 
@@ -130,19 +131,29 @@ def weights(program: Program) -> FitWeights:
 
 
 def directory(program: Program):
-    """The program's MentorDirectory, rebuilt when the directory counter has moved."""
+    """The programme's MentorDirectory with every mentor's current load.
+
+    Profiles are indexed once per value of the directory counter (bumped when answers, participants
+    or the vocabulary change); matches and requests change far more often and are applied per call.
+    """
+    return _indexed(program).with_load(*load_counts(program))
+
+
+def _indexed(program: Program):
     from matching.directory import MentorDirectory
 
+    # The database is part of the key: a process that opens another database must not reuse an index.
+    key = (str(database.obj.database), program.id, program.created_at)
     version = counters.value(counters.directory_key(program))
-    cached = _cache.get(program.id)
+    cached = _cache.get(key)
     if cached and cached[0] == version:
         return cached[1]
     with _lock:
-        cached = _cache.get(program.id)
+        cached = _cache.get(key)
         if cached and cached[0] == version:
             return cached[1]
         built = MentorDirectory.build(mentor_profiles(program), vocabulary())
-        _cache[program.id] = (version, built)
+        _cache[key] = (version, built)
         return built
 
 

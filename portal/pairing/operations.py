@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from peewee import fn
 
-from portal import audit, counters, links, mail, settings
+from portal import audit, links, mail, settings
 from portal.db import database, is_postgres, write_lock
 from portal.models import Match, MatchRequest, Participant, Program, Shortlist, User, utcnow
 from portal.programme import operations as programme
+
+
+log = logging.getLogger(__name__)
 
 
 class PairingError(Exception):
@@ -91,7 +95,9 @@ def add_to_shortlist(program: Program, mentee: User, mentor: User) -> Shortlist:
         if any(e.mentor_id == mentor.id for e in entries):
             return next(e for e in entries if e.mentor_id == mentor.id)
         if len(entries) >= limit:
-            raise PairingError(f"Your shortlist holds {limit} mentors. Remove one to add another.")
+            raise PairingError(
+                f"Your shortlist holds {limit} mentor{'s' if limit != 1 else ''}. Remove one to add another."
+            )
         position = max((e.position for e in entries), default=-1) + 1
         return Shortlist.create(program=program, mentee=mentee, mentor=mentor, position=position)
 
@@ -167,7 +173,6 @@ def send_request(program: Program, mentee: User, message: str = "") -> MatchRequ
                 program=program, mentee=mentee, mentor=mentor, message=message.strip(),
                 expires_at=utcnow() + dt.timedelta(days=days),
             )
-            counters.bump(counters.directory_key(program))
             audit.record(mentee, "request.send", f"request:{request.id}", mentor=mentor.id)
     if mentor is None:
         _note_shortlist_exhausted(program, mentee)
@@ -227,7 +232,6 @@ def decline_request(request: MatchRequest, mentor: User, reason: str = "") -> Ma
         raise PairingError("This request has already been answered.")
     with database.atomic():
         _close(request, "declined", reason.strip())
-        counters.bump(counters.directory_key(request.program_id))
         audit.record(mentor, "request.decline", f"request:{request.id}", mentee=request.mentee_id)
     return _pass_on(request.program, request.mentee)
 
@@ -259,8 +263,11 @@ def expire_requests(now: dt.datetime | None = None) -> int:
         with database.atomic():
             _close(request, "expired")
             audit.record(None, "request.expire", f"request:{request.id}", mentor=request.mentor_id)
-        counters.bump(counters.directory_key(request.program_id))
-        _pass_on(request.program, request.mentee)
+        try:
+            _pass_on(request.program, request.mentee)
+        except Exception:
+            # One mentee's trouble must not strand the rest; they show in the admins' list to pair.
+            log.exception("Could not pass on expired request %s", request.id)
     return len(overdue)
 
 
@@ -305,7 +312,6 @@ def create_match(program: Program, mentor: User, mentee: User, *, made_by: str, 
             MatchRequest.program == program, MatchRequest.mentee == mentee, MatchRequest.status == "pending"
         ).execute()
         Participant.update(status="paired").where(Participant.id.in_([mentor_row.id, mentee_row.id])).execute()
-        counters.bump(counters.directory_key(program))
         audit.record(actor, "match.create", f"match:{match.id}", mentor=mentor.id, mentee=mentee.id, made_by=made_by)
     notify_match(match)
     return match

@@ -1,0 +1,32 @@
+"""Load (matches and pending requests) applied to a built directory without indexing again."""
+from matching.directory import MentorDirectory
+from matching.profiles import MentorProfile, Vocabulary
+
+
+def build():
+    mentors = [
+        MentorProfile(id=1, name="Ana Costa", skills=("Python",), capacity=1),
+        MentorProfile(id=2, name="Ben Okafor", skills=("Python",), capacity=2),
+    ]
+    return MentorDirectory.build(mentors, Vocabulary.from_pairs([("Python", "Python")]))
+
+
+def test_with_load_marks_full_and_popular_and_leaves_the_original_alone():
+    base = build()
+    loaded = base.with_load({1: 1}, {2: 2})
+    assert loaded.index is base.index
+    first, second = loaded.fit(None, 1), loaded.fit(None, 2)
+    assert first.full and first.room == 0 and first.mentor.matched == 1
+    assert second.popular and not second.full and second.mentor.pending == 2
+    assert not base.fit(None, 1).full and base.get(1).matched == 0
+
+
+def test_full_mentors_sink_and_has_room_filters_them_after_load():
+    loaded = build().with_load({1: 1}, {})
+    assert [r.id for r in loaded.rank(None, query="python").results] == [2, 1]
+    assert [r.id for r in loaded.rank(None, query="python", has_room=True).results] == [2]
+
+
+def test_unknown_mentor_ids_in_load_are_ignored():
+    loaded = build().with_load({99: 3}, {98: 1})
+    assert loaded.fit(None, 1).room == 1
