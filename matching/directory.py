@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -38,6 +39,7 @@ class MentorDirectory:
         self.columns = MentorColumns(self.mentors, self.reference)
         self.phrases = fitting.SkillPhrases(vocabulary)
         self._scorers: dict[tuple[MenteeProfile, FitWeights], fitting.FitScorer] = {}
+        self._scorers_lock = threading.Lock()
 
     @classmethod
     def build(cls, mentors: Sequence[MentorProfile], vocabulary: Vocabulary, *,
@@ -158,13 +160,15 @@ class MentorDirectory:
         """Fit tables for the mentee, kept for a while: a mentee searches keystroke by keystroke."""
         if mentee is None:
             return None
-        scorer = self._scorers.pop((mentee, weights), None)
+        with self._scorers_lock:  # web workers share one directory across threads
+            scorer = self._scorers.pop((mentee, weights), None)
         if scorer is None:
             needs = fitting.resolve(mentee, self.index, self.columns, self.vocabulary, self.phrases, self.reference)
             scorer = fitting.FitScorer(needs, self.index, self.columns, weights)
-        self._scorers[(mentee, weights)] = scorer  # most recently used last
-        if len(self._scorers) > SCORERS_KEPT:
-            del self._scorers[next(iter(self._scorers))]
+        with self._scorers_lock:
+            self._scorers[(mentee, weights)] = scorer  # most recently used last
+            if len(self._scorers) > SCORERS_KEPT:
+                self._scorers.pop(next(iter(self._scorers)))
         return scorer
 
     def _filter(self, mask: np.ndarray, department: str | None, location: str | None, has_room: bool) -> np.ndarray:

@@ -6,11 +6,20 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from peewee import OperationalError
+from werkzeug.routing import IntegerConverter
 
 from portal.config import INSTANCE, load_config, merged, secret_key
 from portal.db import database, open_database
 
 login_manager = LoginManager()
+
+
+class BoundedInt(IntegerConverter):
+    """URL integers that fit the database's 32-bit ids."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 csrf = CSRFProtect()
 
 
@@ -20,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         config = merged(config, test_config)
     app = Flask(__name__, instance_path=str(INSTANCE))
+    # Ids beyond a database integer are no id at all: 404, not an overflow deeper down.
+    app.url_map.converters["int"] = BoundedInt
     app.config["PORTAL"] = config
     app.config.update(
         SECRET_KEY=config.get("flask", {}).get("SECRET_KEY") or secret_key(config),

@@ -140,6 +140,8 @@ def add_skill(name: str, aliases: list[str], category: str, actor) -> Skill:
 
 def add_aliases(skill: Skill, aliases: list[str], actor) -> list[str]:
     """More words that mean this skill; returns the ones added."""
+    if not any(a.strip() for a in aliases):
+        raise VocabularyError("Type at least one word, separated by commas.")
     with database.atomic():
         added = _add_aliases(skill, aliases, lookup())
         if added:
@@ -150,8 +152,7 @@ def add_aliases(skill: Skill, aliases: list[str], actor) -> list[str]:
 
 def _add_aliases(skill: Skill, aliases: list[str], table: dict[str, str]) -> list[str]:
     added = []
-    for alias in aliases:
-        alias = " ".join(alias.lower().split())
+    for alias in dict.fromkeys(" ".join(a.lower().split()) for a in aliases):
         if not alias:
             continue
         if alias in table:

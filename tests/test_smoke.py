@@ -34,3 +34,19 @@ def test_health_answers_503_when_the_database_is_unreachable(free_tcp_port):
     page = client.get("/login")
     assert page.status_code == 503
     assert "cannot reach its database" in page.get_data(as_text=True)
+
+
+def test_ids_too_large_for_the_database_are_404(client, create_user):
+    create_user("reader@example.org")
+    client.login("reader@example.org")
+    for path in ("/people/99999999999999999999", "/mentors/99999999999999999999", "/matches/99999999999999999999"):
+        assert client.get(path).status_code == 404
+
+
+def test_htmx_gets_the_fragment_but_a_history_restore_gets_the_page(client, admin):
+    client.login("admin@example.org")
+    fragment = client.get("/admin/people", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers["Vary"]
+    restore = client.get("/admin/people", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.get_data(as_text=True)

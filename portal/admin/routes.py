@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
 from peewee import JOIN, fn
 
 from portal import settings as portal_settings
 from portal import skills as vocabulary
 from portal.access import admin_required
+from portal.fragments import fragment_or_page
 from portal.admin import forms
 from portal.models import AuditLog, Email, Participant, Program, Question, Skill, SkillAlias, User
 from portal.programme import operations as programme
@@ -362,6 +362,4 @@ def people():
         participants=list(query.paginate(page, PAGE_SIZE)), page=page, total=total,
         pages=max(1, -(-total // PAGE_SIZE)), role=role, q=search,
     )
-    if request.htmx:
-        return render_block("admin/people.html", "results", **context)
-    return render_template("admin/people.html", **context)
+    return fragment_or_page("admin/people.html", "results", **context)

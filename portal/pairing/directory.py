@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 
-from peewee import fn
+from peewee import Select, fn
 
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
 from portal import counters
@@ -44,7 +44,7 @@ def _answers_by_user(program: Program, questions: dict[str, Question], user_ids=
         Answer.program == program, Answer.question.in_(list(by_id))
     )
     if user_ids is not None:
-        query = query.where(Answer.user.in_(list(user_ids)))
+        query = query.where(Answer.user.in_(user_ids if isinstance(user_ids, Select) else list(user_ids)))
     result: dict[int, dict[str, object]] = {}
     for answer in query:
         result.setdefault(answer.user_id, {})[by_id[answer.question_id]] = answer.value
@@ -83,11 +83,14 @@ def mentor_profiles(program: Program) -> list[MentorProfile]:
         )
         .order_by(Participant.user)
     )
-    answers = _answers_by_user(program, questions, None)
+    mentors = Participant.select(Participant.user).where(Participant.program == program, Participant.role == "mentor")
+    answers = _answers_by_user(program, questions, mentors)
+    # Only what the admin shows in the directory is shown or searched; hidden answers stay private.
+    hidden = {key for key, q in questions.items() if not (q.active and q.shown_in_directory)} - {"capacity"}
     matched, pending = load_counts(program)
     profiles = []
     for row in rows:
-        a = answers.get(row.user_id, {})
+        a = {key: value for key, value in answers.get(row.user_id, {}).items() if key not in hidden}
         profiles.append(MentorProfile(
             id=row.user_id, name=row.user.name, title=a.get("role_title", "") or "",
             department=a.get("department", "") or "", seniority=_seniority(questions, a.get("seniority")),

@@ -33,6 +33,18 @@ def participant(program: Program, user, role: str) -> Participant | None:
     )
 
 
+def available_mentor(program: Program, user) -> Participant | None:
+    """A mentor mentees may ask: taking part, questionnaire finished, account active (as the directory shows)."""
+    return (
+        Participant.select().join(User)
+        .where(
+            Participant.program == program, Participant.user == user, Participant.role == "mentor",
+            Participant.status != "exited", Participant.questionnaire_completed_at.is_null(False), User.active,
+        )
+        .first()
+    )
+
+
 def active_match_of_mentee(program: Program, mentee) -> Match | None:
     return Match.active().where(Match.program == program, Match.mentee == mentee).first()
 
@@ -86,7 +98,7 @@ def add_to_shortlist(program: Program, mentee: User, mentor: User) -> Shortlist:
     mentee_row = _require_mentee(program, mentee)
     if mentor.id == mentee.id:
         raise PairingError("You cannot be your own mentor.")
-    if participant(program, mentor, "mentor") is None:
+    if available_mentor(program, mentor) is None:
         raise PairingError("That person is not a mentor in this programme.")
     limit = settings.get(program, "shortlist_size")
     with write_lock():
@@ -140,7 +152,7 @@ def next_mentor(program: Program, mentee: User) -> User | None:
     for entry in shortlist_of(program, mentee):
         if entry.mentor_id in asked:
             continue
-        row = participant(program, entry.mentor_id, "mentor")
+        row = available_mentor(program, entry.mentor_id)
         if row is None or matched_count(program, entry.mentor_id) >= (row.capacity or 1):
             continue
         return entry.mentor
@@ -167,6 +179,8 @@ def send_request(program: Program, mentee: User, message: str = "") -> MatchRequ
             raise PairingError("You already have a mentor.")
         if pending_request_of(program, mentee):
             raise PairingError("You already have a request waiting for an answer.")
+        if not shortlist_of(program, mentee):
+            raise PairingError("Add at least one mentor to your shortlist first.")
         mentor = next_mentor(program, mentee)
         if mentor is not None:
             request = MatchRequest.create(
@@ -183,7 +197,12 @@ def send_request(program: Program, mentee: User, message: str = "") -> MatchRequ
         except MentorFull:
             # Filled up a moment ago: approve_request already passed the request on.
             pass
-        return MatchRequest.select().where(MatchRequest.mentee == mentee).order_by(MatchRequest.id.desc()).first()
+        return (
+            MatchRequest.select()
+            .where(MatchRequest.program == program, MatchRequest.mentee == mentee)
+            .order_by(MatchRequest.id.desc())
+            .first()
+        )
     _email_request(request)
     return request
 
@@ -286,7 +305,7 @@ def _lock_rows(program: Program, mentor, mentee) -> tuple[Participant, Participa
     rows = {(p.user_id, p.role): p for p in query}
     mentor_row = rows.get((getattr(mentor, "id", mentor), "mentor"))
     mentee_row = rows.get((getattr(mentee, "id", mentee), "mentee"))
-    if mentor_row is None or mentor_row.status == "exited":
+    if mentor_row is None or mentor_row.status == "exited" or mentor_row.questionnaire_completed_at is None:
         raise PairingError("That person is not an active mentor in this programme.")
     if mentee_row is None or mentee_row.status == "exited":
         raise PairingError("That person is not an active mentee in this programme.")
@@ -304,9 +323,14 @@ def create_match(program: Program, mentor: User, mentee: User, *, made_by: str, 
         taken = matched_count(program, mentor)
         if taken >= (mentor_row.capacity or 1):
             raise MentorFull(f"{mentor.name} has no room left: {taken} of {mentor_row.capacity or 1} places taken.")
-        match = Match.create(program=program, mentor=mentor, mentee=mentee, made_by=made_by)
         if request is not None:
-            MatchRequest.update(status="approved", decided_at=utcnow()).where(MatchRequest.id == request.id).execute()
+            # Checked again under the lock: the request may have expired or been declined in another tab.
+            answered = MatchRequest.update(status="approved", decided_at=utcnow()).where(
+                MatchRequest.id == request.id, MatchRequest.status == "pending"
+            ).execute()
+            if not answered:
+                raise PairingError("This request has already been answered.")
+        match = Match.create(program=program, mentor=mentor, mentee=mentee, made_by=made_by)
         # The mentee's other open requests are settled by the match.
         MatchRequest.update(status="closed", decided_at=utcnow(), reason="Matched with another mentor.").where(
             MatchRequest.program == program, MatchRequest.mentee == mentee, MatchRequest.status == "pending"

@@ -5,10 +5,10 @@ from urllib.parse import urlparse
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from jinja2_fragments.flask import render_block
 
 from portal import settings
 from portal.access import admin_required
+from portal.fragments import fragment_or_page
 from portal.models import Match, MatchRequest, Participant, Program, User
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
@@ -97,9 +97,7 @@ def directory():
         pages=max(1, -(-ranking.total // PAGE_SIZE)), shortlisted=_shortlisted(program),
         is_mentee=operations.participant(program, current_user, "mentee") is not None,
     )
-    if request.htmx:
-        return render_block("pairing/directory.html", "results", **context)
-    return render_template("pairing/directory.html", **context)
+    return fragment_or_page("pairing/directory.html", "results", **context)
 
 
 @blueprint.get("/mentors/<int:user_id>")
@@ -113,7 +111,7 @@ def mentor(user_id: int):
         abort(404)
     index = mentor_directory.directory(program)
     mentee = mentor_directory.mentee_profile(program, current_user)
-    ranked = index.fit(mentee, user_id)
+    ranked = index.fit(mentee, user_id, weights=mentor_directory.weights(program))
     if ranked is None:
         abort(404)
     shortlisted = _shortlisted(program)
@@ -133,7 +131,8 @@ def _shortlist_context(program: Program) -> dict:
     entries = operations.shortlist_of(program, current_user)
     index = mentor_directory.directory(program)
     mentee = mentor_directory.mentee_profile(program, current_user)
-    fits = {e.mentor_id: index.fit(mentee, e.mentor_id) for e in entries}
+    weights = mentor_directory.weights(program)
+    fits = {e.mentor_id: index.fit(mentee, e.mentor_id, weights=weights) for e in entries}
     requests = list(
         MatchRequest.select(MatchRequest, User)
         .join(User, on=(MatchRequest.mentor == User.id))
@@ -293,7 +292,7 @@ def match(match_id: int):
     program = item.program
     index = mentor_directory.directory(program)
     mentee = mentor_directory.mentee_profile(program, item.mentee)
-    ranked = index.fit(mentee, item.mentor_id)
+    ranked = index.fit(mentee, item.mentor_id, weights=mentor_directory.weights(program))
     return render_template(
         "pairing/match.html", item=item, ranked=ranked,
         mentor_sections=questionnaire.profile_sections(item.mentor, program),

@@ -235,7 +235,7 @@ def test_htmx_error_comes_back_in_the_button(cast, browser, set_setting, program
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
-    assert "Your shortlist holds 1 mentors. Remove one to add another." in html
+    assert "Your shortlist holds 1 mentor. Remove one to add another." in html
     assert "Add to shortlist" in html
     assert [e.mentor_id for e in ops.shortlist_of(program, cast["mia"])] == [cast["olu"].id]
 

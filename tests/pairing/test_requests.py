@@ -213,7 +213,7 @@ def test_a_full_shortlist_says_why_on_the_page(program, pairing_open, mia, olu, 
     response = client.submit(f"/shortlist/{priya.id}", {"action": "add", "next": "/shortlist"}, page="/shortlist")
 
     assert response.status_code == 302
-    assert "Your shortlist holds 1 mentors. Remove one to add another." in page_text(client.get("/shortlist"))
+    assert "Your shortlist holds 1 mentor. Remove one to add another." in page_text(client.get("/shortlist"))
     assert favourites(program, mia) == [olu.id]
 
 
@@ -597,9 +597,11 @@ def test_one_request_at_a_time(program, pairing_open, within, mia, olu, priya, b
 
 
 def test_a_request_with_an_empty_shortlist_sends_nothing(program, pairing_open, within, mia):
-    with within():
-        assert ops.send_request(program, mia) is None
+    """Refused with a message: an empty shortlist has not run out, so no "find another mentor" email either."""
+    with within(), pytest.raises(PairingError, match="Add at least one mentor"):
+        ops.send_request(program, mia)
     assert requests_of(mia) == []
+    assert Email.select().where(Email.to_address == mia.email).count() == 0
 
 
 # --- a mentor full by the time they approve ------------------------------------------------------------------------
@@ -732,3 +734,22 @@ class TestDeliveredByMail:
         assert "Please reach out first" in text_of(to_mentor)
         assert link_in(text_of(to_mentor), f"/matches/{match.id}").endswith(f"/matches/{match.id}#first-session")
         assert Email.select().where(Email.status != "sent").count() == 0
+
+
+def test_a_stale_approval_cannot_revive_an_expired_request(program, pairing_open, within, mia, olu, priya):
+    """The mentor's tab still shows the request; meanwhile it expired and passed on."""
+    shortlist(within, program, mia, olu, priya)
+    with within():
+        stale = ops.send_request(program, mia)
+    with time_machine.travel(utcnow() + dt.timedelta(days=4), tick=False), within():
+        ops.expire_requests()
+    with within(), pytest.raises(PairingError, match="already been answered"):
+        ops.create_match(program, olu, mia, made_by="approval", actor=olu, request=stale)
+    assert Match.select().where(Match.mentee == mia).count() == 0
+    assert fresh(stale).status == "expired"
+
+
+def test_a_mentor_with_an_unfinished_questionnaire_cannot_be_shortlisted(program, within, mia, olu):
+    Participant.update(questionnaire_completed_at=None).where(Participant.user == olu).execute()
+    with within(), pytest.raises(PairingError, match="not a mentor"):
+        ops.add_to_shortlist(program, mia, olu)
