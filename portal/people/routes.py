@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from portal.models import Participant, Program, User
+from portal.models import MatchRequest, Participant, Program, User
 from portal.questionnaire import operations as questionnaire
 
 blueprint = Blueprint("people", __name__)
@@ -27,6 +27,15 @@ def show(user_id: int):
     if subject is None or program is None or not questionnaire.can_view_answers(current_user, subject, program):
         abort(404)
     participations = list(Participant.select().where(Participant.user == subject, Participant.program == program))
+    history = []
+    if current_user.is_admin:
+        # Admins follow up on pairing: every request with its outcome and the mentor's private reason.
+        history = list(
+            MatchRequest.select()
+            .where(MatchRequest.program == program,
+                   (MatchRequest.mentee == subject.id) | (MatchRequest.mentor == subject.id))
+            .order_by(MatchRequest.created_at.desc())
+        )
     return render_template(
         "people/show.html",
         subject=subject,
@@ -34,4 +43,5 @@ def show(user_id: int):
         sections=questionnaire.profile_sections(subject, program),
         progress=questionnaire.progress(program, subject),
         own=subject.id == current_user.id,
+        history=history,
     )

@@ -753,3 +753,14 @@ def test_a_mentor_with_an_unfinished_questionnaire_cannot_be_shortlisted(program
     Participant.update(questionnaire_completed_at=None).where(Participant.user == olu).execute()
     with within(), pytest.raises(PairingError, match="not a mentor"):
         ops.add_to_shortlist(program, mia, olu)
+
+
+def test_the_private_decline_reason_is_shown_to_admins_only(program, pairing_open, within, mia, olu, priya, browser,
+                                                            admin):
+    shortlist(within, program, mia, olu, priya)
+    with within():
+        request = ops.send_request(program, mia)
+        ops.decline_request(request, olu, "Too close to my own team.")
+    admin_page = page_text(browser(admin.email).get(f"/people/{mia.id}"))
+    assert "Too close to my own team." in admin_page
+    assert "Too close to my own team." not in page_text(browser(mia.email).get(f"/people/{mia.id}"))
