@@ -18,3 +18,13 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def current_program():
+    """The programme the portal runs now, or 404 when none is set up."""
+    from portal.models import Program
+
+    program = Program.current()
+    if program is None:
+        abort(404)
+    return program

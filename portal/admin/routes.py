@@ -7,7 +7,7 @@ from peewee import JOIN, fn
 
 from portal import settings as portal_settings
 from portal import skills as vocabulary
-from portal.access import admin_required
+from portal.access import admin_required, current_program
 from portal.fragments import fragment_or_page
 from portal.admin import forms
 from portal.models import AuditLog, Email, Participant, Program, Question, Skill, SkillAlias, User
@@ -20,16 +20,9 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
 
 
-def _program() -> Program:
-    program = Program.current()
-    if program is None:
-        abort(404)
-    return program
-
-
 def _question(question_id: int) -> Question:
     """A question of the current programme, or 404."""
-    question = Question.get_or_none(Question.id == question_id, Question.program == _program())
+    question = Question.get_or_none(Question.id == question_id, Question.program == current_program())
     if question is None:
         abort(404)
     return question
@@ -77,14 +70,14 @@ def _settings_page(program: Program, programme_form=None, welcome_form=None, pai
 @admin_required
 def settings():
     """Programme settings: name, size, phase dates, phases opened or closed by hand."""
-    return _settings_page(_program())
+    return _settings_page(current_program())
 
 
 @blueprint.post("/settings/programme")
 @admin_required
 def save_programme():
     """Save the programme section, or fill in suggested dates without saving."""
-    program = _program()
+    program = current_program()
     form = forms.ProgrammeForm()
     if request.form.get("action") == "suggest":
         if form.pairing_opens.validate(form) and form.length_months.data and form.length_months.validate(form):
@@ -113,7 +106,7 @@ def save_programme():
 @admin_required
 def save_welcome():
     """Save the message shown on the home page."""
-    program = _program()
+    program = current_program()
     form = forms.WelcomeForm()
     if not form.validate():
         return _settings_page(program, welcome_form=form, status=400)
@@ -126,7 +119,7 @@ def save_welcome():
 @admin_required
 def save_pairing():
     """Save how pairs form: mode, shortlist size, request expiry, who reaches out first."""
-    program = _program()
+    program = current_program()
     form = forms.PairingForm()
     if not form.validate():
         return _settings_page(program, pairing_form=form, status=400)
@@ -147,7 +140,7 @@ def set_phase(phase: str):
     state = {"open": True, "close": False, "auto": None}.get(request.form.get("state", ""), "invalid")
     if state == "invalid":
         abort(400, "Choose open, close or follow the dates.")
-    programme.set_phase_override(_program(), phase, state, current_user)
+    programme.set_phase_override(current_program(), phase, state, current_user)
     verb = {True: "opened", False: "closed", None: "set to follow its dates"}[state]
     flash(f"{phases.LABELS[phase]} {verb}.", "success")
     return redirect(url_for("admin.settings") + "#phases")
@@ -157,7 +150,7 @@ def set_phase(phase: str):
 @admin_required
 def questionnaire():
     """The questionnaire editor."""
-    program = _program()
+    program = current_program()
     questions = list(Question.select().where(Question.program == program).order_by(Question.position, Question.id))
     return render_template(
         "admin/questionnaire.html", questions=questions, kinds=forms.KIND_LABELS, audiences=forms.AUDIENCE_LABELS
@@ -181,7 +174,7 @@ def _question_values(form) -> dict:
 @admin_required
 def new_question():
     """Add a question."""
-    program = _program()
+    program = current_program()
     form = forms.QuestionForm()
     if form.validate_on_submit():
         question = editing.add_question(program, _question_values(form), current_user)
@@ -343,7 +336,7 @@ def audit_log():
 @admin_required
 def people():
     """Everyone taking part, with their questionnaire progress."""
-    program = _program()
+    program = current_program()
     query = (
         Participant.select(Participant, User)
         .join(User)

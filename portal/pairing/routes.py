@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from portal import settings
-from portal.access import admin_required
+from portal.access import admin_required, current_program
 from portal.fragments import fragment_or_page
 from portal.models import Match, MatchRequest, Participant, Program, User
 from portal.pairing import directory as mentor_directory
@@ -20,13 +20,6 @@ blueprint = Blueprint("pairing", __name__)
 PAGE_SIZE = 20
 LOCATIONS = {"virtual": "Virtual", "in-person": "In person"}
 OVERLAPS = {"2": 2.0, "4": 4.0, "6": 6.0}
-
-
-def _program() -> Program:
-    program = Program.current()
-    if program is None:
-        abort(404)
-    return program
 
 
 def _participant_or_admin(program: Program) -> None:
@@ -76,7 +69,7 @@ def _shortlisted(program: Program) -> list[int]:
 @login_required
 def directory():
     """The mentor directory: fuzzy search, filters, ranked by fit for the mentee looking."""
-    program = _program()
+    program = current_program()
     _participant_or_admin(program)
     filters = _filters()
     index = mentor_directory.directory(program)
@@ -104,7 +97,7 @@ def directory():
 @login_required
 def mentor(user_id: int):
     """A mentor's public profile: what they offer, what you have in common, room left."""
-    program = _program()
+    program = current_program()
     _participant_or_admin(program)
     person = User.get_or_none(User.id == user_id)
     if person is None or operations.participant(program, person, "mentor") is None:
@@ -158,7 +151,7 @@ def _shortlist_context(program: Program) -> dict:
 @login_required
 def shortlist():
     """The mentee's favourites, their request and, if the shortlist ran out, alternatives with room."""
-    program = _program()
+    program = current_program()
     _mentee_or_403(program)
     return render_template("pairing/shortlist.html", **_shortlist_context(program))
 
@@ -167,7 +160,7 @@ def shortlist():
 @login_required
 def change_shortlist(mentor_id: int):
     """Add, remove or reorder a favourite; htmx gets the widget back, a plain post a redirect."""
-    program = _program()
+    program = current_program()
     _mentee_or_403(program)
     action = request.form.get("action")
     try:
@@ -200,7 +193,7 @@ def change_shortlist(mentor_id: int):
 @login_required
 def send_request():
     """Send the request to the first favourite who can take it."""
-    program = _program()
+    program = current_program()
     _mentee_or_403(program)
     message = (request.form.get("message") or "")[:1000]
     try:
@@ -221,7 +214,7 @@ def send_request():
 @login_required
 def inbox():
     """The mentor's requests to approve or decline."""
-    program = _program()
+    program = current_program()
     row = operations.participant(program, current_user, "mentor")
     if row is None:
         abort(403)
@@ -306,7 +299,7 @@ def match(match_id: int):
 @admin_required
 def unpaired():
     """Mentees still to pair: no mentor, no request waiting."""
-    program = _program()
+    program = current_program()
     return render_template(
         "pairing/unpaired.html", rows=operations.still_to_pair(program),
         pairing_open=programme.is_open(program, "pairing"),
