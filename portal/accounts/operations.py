@@ -59,7 +59,8 @@ def join_programme(user: User, program: Program, roles: list[str]) -> list[Parti
             if created:
                 audit.record(user, "participant.join", f"user:{user.id}", role=role)
             joined.append(participant)
-        counters.bump(counters.directory_key(program))
+        if "mentor" in roles:
+            counters.bump(counters.directory_key(program))
     return joined
 
 

@@ -72,7 +72,7 @@ def load_counts(program: Program) -> tuple[dict[int, int], dict[int, int]]:
 
 
 def mentor_profiles(program: Program) -> list[MentorProfile]:
-    """Every mentor who finished the questionnaire, as the matching library sees them."""
+    """Every mentor who finished the questionnaire, as the matching library sees them (load comes from with_load)."""
     questions = _questions(program)
     rows = list(
         Participant.select(Participant.user, Participant.capacity, User.id, User.name)
@@ -87,7 +87,6 @@ def mentor_profiles(program: Program) -> list[MentorProfile]:
     answers = _answers_by_user(program, questions, mentors)
     # Only what the admin shows in the directory is shown or searched; hidden answers stay private.
     hidden = {key for key, q in questions.items() if not (q.active and q.shown_in_directory)} - {"capacity"}
-    matched, pending = load_counts(program)
     profiles = []
     for row in rows:
         a = {key: value for key, value in answers.get(row.user_id, {}).items() if key not in hidden}
@@ -97,7 +96,6 @@ def mentor_profiles(program: Program) -> list[MentorProfile]:
             skills=tuple(a.get("strengths") or ()), advises_on=a.get("goals_achieved", "") or "",
             location=a.get("location", "") or "", timezone=a.get("timezone", "UTC") or "UTC",
             hours=_hours(a.get("working_hours")), capacity=row.capacity or 1,
-            matched=matched.get(row.user_id, 0), pending=pending.get(row.user_id, 0),
         ))
     return profiles
 

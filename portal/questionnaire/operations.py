@@ -64,7 +64,9 @@ def save_answers(user: User, program: Program, questions: list[Question], values
             ).execute()
             _apply_side_effects(user, program, question, value)
         complete = _mark_completion(user, program)
-        counters.bump(counters.directory_key(program))
+        # Only mentors are in the directory's index; a mentee's answers are read per request.
+        if "mentor" in roles_of(user, program):
+            counters.bump(counters.directory_key(program))
         audit.record(user, "questionnaire.save", f"user:{user.id}", complete=complete)
     return complete
 

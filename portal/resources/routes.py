@@ -24,17 +24,18 @@ def index():
 @login_required
 def handbook(slug: str):
     """One handbook."""
-    document = content.find("handbooks", slug)
-    if document is None:
-        abort(404)
-    return render_template("resources/handbook.html", document=document)
+    return render_template("resources/handbook.html", document=_document("handbooks", slug))
 
 
 @blueprint.get("/agendas/<slug>")
 @login_required
 def agenda(slug: str):
     """One session agenda with its guiding questions before, during and after."""
-    document = content.find("agendas", slug)
+    return render_template("resources/agenda.html", document=_document("agendas", slug))
+
+
+def _document(collection: str, slug: str) -> content.Document:
+    document = content.find(collection, slug)
     if document is None:
         abort(404)
-    return render_template("resources/agenda.html", document=document)
+    return document
