@@ -10,6 +10,7 @@ from datetime import datetime
 import numpy as np
 
 from matching import cards as carding
+from matching import explanation as explaining
 from matching import fit as fitting
 from matching import selection
 from matching.columns import EITHER, IN_PERSON, POSITION_BITS, VIRTUAL, MentorColumns, location_code
@@ -146,6 +147,17 @@ class MentorDirectory:
         scorer = self._scorer(mentee, weights)
         found = self._unsearched(positions, scorer)
         return carding.cards(self.mentors, self.index, self.columns, found, [0], scorer, reasons=None)[0]
+
+    def explain(self, mentee: MenteeProfile, mentor_id: int,
+                weights: FitWeights = DEFAULT_WEIGHTS) -> explaining.Explanation | None:
+        """One pair's fit as the pairing matrix has it, the profile page's reasons, and the parts of the score.
+
+        None if the mentor is not in the directory.
+        """
+        card = self.fit(mentee, mentor_id, weights)
+        if card is None:
+            return None
+        return explaining.explanation(self._scorer(mentee, weights), self._position[mentor_id], card.reasons)
 
     def _unsearched(self, positions: np.ndarray, scorer: fitting.FitScorer | None) -> selection.Candidates:
         """Candidates with no query: scored by fit for a mentee, else all alike (then room and id decide)."""

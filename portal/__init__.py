@@ -84,6 +84,7 @@ def _register_database_hooks(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import blueprint as accounts
     from portal.admin.routes import blueprint as admin
+    from portal.console.routes import blueprint as console
     from portal.health import blueprint as health
     from portal.home import blueprint as home
     from portal.pairing.routes import blueprint as pairing
@@ -92,7 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.resources.routes import blueprint as resources
     from portal.vendor import blueprint as vendor
 
-    for blueprint in (accounts, admin, health, home, pairing, people, questionnaire, resources, vendor):
+    for blueprint in (accounts, admin, console, health, home, pairing, people, questionnaire, resources, vendor):
         app.register_blueprint(blueprint)
 
 

@@ -75,3 +75,12 @@ def expire_requests() -> None:
 
     with job_context():
         operations.expire_requests()
+
+
+@huey.task(retries=3, retry_delay=10)
+def publish_draft(draft_id: int, actor_id: int | None) -> None:
+    """Turn a published pairing draft into matches and send the match emails; pairs already settled are skipped."""
+    from portal.console import drafts
+
+    with job_context():
+        drafts.publish(draft_id, actor_id)

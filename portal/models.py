@@ -179,6 +179,55 @@ class Match(BaseModel):
         return cls.select().where(cls.ended_at.is_null())
 
 
+class PairingDraft(BaseModel):
+    """Pairs the matching algorithm proposed, edited by admins until published or discarded."""
+
+    program = ForeignKeyField(Program, backref="pairing_drafts", on_delete="CASCADE")
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    objective = CharField(default="optimal")  # optimal or stable
+    status = CharField(default="draft")  # draft, publishing, published, discarded
+    weights = JSONField(default=dict)  # the fit weights the proposal was scored with
+    summary = JSONField(default=dict)  # per objective: total, favourites, blocking pairs, matched, seconds
+    unmatched = JSONField(default=dict)  # mentee id -> why the algorithm left them unpaired
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    published_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("program", "status"), False),)
+
+
+class DraftPair(BaseModel):
+    """One proposed pair in a draft."""
+
+    draft = ForeignKeyField(PairingDraft, backref="pairs", on_delete="CASCADE")
+    mentee = ForeignKeyField(User, on_delete="CASCADE")
+    mentor = ForeignKeyField(User, on_delete="CASCADE")
+    fit = FloatField(default=0.0)
+    favourite = BooleanField(default=False)  # the mentor is on the mentee's shortlist
+    pinned = BooleanField(default=False)  # kept as it is when the algorithm runs again
+    source = CharField(default="algorithm")  # algorithm or admin
+    outcome = CharField(default="")  # after publishing: matched, or why not
+    match = ForeignKeyField(Match, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("draft", "mentee"), True), (("draft", "mentor"), False))
+
+
+class PairingExclusion(BaseModel):
+    """A pair the programme team never wants proposed, with why."""
+
+    program = ForeignKeyField(Program, backref="pairing_exclusions", on_delete="CASCADE")
+    mentee = ForeignKeyField(User, on_delete="CASCADE")
+    mentor = ForeignKeyField(User, on_delete="CASCADE")
+    reason = TextField(default="")
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("program", "mentee", "mentor"), True),)
+
+
 class Shortlist(BaseModel):
     """A mentee's favourite mentors, in the order they would like them."""
 
@@ -269,6 +318,9 @@ MODELS = [
     Match,
     Shortlist,
     MatchRequest,
+    PairingDraft,
+    DraftPair,
+    PairingExclusion,
     Counter,
     Email,
     AuditLog,

@@ -32,12 +32,25 @@ DEFINITIONS: dict[str, Definition] = {
     "first_contact": Definition(
         "mentor", str, "Who reaches out first after a match: 'mentor' (recommended) or 'mentee'."
     ),
+    "department_mode": Definition(
+        "ignore", str,
+        "Whether matching prefers mentors from the mentee's own department ('same'), from another ('different'), "
+        "or does not look at departments ('ignore').",
+    ),
+    "favourite_bonus": Definition(
+        0.15, float, "How much a mentor on the mentee's shortlist adds to a pair's score in matching (0 to 1)."
+    ),
 }
 
 PAIRING_MODES = {
     "approval": "Mentees request, mentors approve (recommended)",
     "mentee": "Mentees choose: a request is a match",
     "admin": "The programme team pairs; mentees browse and shortlist",
+}
+DEPARTMENT_MODES = {
+    "ignore": "Ignore departments",
+    "same": "Prefer the same department",
+    "different": "Prefer a different department (a view from outside)",
 }
 FIRST_CONTACT = {"mentor": "The mentor reaches out first (recommended)", "mentee": "The mentee reaches out first"}
 

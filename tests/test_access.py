@@ -32,7 +32,8 @@ def _routes() -> list[tuple[str, str, frozenset[str]]]:
 ROUTES = _routes()
 # Anonymous visitors: GET where the route has one, else POST (with a valid CSRF token).
 PROTECTED = [(url, "GET" if "GET" in methods else "POST") for end, url, methods in ROUTES if end not in PUBLIC]
-ADMIN = [(url, method) for end, url, methods in ROUTES if end.startswith("admin.") for method in sorted(methods)]
+ADMIN_AREAS = ("admin.", "console.")
+ADMIN = [(url, method) for end, url, methods in ROUTES if end.startswith(ADMIN_AREAS) for method in sorted(methods)]
 ADMIN_GET = [url for url, method in ADMIN if method == "GET"]
 
 
@@ -47,6 +48,7 @@ def test_route_lists_are_not_empty():
     """Guards the parametrised tests below against silently testing nothing."""
     assert len(PROTECTED) >= 10 and len(ADMIN) >= 10 and len(ADMIN_GET) >= 6
     assert ("/admin/settings", "GET") in ADMIN and ("/admin/settings/programme", "POST") in ADMIN
+    assert ("/admin/pairing", "GET") in ADMIN and ("/admin/pairing/publish", "POST") in ADMIN
 
 
 @pytest.mark.parametrize(("url", "method"), PROTECTED, ids=[f"{m} {u}" for u, m in PROTECTED])

@@ -10,6 +10,8 @@ from portal import skills as vocabulary
 from portal.access import admin_required, current_program
 from portal.fragments import fragment_or_page
 from portal.admin import forms
+from portal.console import drafts
+from portal.console import weights as matching_weights
 from portal.models import AuditLog, Email, Participant, Program, Question, Skill, SkillAlias, User
 from portal.programme import operations as programme
 from portal.programme import phases
@@ -39,11 +41,13 @@ def index():
     return redirect(url_for("admin.settings"))
 
 
-def _settings_page(program: Program, programme_form=None, welcome_form=None, pairing_form=None, status: int = 200):
+def _settings_page(program: Program, programme_form=None, welcome_form=None, pairing_form=None, matching_form=None,
+                   status: int = 200):
     programme_form = programme_form or forms.ProgrammeForm(obj=program)
     stored = portal_settings.get_all(program)
     welcome_form = welcome_form or forms.WelcomeForm(data=stored)
     pairing_form = pairing_form or forms.PairingForm(data=stored)
+    matching_form = matching_form or forms.MatchingForm(data=matching_weights.current(program))
     dates = programme.dates_of(program)
     opened = programme.open_phases(program)
     spans = phases.windows(dates)
@@ -61,7 +65,8 @@ def _settings_page(program: Program, programme_form=None, welcome_form=None, pai
         .tuples()
     )
     return render_template(
-        "admin/settings.html", form=programme_form, welcome_form=welcome_form, pairing_form=pairing_form, phase_rows=phase_rows, counts=counts,
+        "admin/settings.html", form=programme_form, welcome_form=welcome_form, pairing_form=pairing_form,
+        matching_form=matching_form, phase_rows=phase_rows, counts=counts,
         guidance=phases.length_guidance(dates), questions=Question.select().where(Question.program == program).count(),
     ), status
 
@@ -129,6 +134,28 @@ def save_pairing():
     ]
     flash("Pairing settings saved." if changed else "Nothing changed.", "success" if changed else "info")
     return redirect(url_for("admin.settings") + "#pairing")
+
+
+@blueprint.post("/settings/matching")
+@admin_required
+def save_matching():
+    """Matching weights: first a preview of how the open draft would change, then save on confirmation."""
+    program = current_program()
+    form = forms.MatchingForm()
+    if not form.validate():
+        return _settings_page(program, matching_form=form, status=400)
+    values = {name: form[name].data for name in [*matching_weights.COMPONENTS, "department_mode", "favourite_bonus"]}
+    if request.form.get("action") == "edit":
+        return _settings_page(program, matching_form=form)
+    if request.form.get("action") != "confirm":
+        preview = drafts.preview(program, matching_weights.scoring_from(program, values))
+        return render_template("admin/matching_preview.html", form=form, preview=preview,
+                               current=matching_weights.current(program),
+                               labels={k: label for k, (label, _) in matching_weights.COMPONENTS.items()})
+    changed = matching_weights.save(program, values, current_user)
+    flash("Matching weights saved; the next proposal uses them." if changed else "Nothing changed.",
+          "success" if changed else "info")
+    return redirect(url_for("admin.settings") + "#matching")
 
 
 @blueprint.post("/settings/phases/<phase>")

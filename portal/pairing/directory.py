@@ -10,7 +10,7 @@ import threading
 from peewee import Select, fn
 
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
-from portal import counters
+from portal import counters, settings
 from portal.db import database
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
 
@@ -100,14 +100,7 @@ def mentor_profiles(program: Program) -> list[MentorProfile]:
     return profiles
 
 
-def mentee_profile(program: Program, user: User) -> MenteeProfile | None:
-    """The viewer as a mentee, or None if they are not one (admins and mentors browse unranked by fit)."""
-    if not Participant.select().where(
-        Participant.program == program, Participant.user == user.id, Participant.role == "mentee"
-    ).exists():
-        return None
-    questions = _questions(program)
-    a = _answers_by_user(program, questions, [user.id]).get(user.id, {})
+def _mentee(user: User, questions: dict[str, Question], a: dict[str, object]) -> MenteeProfile:
     goals = " ".join(filter(None, [a.get("goals_6m", ""), a.get("goals_long", "")]))
     return MenteeProfile(
         id=user.id, name=user.name, department=a.get("department", "") or "",
@@ -117,8 +110,28 @@ def mentee_profile(program: Program, user: User) -> MenteeProfile | None:
     )
 
 
+def mentee_profile(program: Program, user: User) -> MenteeProfile | None:
+    """The viewer as a mentee, or None if they are not one (admins and mentors browse unranked by fit)."""
+    if not Participant.select().where(
+        Participant.program == program, Participant.user == user.id, Participant.role == "mentee"
+    ).exists():
+        return None
+    questions = _questions(program)
+    return _mentee(user, questions, _answers_by_user(program, questions, [user.id]).get(user.id, {}))
+
+
+def mentee_profiles(program: Program, user_ids) -> list[MenteeProfile]:
+    """Mentees by user id (a list or a query), in id order, with one query for all their answers."""
+    questions = _questions(program)
+    answers = _answers_by_user(program, questions, user_ids)
+    users = User.select(User.id, User.name, User.timezone).where(
+        User.id.in_(user_ids if isinstance(user_ids, Select) else list(user_ids))
+    ).order_by(User.id)
+    return [_mentee(user, questions, answers.get(user.id, {})) for user in users]
+
+
 def weights(program: Program) -> FitWeights:
-    """Fit weights from the admin's per-question weights."""
+    """Fit weights from the admin's per-question weights and the department setting."""
     questions = _questions(program)
 
     def weight(key: str, default: float = 0.0) -> float:
@@ -127,7 +140,7 @@ def weights(program: Program) -> FitWeights:
     return FitWeights(
         skills=max(weight("grow"), weight("strengths")), goals=max(weight("goals_6m"), weight("goals_achieved")),
         hours=weight("working_hours"), location=weight("location"), seniority=weight("seniority"),
-        department=weight("department"), department_mode="ignore",
+        department=weight("department"), department_mode=settings.get(program, "department_mode"),
     )
 
 

@@ -354,6 +354,37 @@ def notify_match(match: Match) -> None:
         )
 
 
+def end_match(match: Match, reason: str, actor) -> Match:
+    """Unpair: the match ends with the admin's reason (kept private), the mentor's place frees up, both are told."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise PairingError("Say why the match ends; only admins see it.")
+    with write_lock():
+        ended = Match.update(ended_at=utcnow(), end_reason=reason).where(
+            Match.id == match.id, Match.ended_at.is_null()
+        ).execute()
+        if not ended:
+            raise PairingError("This match has already ended.")
+        for user, role in ((match.mentee_id, "mentee"), (match.mentor_id, "mentor")):
+            still = Match.active().where(
+                Match.program == match.program_id, getattr(Match, role) == user
+            ).exists()
+            Participant.update(status="paired" if still else "ready").where(
+                Participant.program == match.program_id, Participant.user == user, Participant.role == role,
+                Participant.status != "exited",
+            ).execute()
+        audit.record(actor, "match.end", f"match:{match.id}", mentor=match.mentor_id, mentee=match.mentee_id,
+                     reason=reason)
+    match = Match.get_by_id(match.id)
+    for person, other, role in ((match.mentee, match.mentor, "mentee"), (match.mentor, match.mentee, "mentor")):
+        mail.send_template(
+            person, f"Your mentoring match with {other.name} has ended", f"match_ended_{role}",
+            category="pairing", dedupe_key=f"match-ended:{match.id}:{role}", other=other, match=match,
+            mentors_url=links.absolute_url("pairing.directory"),
+        )
+    return match
+
+
 def still_to_pair(program: Program):
     """Ready mentees with no mentor and no request waiting: the admins' list of people to pair."""
     matched = Match.active().select(Match.mentee).where(Match.program == program)

@@ -27,6 +27,14 @@
     if (box) { box.innerHTML = ""; }
   });
 
+  // The pairing console's pick-by-hand list: the forms below act on the mentor chosen in it.
+  document.addEventListener("change", function (event) {
+    if (event.target.id !== "mentor" || !event.target.form) { return; }
+    document.querySelectorAll("form[data-takes-mentor] input[name=mentor]").forEach(function (input) {
+      input.value = event.target.value;
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     guessTimezone(document);
     var summary = document.getElementById("error-summary");

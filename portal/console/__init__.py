@@ -1,0 +1,1 @@
+"""The admin pairing console: the matching algorithm's proposals, edited and published by admins."""

@@ -1,0 +1,340 @@
+"""The admin pairing console: propose, review, edit and publish pairs; re-match and unpair one person."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal import audit
+from portal.access import admin_required, current_program
+from portal.console import drafts, rematch
+from portal.console import pool as pools
+from portal.db import database
+from portal.fragments import fragment_or_page
+from portal.models import DraftPair, Match, PairingDraft, PairingExclusion, Participant, Program, User
+from portal.pairing import directory as mentor_directory
+from portal.pairing import operations
+
+blueprint = Blueprint("console", __name__, url_prefix="/admin/pairing")
+
+PAGE_SIZE = 50
+REASONS = {"no_acceptable": "No acceptable mentor (hard rules rule out everyone)",
+           "no_capacity": "No place left with an acceptable mentor", "removed": "Taken out of the draft by an admin"}
+MentorUser = User.alias()
+SORTS = {"fit": DraftPair.fit, "mentee": User.name, "mentor": MentorUser.name}
+
+
+def _pair(pair_id: int) -> DraftPair:
+    """A pair of the programme's open draft, or 404."""
+    draft = drafts.open_draft(current_program())
+    pair = None if draft is None else DraftPair.get_or_none(DraftPair.id == pair_id, DraftPair.draft == draft)
+    if pair is None:
+        abort(404)
+    return pair
+
+
+def _participant(program: Program, user_id: int, role: str) -> Participant:
+    row = Participant.get_or_none(Participant.program == program, Participant.user == user_id, Participant.role == role)
+    if row is None:
+        abort(404)
+    return row
+
+
+def _table_args() -> dict:
+    sort = request.args.get("sort", "fit")
+    sort = sort if sort in SORTS else "fit"
+    default = "desc" if sort == "fit" else "asc"
+    direction = request.args.get("dir", default)
+    return {"sort": sort, "dir": direction if direction in ("asc", "desc") else default,
+            "page": max(1, request.args.get("page", 1, type=int) or 1)}
+
+
+def _rows(draft: PairingDraft, args: dict) -> tuple[list[DraftPair], int]:
+    """One page of the draft's pairs in the chosen order, mentee and mentor names joined."""
+    column = SORTS[args["sort"]]
+    order = column.desc() if args["dir"] == "desc" else column.asc()
+    query = (
+        DraftPair.select(DraftPair, User, MentorUser)
+        .join(User, on=(DraftPair.mentee == User.id))
+        .switch(DraftPair).join(MentorUser, on=(DraftPair.mentor == MentorUser.id))
+        .where(DraftPair.draft == draft)
+        .order_by(order, DraftPair.id)
+    )
+    return list(query.paginate(args["page"], PAGE_SIZE)), query.count()
+
+
+def _explained(program: Program, draft: PairingDraft, rows: list[DraftPair]) -> dict[int, object]:
+    """Reasons for the pairs on the page only: explaining thousands of pairs at once would be wasted work."""
+    if not rows:
+        return {}
+    scoring = drafts.Scoring.from_json(draft.weights)
+    index = mentor_directory.directory(program)
+    profiles = {p.id: p for p in mentor_directory.mentee_profiles(program, [r.mentee_id for r in rows])}
+    known = {m.id for m in index.mentors}
+    return {
+        r.id: index.explain(profiles[r.mentee_id], r.mentor_id, scoring.weights)
+        for r in rows if r.mentee_id in profiles and r.mentor_id in known
+    }
+
+
+@blueprint.get("")
+@admin_required
+def console():
+    """The console: what is left to pair, the draft with its figures, and its pairs."""
+    program = current_program()
+    draft = drafts.open_draft(program)
+    args = _table_args()
+    rows, total = _rows(draft, args) if draft else ([], 0)
+    last = None
+    if draft is None:
+        last = (PairingDraft.select().where(PairingDraft.program == program, PairingDraft.status == "published")
+                .order_by(PairingDraft.published_at.desc()).first())
+    context = dict(
+        program=program, draft=draft, rows=rows, total=total, args=args, page_size=PAGE_SIZE,
+        explained=_explained(program, draft, rows) if draft else {},
+        now=drafts.totals(draft) if draft else None, objectives=drafts.OBJECTIVES, reasons=REASONS,
+        unmatched=_unmatched(draft), ready=len(operations.still_to_pair(program)),
+        places=drafts.mentor_places(program), waiting=pools.waiting_count(program), last=last,
+        skipped=list(last.pairs.where(DraftPair.outcome != "matched")) if last else [],
+        last_matched=last.pairs.where(DraftPair.outcome == "matched").count() if last else 0,
+        exclusions=list(PairingExclusion.select().where(PairingExclusion.program == program)
+                        .order_by(PairingExclusion.created_at.desc())),
+    )
+    return fragment_or_page("console/console.html", "pairs", **context)
+
+
+def _unmatched(draft: PairingDraft | None) -> list[tuple[User, str]]:
+    """Mentees the draft leaves unpaired, with why, by name."""
+    if draft is None or not draft.unmatched:
+        return []
+    paired = {p.mentee_id for p in draft.pairs.select(DraftPair.mentee)}
+    ids = [int(i) for i in draft.unmatched if int(i) not in paired]
+    users = User.select().where(User.id.in_(ids)).order_by(User.name) if ids else []
+    return [(user, draft.unmatched[str(user.id)]) for user in users]
+
+
+def _done(message: str, category: str = "success"):
+    flash(message, category)
+    return redirect(url_for("console.console"))
+
+
+@blueprint.post("/run")
+@admin_required
+def run():
+    """Propose pairs for everyone still to pair (pinned pairs stay)."""
+    try:
+        draft = drafts.run(current_program(), current_user, request.form.get("objective", "optimal"))
+    except drafts.DraftError as error:
+        return _done(str(error), "error")
+    figures = draft.summary[draft.objective]
+    return _done(f"Proposed {figures['pairs']} pairs for {figures['pool']} mentees. Review them, then publish.")
+
+
+@blueprint.post("/pairs/<int:pair_id>/remove")
+@admin_required
+def remove(pair_id: int):
+    pair = _pair(pair_id)
+    try:
+        drafts.remove(pair, current_user)
+    except drafts.DraftError as error:
+        return _done(str(error), "error")
+    return _done(f"Removed {pair.mentee.name} and {pair.mentor.name} from the draft.")
+
+
+@blueprint.post("/pairs/<int:pair_id>/pin")
+@admin_required
+def pin(pair_id: int):
+    pair = _pair(pair_id)
+    pinned = request.form.get("pinned") == "1"
+    try:
+        drafts.set_pinned(pair, pinned, current_user)
+    except drafts.DraftError as error:
+        return _done(str(error), "error")
+    verb = "Pinned" if pinned else "Unpinned"
+    return _done(f"{verb} {pair.mentee.name} and {pair.mentor.name}.")
+
+
+@blueprint.post("/swap")
+@admin_required
+def swap():
+    """Exchange the mentors of the two pairs ticked in the table."""
+    chosen = [value for value in request.form.getlist("pair") if value.isdigit()]
+    if len(chosen) != 2:
+        return _done("Tick exactly two pairs to swap their mentors.", "error")
+    first, second = (_pair(int(value)) for value in chosen)
+    try:
+        drafts.swap(first, second, current_user)
+    except drafts.DraftError as error:
+        return _done(str(error), "error")
+    return _done(f"Swapped: {first.mentee.name} now with {second.mentor.name}, "
+                 f"{second.mentee.name} with {first.mentor.name}.")
+
+
+@blueprint.post("/publish")
+@admin_required
+def publish():
+    draft = drafts.open_draft(current_program())
+    if draft is None:
+        return _done("There is no draft to publish.", "error")
+    try:
+        drafts.start_publishing(draft, current_user)
+    except drafts.DraftError as error:
+        return _done(str(error), "error")
+    draft = PairingDraft.get_by_id(draft.id)
+    if draft.status == "published":
+        made = draft.pairs.where(DraftPair.outcome == "matched").count()
+        return _done(f"Published: {made} matches made; everyone has been emailed.")
+    return _done("Publishing: matches are being made and emails sent.", "info")
+
+
+@blueprint.post("/discard")
+@admin_required
+def discard():
+    draft = drafts.open_draft(current_program())
+    if draft is None:
+        return _done("There is no draft to discard.", "error")
+    try:
+        drafts.discard(draft, current_user)
+    except drafts.DraftError as error:
+        return _done(str(error), "error")
+    return _done("Draft discarded; nothing was published.", "info")
+
+
+# --- one mentee: re-match, pair by hand, unpair ------------------------------------------------------------------
+
+
+def _chosen_mentor(program: Program, value) -> User | None:
+    if not str(value or "").isdigit():
+        return None
+    row = Participant.get_or_none(Participant.program == program, Participant.user == int(value),
+                                  Participant.role == "mentor")
+    return row.user if row else None
+
+
+def _mentee_page(program: Program, mentee: User, status: int = 200, **extra):
+    options = rematch.options(program, mentee.id)
+    choices = rematch.choices(program, mentee.id)
+    active = operations.active_match_of_mentee(program, mentee)
+    chosen = _chosen_mentor(program, request.values.get("mentor"))
+    fit = drafts.fit_of(program, drafts.Scoring.of(program), mentee.id, chosen.id) if chosen else None
+    draft = drafts.open_draft(program)
+    in_draft = draft.pairs.where(DraftPair.mentee == mentee).first() if draft else None
+    ended = list(Match.select().where(Match.program == program, Match.mentee == mentee, Match.ended_at.is_null(False))
+                 .order_by(Match.ended_at.desc()))
+    return render_template(
+        "console/mentee.html", mentee=mentee, options=options, choices=choices, active=active, chosen=chosen,
+        fit=fit, forbidden=pools.why_forbidden(program, mentee.id, chosen.id) if chosen else None,
+        in_draft=in_draft, ended=ended, draft=draft, **extra,
+    ), status
+
+
+@blueprint.get("/mentees/<int:user_id>")
+@admin_required
+def mentee(user_id: int):
+    """One mentee: their match or the best mentors with a free place, and a mentor chosen by hand with its fit."""
+    program = current_program()
+    row = _participant(program, user_id, "mentee")
+    return _mentee_page(program, row.user)
+
+
+@blueprint.get("/mentees/<int:user_id>/fit")
+@admin_required
+def fit(user_id: int):
+    """The compatibility of the mentor chosen in the form, as a fragment (htmx) or the whole page."""
+    program = current_program()
+    row = _participant(program, user_id, "mentee")
+    chosen = _chosen_mentor(program, request.args.get("mentor"))
+    if not request.htmx:
+        return _mentee_page(program, row.user)
+    explained = drafts.fit_of(program, drafts.Scoring.of(program), user_id, chosen.id) if chosen else None
+    return render_template("console/_fit.html", mentee=row.user, chosen=chosen, fit=explained,
+                           forbidden=pools.why_forbidden(program, user_id, chosen.id) if chosen else None)
+
+
+@blueprint.post("/mentees/<int:user_id>/draft")
+@admin_required
+def add_to_draft(user_id: int):
+    """Put the mentee with this mentor in the draft, pinned."""
+    program = current_program()
+    row = _participant(program, user_id, "mentee")
+    mentor = _chosen_mentor(program, request.form.get("mentor"))
+    if mentor is None:
+        flash("Choose a mentor.", "error")
+        return _mentee_page(program, row.user, status=400)
+    try:
+        drafts.pin(program, current_user, user_id, mentor.id)
+    except drafts.DraftError as error:
+        flash(str(error), "error")
+        return _mentee_page(program, row.user, status=400)
+    return _done(f"{row.user.name} and {mentor.name} are pinned in the draft.")
+
+
+@blueprint.post("/mentees/<int:user_id>/match")
+@admin_required
+def match_now(user_id: int):
+    """Pair the mentee with this mentor straight away; the same emails as any match."""
+    program = current_program()
+    row = _participant(program, user_id, "mentee")
+    mentor = _chosen_mentor(program, request.form.get("mentor"))
+    problem = "Choose a mentor." if mentor is None else pools.why_forbidden(program, user_id, mentor.id)
+    if problem:
+        flash(problem, "error")
+        return _mentee_page(program, row.user, status=400)
+    try:
+        made = operations.create_match(program, mentor, row.user, made_by="admin", actor=current_user)
+    except operations.PairingError as error:
+        flash(str(error), "error")
+        return _mentee_page(program, row.user, status=409)
+    flash(f"{row.user.name} is now matched with {mentor.name}; both have been emailed.", "success")
+    return redirect(url_for("pairing.match", match_id=made.id))
+
+
+@blueprint.post("/mentees/<int:user_id>/exclude")
+@admin_required
+def exclude(user_id: int):
+    """Never propose this mentor for this mentee."""
+    program = current_program()
+    row = _participant(program, user_id, "mentee")
+    mentor = _chosen_mentor(program, request.form.get("mentor"))
+    reason = " ".join((request.form.get("reason") or "").split())[:300]
+    if mentor is None:
+        flash("Choose a mentor.", "error")
+        return _mentee_page(program, row.user, status=400)
+    with database.atomic():
+        PairingExclusion.insert(program=program, mentee=user_id, mentor=mentor.id, reason=reason,
+                                created_by=current_user.id).on_conflict_ignore().execute()
+        audit.record(current_user, "pairing.exclude", f"programme:{program.id}", mentee=user_id, mentor=mentor.id,
+                     reason=reason)
+    flash(f"{mentor.name} will not be proposed for {row.user.name}.", "success")
+    return redirect(url_for("console.mentee", user_id=user_id))
+
+
+@blueprint.post("/exclusions/<int:exclusion_id>/delete")
+@admin_required
+def delete_exclusion(exclusion_id: int):
+    program = current_program()
+    exclusion = PairingExclusion.get_or_none(PairingExclusion.id == exclusion_id,
+                                             PairingExclusion.program == program)
+    if exclusion is None:
+        abort(404)
+    exclusion.delete_instance()
+    audit.record(current_user, "pairing.include", f"programme:{program.id}", mentee=exclusion.mentee_id,
+                 mentor=exclusion.mentor_id)
+    return _done(f"{exclusion.mentor.name} may be proposed for {exclusion.mentee.name} again.")
+
+
+@blueprint.post("/matches/<int:match_id>/end")
+@admin_required
+def end_match(match_id: int):
+    """Unpair with a reason: the match ends, the mentor's place frees up, the mentee can be matched again."""
+    program = current_program()
+    found = Match.get_or_none(Match.id == match_id, Match.program == program)
+    if found is None:
+        abort(404)
+    try:
+        operations.end_match(found, request.form.get("reason") or "", current_user)
+    except operations.PairingError as error:
+        flash(str(error), "error")
+        return _mentee_page(program, found.mentee, status=400, reason_error=str(error),
+                            reason=request.form.get("reason") or "")
+    flash(f"The match of {found.mentee.name} and {found.mentor.name} has ended; both have been emailed.", "success")
+    return redirect(url_for("console.mentee", user_id=found.mentee_id))
