@@ -18,7 +18,7 @@ CARD_REASONS = 3
 
 def cards(mentors: tuple[MentorProfile, ...], index: TermIndex, columns: MentorColumns, found: Candidates,
           chosen: list[int], scorer: FitScorer | None, hits: SearchHits | None = None,
-          reasons: int | None = CARD_REASONS) -> list[RankedMentor]:
+          reasons: int | None = CARD_REASONS, voice: why.Voice = why.TO_MENTEE) -> list[RankedMentor]:
     """Results for the candidates at `chosen`: the search match first, then fit reasons; cut to `reasons`."""
     taken = np.asarray(chosen, dtype=np.intp)
     positions = found.positions.take(taken)
@@ -35,7 +35,7 @@ def cards(mentors: tuple[MentorProfile, ...], index: TermIndex, columns: MentorC
         said = [match_reason(hits.query, matches[k], mentor)] if matches[k] else []
         common: list[str] = []
         if scorer is not None:
-            because, common = why.explain(scorer, mentor, known[k])
+            because, common = why.explain(scorer, mentor, known[k], voice)
             said += because
         result.append(RankedMentor(
             mentor=mentor,

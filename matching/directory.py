@@ -17,6 +17,7 @@ from matching.columns import EITHER, IN_PERSON, POSITION_BITS, VIRTUAL, MentorCo
 from matching.hours import as_reference
 from matching.index import TermIndex
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
+from matching.reasons import TO_MENTEE, Voice
 from matching.results import RankedMentor, Ranking
 from matching.search import SearchHits, search
 
@@ -135,8 +136,8 @@ class MentorDirectory:
                     card.reasons = [like, *card.reasons][:carding.CARD_REASONS]
         return results
 
-    def fit(self, mentee: MenteeProfile | None, mentor_id: int,
-            weights: FitWeights = DEFAULT_WEIGHTS) -> RankedMentor | None:
+    def fit(self, mentee: MenteeProfile | None, mentor_id: int, weights: FitWeights = DEFAULT_WEIGHTS,
+            voice: Voice = TO_MENTEE) -> RankedMentor | None:
         """One mentor's fit for the mentee, with every reason and what they have in common, for the profile page.
 
         None if the mentor is not in the directory (not finished the questionnaire, or gone).
@@ -146,15 +147,17 @@ class MentorDirectory:
         positions = np.array([self._position[mentor_id]], dtype=np.intp)
         scorer = self._scorer(mentee, weights)
         found = self._unsearched(positions, scorer)
-        return carding.cards(self.mentors, self.index, self.columns, found, [0], scorer, reasons=None)[0]
+        return carding.cards(self.mentors, self.index, self.columns, found, [0], scorer, reasons=None,
+                             voice=voice)[0]
 
-    def explain(self, mentee: MenteeProfile, mentor_id: int,
-                weights: FitWeights = DEFAULT_WEIGHTS) -> explaining.Explanation | None:
+    def explain(self, mentee: MenteeProfile, mentor_id: int, weights: FitWeights = DEFAULT_WEIGHTS,
+                voice: Voice = TO_MENTEE) -> explaining.Explanation | None:
         """One pair's fit as the pairing matrix has it, the profile page's reasons, and the parts of the score.
 
-        None if the mentor is not in the directory.
+        None if the mentor is not in the directory. `Voice.about(first_name)` words the reasons for a third person
+        (an admin) instead of the mentee.
         """
-        card = self.fit(mentee, mentor_id, weights)
+        card = self.fit(mentee, mentor_id, weights, voice)
         if card is None:
             return None
         return explaining.explanation(self._scorer(mentee, weights), self._position[mentor_id], card.reasons)

@@ -57,25 +57,44 @@ def facts(scorer: FitScorer, columns: MentorColumns, positions: np.ndarray, held
     return result
 
 
-def explain(scorer: FitScorer, mentor: MentorProfile, facts: Facts) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class Voice:
+    """How reasons name the mentee: "you" for the mentee reading them, their name for an admin."""
+
+    wants: str = "You want"
+    goals: str = "Your goals"
+    their_goals: str = "your goals"
+    them: str = "you"
+
+    @classmethod
+    def about(cls, mentee_first_name: str) -> Voice:
+        return cls(f"{mentee_first_name} wants", f"{mentee_first_name}’s goals", f"{mentee_first_name}’s goals",
+                   mentee_first_name)
+
+
+TO_MENTEE = Voice()
+
+
+def explain(scorer: FitScorer, mentor: MentorProfile, facts: Facts,
+            voice: Voice = TO_MENTEE) -> tuple[list[str], list[str]]:
     """(reasons best first, what mentee and mentor have in common) for one mentor."""
     needs, first = scorer.needs, mentor.first_name
     found: list[tuple[str, str]] = []
     if facts.skills:
-        sentence = f"You want to grow {join_names(facts.skills)}; {first} mentors on {_pronoun(len(facts.skills))}"
+        sentence = f"{voice.wants} to grow {join_names(facts.skills)}; {first} mentors on {_pronoun(len(facts.skills))}"
         found.append(("skills", sentence))
     if facts.named:
-        sentence = f"Your goals mention {join_names(facts.named)}; {first} mentors on {_pronoun(len(facts.named))}"
+        sentence = f"{voice.goals} mention {join_names(facts.named)}; {first} mentors on {_pronoun(len(facts.named))}"
         found.append(("goals", sentence))
     elif facts.words:
-        found.append(("goals", f"{first}’s experience speaks to your goals: {', '.join(facts.words[:3])}"))
+        found.append(("goals", f"{first}’s experience speaks to {voice.their_goals}: {', '.join(facts.words[:3])}"))
     if facts.minutes and facts.minutes >= MIN_SHARED_MINUTES:
         found.append(("hours", f"{_hours(facts.minutes)} of shared working hours"))
     location = _location(needs.location, facts.location, first)
     if location:
         found.append(("location", location))
     if needs.seniority >= 0 and mentor.seniority is not None and mentor.seniority - needs.seniority in STEPS:
-        found.append(("seniority", f"{STEPS[mentor.seniority - needs.seniority]} ahead of you in seniority"))
+        found.append(("seniority", f"{STEPS[mentor.seniority - needs.seniority]} ahead of {voice.them} in seniority"))
     if scorer.mode == "same" and facts.same_department:
         found.append(("department", f"Also in {mentor.department}"))
     elif scorer.mode == "different" and mentor.department and not facts.same_department:

@@ -7,6 +7,7 @@ from peewee import chunked
 
 from matching.assignment import PairingProblem, compare, solve
 from matching.profiles import FitWeights
+from matching.reasons import Voice
 from portal import audit, settings
 from portal.db import database
 from portal.models import DraftPair, PairingDraft, Participant, Program, User, utcnow
@@ -142,13 +143,18 @@ def set_pinned(pair: DraftPair, pinned: bool, actor: User) -> None:
                  mentee=pair.mentee_id, mentor=pair.mentor_id)
 
 
+def for_admins(mentee) -> Voice:
+    """Reasons worded about the mentee, for the admins reading them."""
+    return Voice.about(mentee.name.split()[0] if mentee.name.strip() else "The mentee")
+
+
 def fit_of(program: Program, scoring: Scoring, mentee_id: int, mentor_id: int):
     """The explanation (score, reasons, terms) of one pair, or None if the mentor is not in the directory."""
     index = mentor_directory.directory(program)
     profiles = mentor_directory.mentee_profiles(program, [mentee_id])
     if not profiles or mentor_id not in {m.id for m in index.mentors}:
         return None
-    return index.explain(profiles[0], mentor_id, scoring.weights)
+    return index.explain(profiles[0], mentor_id, scoring.weights, for_admins(profiles[0]))
 
 
 def _check_pair(program: Program, draft: PairingDraft, mentee_id: int, mentor_id: int,

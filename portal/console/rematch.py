@@ -7,7 +7,7 @@ import numpy as np
 
 from matching.assignment import PairingProblem
 from portal.console import pool as pools
-from portal.console.drafts import Scoring, open_draft
+from portal.console.drafts import Scoring, for_admins, open_draft
 from portal.models import DraftPair, Program
 from portal.pairing import directory as mentor_directory
 
@@ -74,7 +74,7 @@ def options(program: Program, mentee_id: int, count: int = OPTIONS) -> list[Opti
     return [
         Option(
             mentor=index.get(problem.mentor_ids[i]),
-            explanation=index.explain(mentee, problem.mentor_ids[i], scoring.weights),
+            explanation=index.explain(mentee, problem.mentor_ids[i], scoring.weights, for_admins(mentee)),
             room=int(problem.room[i]), favourite=(mentee_id, problem.mentor_ids[i]) in favourites,
         )
         for i in order[:count]

@@ -71,7 +71,7 @@ def _explained(program: Program, draft: PairingDraft, rows: list[DraftPair]) -> 
     profiles = {p.id: p for p in mentor_directory.mentee_profiles(program, [r.mentee_id for r in rows])}
     known = {m.id for m in index.mentors}
     return {
-        r.id: index.explain(profiles[r.mentee_id], r.mentor_id, scoring.weights)
+        r.id: index.explain(profiles[r.mentee_id], r.mentor_id, scoring.weights, drafts.for_admins(profiles[r.mentee_id]))
         for r in rows if r.mentee_id in profiles and r.mentor_id in known
     }
 

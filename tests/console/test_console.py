@@ -41,7 +41,8 @@ def test_proposes_the_best_pairs_with_reasons_and_both_objectives(admin_client, 
     text = page_text(page)
     assert page.status_code == 200
     assert "Ana Lima" in text and "Pia Young" in text
-    assert "Python" in text  # the reason names the shared skills
+    # Reasons name the shared skills, worded about the mentee for the admin reading them.
+    assert "Ana wants to grow Python and SQL; Pia mentors on both" in text
     assert "Best total fit" in text and "Stable" in text and "Blocking pairs" in text
     assert AuditLog.select().where(AuditLog.action == "pairing.run").count() == 1
 

@@ -114,3 +114,13 @@ def test_an_explanation_names_the_parts(build):
     assert [label for label, _ in said.terms][0] == "Skills to grow"
     assert said.reasons[0] == "You want to grow Python; Sam mentors on it"
     assert directory.explain(mentee(), 99) is None
+
+
+def test_reasons_for_a_third_person_name_the_mentee(build):
+    from matching.reasons import Voice
+
+    directory = build([mentor(1, "Sam Okafor", skills=("Python",), seniority=3, location="Virtual")])
+    said = directory.explain(mentee(grow=("Python",), seniority=2), 1, voice=Voice.about("Lea"))
+    assert said.reasons[0] == "Lea wants to grow Python; Sam mentors on it"
+    assert "One step ahead of Lea in seniority" in said.reasons
+    assert not any("you" in reason.lower().split() for reason in said.reasons)
