@@ -1,0 +1,186 @@
+"""A CalDAV calendar (caldav 3): connect and check, list calendars, read busy time, write meetings by UID.
+
+Every failure comes out as a CalendarError subclass with a message for the person connecting: AuthFailed,
+NotCalDAV, NoCalendar, Unreachable (or RequestFailed for anything else the server refuses).
+"""
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import caldav
+from caldav.lib import error as dav_error
+
+from calendar_sync import invites
+from calendar_sync.errors import AuthFailed, CalendarError, NoCalendar, NotCalDAV, RequestFailed, Unreachable
+from calendar_sync.model import CANCELLED, Busy, Meeting
+from calendar_sync.occurrences import busy_from_ics, component_occurrence, merge
+
+# Servers drop all-day and floating events from narrow time-range queries; ask for a day more each side.
+QUERY_SLACK = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarInfo:
+    """A calendar in the account: its URL (what the portal stores) and display name."""
+
+    url: str
+    name: str
+
+
+@contextlib.contextmanager
+def _translated(action: str):
+    """Turn caldav and HTTP exceptions into CalendarError subclasses."""
+    try:
+        yield
+    except CalendarError:
+        raise
+    except dav_error.AuthorizationError as exc:
+        if "403" in str(exc) or "Forbidden" in str(exc):
+            raise AuthFailed("The calendar server does not let this account use that calendar.",
+                             detail=str(exc)[:300]) from exc
+        raise AuthFailed(detail=str(exc)[:300]) from exc
+    except dav_error.DAVError as exc:
+        raise RequestFailed(f"The calendar server refused to {action}.", detail=str(exc)[:300]) from exc
+    except OSError as exc:  # niquests' ConnectionError, Timeout and SSLError are OSErrors, as are socket errors
+        if "certificate" in str(exc).lower() or "ssl" in type(exc).__name__.lower():
+            raise Unreachable("The calendar server's certificate is not trusted.", detail=str(exc)[:300]) from exc
+        raise Unreachable(detail=str(exc)[:300]) from exc
+
+
+def connect(url: str, username: str, password: str, *, timeout: float = 15,
+            verify: bool | str = True) -> CaldavAccount:
+    """Sign in and check that this is a CalDAV account with at least one calendar.
+
+    Raises AuthFailed (wrong user name or password), NotCalDAV (the URL answers but speaks no CalDAV),
+    NoCalendar (signed in, no calendar) or Unreachable (nothing answers, or TLS fails).
+    """
+    with _translated("sign in"):
+        client = caldav.DAVClient(url=url, username=username, password=password, timeout=timeout,
+                                  ssl_verify_cert=verify, enable_rfc6764=False)
+    try:
+        with _translated("sign in"):
+            principal = client.get_principal()
+    except (AuthFailed, Unreachable):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a non-CalDAV server fails in many ways: HTML, 405, 501, bad XML
+        detail = (exc.detail if isinstance(exc, CalendarError) else str(exc))[:300]
+        if not _speaks_caldav(client):
+            raise NotCalDAV(detail=detail) from exc
+        raise RequestFailed("The calendar server could not tell who this account is.", detail=detail) from exc
+    account = CaldavAccount(client, principal)
+    try:
+        found = account.calendars()
+    except RequestFailed:
+        found = []
+    if not found:
+        # A web page that answers 200 to anything also "has no calendars": tell the two apart.
+        if not _speaks_caldav(client):
+            raise NotCalDAV(detail="no calendar-access in the DAV header")
+        raise NoCalendar()
+    return account
+
+
+def _speaks_caldav(client: caldav.DAVClient) -> bool:
+    """OPTIONS says 'calendar-access' in its DAV header on every CalDAV server (RFC 4791 section 5.1)."""
+    try:
+        return bool(client.check_cdav_support())
+    except Exception:  # noqa: BLE001 - whatever breaks here, the answer is "no"
+        return False
+
+
+class CaldavAccount:
+    """A signed-in CalDAV account."""
+
+    def __init__(self, client: caldav.DAVClient, principal):
+        self.client = client
+        self.principal = principal
+
+    def calendars(self) -> list[CalendarInfo]:
+        """The account's calendars that can hold events."""
+        with _translated("list the calendars"):
+            found = self.principal.get_calendars()
+            return [CalendarInfo(str(cal.url), cal.get_display_name() or str(cal.url).rstrip("/").rsplit("/", 1)[-1])
+                    for cal in found]
+
+    def calendar(self, url: str | None = None) -> CaldavCalendar:
+        """One calendar by URL (from `calendars()`), or the first one."""
+        with _translated("open the calendar"):
+            if url:
+                return CaldavCalendar(self.client.calendar(url=url))
+            found = self.principal.get_calendars()
+        if not found:
+            raise NoCalendar()
+        return CaldavCalendar(found[0])
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class CaldavCalendar:
+    """One calendar collection: busy time in, meetings out."""
+
+    def __init__(self, calendar):
+        self.calendar = calendar
+
+    @property
+    def url(self) -> str:
+        return str(self.calendar.url)
+
+    def busy(self, start: datetime, end: datetime, zone: str, *, expand: bool = False) -> Busy:
+        """Busy and tentative time in [start, end), DATE and floating times read in `zone` (the owner's).
+
+        The default fetches the raw calendar objects (query widened by a day) and reads them with the fast reader.
+        `expand=True` asks caldav to expand on the client (search with expand, bounds in the owner's zone) and
+        classifies each occurrence: the same answer, slower on big calendars; kept as a cross-check.
+        """
+        owner = ZoneInfo(zone)
+        lo, hi = start.astimezone(owner), end.astimezone(owner)
+        with _translated("search the calendar"):
+            if expand:
+                found = self.calendar.search(event=True, start=lo, end=hi, expand=True)
+                occurrences = [component_occurrence(obj.icalendar_component, owner) for obj in found]
+                return merge([o for o in occurrences if o is not None], start, end)
+            # post_filter=False: caldav's own filter would parse every object with icalendar, 50x our cost.
+            found = self.calendar.search(event=True, start=lo - QUERY_SLACK, end=hi + QUERY_SLACK,
+                                         post_filter=False)
+            texts = [obj.data for obj in found]
+        return busy_from_ics(texts, zone, start, end)
+
+    def put(self, meeting: Meeting) -> str:
+        """Store the meeting under its UID, SEQUENCE as given: a retry overwrites, never duplicates. -> its URL."""
+        ics = invites.stored_event(meeting)
+        with _translated("save the event"):
+            try:
+                saved = self.calendar.add_event(ics, increase_seqno=False)
+            except dav_error.UidConflictError:
+                # The UID lives under another name (another client created it): update that object.
+                saved = self.calendar.get_event_by_uid(meeting.uid)
+                saved.data = ics
+                saved.save(increase_seqno=False)
+        return str(saved.url)
+
+    def cancel(self, meeting: Meeting) -> str:
+        """Keep the meeting in the calendar marked cancelled (pass `meeting.cancelled()`)."""
+        if meeting.status != CANCELLED:
+            raise ValueError("cancel() takes meeting.cancelled(): status CANCELLED and SEQUENCE one higher")
+        return self.put(meeting)
+
+    def delete(self, uid: str) -> bool:
+        """Remove the event with this UID; False if there was none."""
+        with _translated("delete the event"):
+            try:
+                self.calendar.get_event_by_uid(uid).delete()
+            except dav_error.NotFoundError:
+                return False
+        return True
+
+    def get(self, uid: str) -> str | None:
+        """The stored iCalendar text of the event with this UID, or None."""
+        with _translated("read the event"):
+            try:
+                return self.calendar.get_event_by_uid(uid).data
+            except dav_error.NotFoundError:
+                return None
