@@ -84,17 +84,35 @@ def _register_database_hooks(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import blueprint as accounts
     from portal.admin.routes import blueprint as admin
+    from portal.calendars.routes import blueprint as calendars
     from portal.console.routes import blueprint as console
     from portal.health import blueprint as health
     from portal.home import blueprint as home
+    from portal.meetings.routes import blueprint as meetings
     from portal.pairing.routes import blueprint as pairing
     from portal.people.routes import blueprint as people
     from portal.questionnaire.routes import blueprint as questionnaire
     from portal.resources.routes import blueprint as resources
     from portal.vendor import blueprint as vendor
 
-    for blueprint in (accounts, admin, console, health, home, pairing, people, questionnaire, resources, vendor):
+    for blueprint in (accounts, admin, calendars, console, health, home, meetings, pairing, people, questionnaire, resources, vendor):
         app.register_blueprint(blueprint)
+
+
+def local_time(moment, zone: str = "UTC", with_zone: bool = True) -> str:
+    """A stored (UTC) or aware time in a person's zone: "Tue 1 Dec 2026, 14:00 (Europe/London)"."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not moment:
+        return ""
+    try:
+        place = ZoneInfo(zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        place, zone = ZoneInfo("UTC"), "UTC"
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    text = aware.astimezone(place).strftime("%a %-d %b %Y, %H:%M")
+    return f"{text} ({zone})" if with_zone else text
 
 
 def _register_templates(app: Flask) -> None:
@@ -126,6 +144,7 @@ def _register_templates(app: Flask) -> None:
 
     app.jinja_env.filters["date"] = lambda d: d.strftime("%-d %b %Y") if d else ""
     app.jinja_env.filters["datetime"] = lambda d: d.strftime("%-d %b %Y, %H:%M UTC") if d else ""
+    app.jinja_env.filters["local_time"] = local_time
 
 
 def _register_errors(app: Flask) -> None:

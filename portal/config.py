@@ -64,18 +64,27 @@ def resolve_path(value: str) -> Path:
     return path if path.is_absolute() else ROOT / path
 
 
-def secret_key(config: dict, environ=None) -> str:
-    """The signing key: from the named environment variable, else a generated key kept in instance/."""
+def _secret(name: str, file_name: str, environ) -> str:
+    """A secret from the named environment variable, else a random one generated once and kept in instance/."""
     environ = os.environ if environ is None else environ
-    name = config["security"]["secret_key_env"]
     if environ.get(name):
         return environ[name]
-    key_file = INSTANCE / "secret_key"
+    key_file = INSTANCE / file_name
     if not key_file.exists():
         INSTANCE.mkdir(exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def secret_key(config: dict, environ=None) -> str:
+    """The signing key: from the named environment variable, else a generated key kept in instance/."""
+    return _secret(config["security"]["secret_key_env"], "secret_key", environ)
+
+
+def calendar_secret(config: dict, environ=None) -> str:
+    """The key that encrypts stored calendar credentials (see calendar_sync.crypto)."""
+    return _secret(config["calendar"]["secret_env"], "calendar_key", environ)
 
 
 def merged(config: dict, overrides: dict) -> dict:

@@ -84,3 +84,18 @@ def publish_draft(draft_id: int, actor_id: int | None) -> None:
 
     with job_context():
         drafts.publish(draft_id, actor_id)
+
+
+@huey.task(context=True)
+def sync_meeting(meeting_id: int, task=None) -> None:
+    """Invites by email and the event in the organiser's calendar; retried with backoff while the server is away."""
+    from huey.exceptions import RetryTask
+
+    from portal.meetings import sync
+
+    with job_context():
+        try:
+            sync.sync(meeting_id)
+        except sync.RetryLater as later:
+            # A delay of the server's choosing (Graph's Retry-After) or exponential backoff, never a tight loop.
+            raise RetryTask(str(later), delay=later.delay) from later

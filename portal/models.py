@@ -259,6 +259,73 @@ class MatchRequest(BaseModel):
         indexes = ((("status", "expires_at"), False), (("mentor", "status"), False), (("mentee", "status"), False))
 
 
+class CalendarConnection(BaseModel):
+    """A person's own calendar: busy time is read from it and the meetings they organise are written to it."""
+
+    user = ForeignKeyField(User, backref="calendar_connections", on_delete="CASCADE", unique=True)
+    kind = CharField()  # caldav or microsoft
+    url = CharField(default="")  # the CalDAV server
+    username = CharField(default="")  # the CalDAV user name, or the Microsoft account's address
+    calendar_url = CharField(default="")  # CalDAV: the calendar meetings are written to
+    account_id = CharField(default="")  # Microsoft: MSAL's home account id
+    secret = TextField(default="")  # encrypted: the CalDAV app password, or the MSAL token cache
+    status = CharField(default="ok")  # ok, or broken (the password or token stopped working)
+    problem = TextField(default="")  # why it is broken, in words for the person
+    created_at = DateTimeField(default=utcnow)
+    checked_at = DateTimeField(null=True)
+    broken_at = DateTimeField(null=True)
+
+
+class CalendarFeed(BaseModel):
+    """A secret, revocable subscription address for the meetings of someone without a connected calendar."""
+
+    user = ForeignKeyField(User, backref="calendar_feeds", on_delete="CASCADE", unique=True)
+    secret = CharField(unique=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Meeting(BaseModel):
+    """A mentoring session of a match; stored first, then written to the organiser's calendar by a job."""
+
+    match = ForeignKeyField(Match, backref="meetings", on_delete="CASCADE")
+    organizer = ForeignKeyField(User, on_delete="CASCADE")
+    number = IntegerField()  # the pair's first, second, ... session
+    agenda = CharField()  # the agenda's slug in content/agendas
+    starts_at = DateTimeField()  # UTC
+    ends_at = DateTimeField()
+    zone = CharField(default="UTC")  # the time zone the invite is written in: the organiser's
+    location_kind = CharField(default="virtual")  # virtual or in_person
+    location = CharField(default="")  # the meeting link, or the place
+    uid = CharField(unique=True)
+    sequence = IntegerField(default=0)
+    status = CharField(default="scheduled")  # scheduled or cancelled
+    sync_state = CharField(default="pending")  # pending, synced, waiting, failed, or none (no calendar connected)
+    sync_attempts = IntegerField(default=0)
+    sync_error = TextField(default="")
+    remote_id = CharField(default="")  # the event's id in Microsoft Graph, or its CalDAV address
+    synced_sequence = IntegerField(default=-1)  # the SEQUENCE the organiser's calendar holds
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("organizer", "starts_at"), False), (("match", "number"), False), (("sync_state",), False))
+
+
+class Feedback(BaseModel):
+    """What one participant said after a meeting."""
+
+    meeting = ForeignKeyField(Meeting, backref="feedback", on_delete="CASCADE")
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    rating = IntegerField()  # 1 to 5: how useful the session was
+    went_well = TextField(default="")
+    action_items = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("meeting", "user"), True),)
+
+
 class Counter(BaseModel):
     """Named counters other workers can see, e.g. the directory's version for its cache."""
 
@@ -321,6 +388,10 @@ MODELS = [
     PairingDraft,
     DraftPair,
     PairingExclusion,
+    CalendarConnection,
+    CalendarFeed,
+    Meeting,
+    Feedback,
     Counter,
     Email,
     AuditLog,

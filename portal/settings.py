@@ -37,6 +37,15 @@ DEFINITIONS: dict[str, Definition] = {
         "Whether matching prefers mentors from the mentee's own department ('same'), from another ('different'), "
         "or does not look at departments ('ignore').",
     ),
+    "microsoft_tenant": Definition(
+        "", str, "Microsoft 365 tenant (directory) id or domain; empty turns Microsoft calendars and sign-in off."
+    ),
+    "microsoft_client_id": Definition("", str, "The application (client) id registered for the portal in that tenant."),
+    "meeting_minutes": Definition(60, int, "How long a mentoring session lasts, in minutes."),
+    "meeting_buffer_minutes": Definition(15, int, "Free time kept before and after a session, in minutes."),
+    "meeting_notice_hours": Definition(24, int, "The earliest a session can be booked: this many hours ahead."),
+    "meeting_horizon_days": Definition(21, int, "How far ahead sessions are offered, in days."),
+    "mentees_can_book": Definition(False, bool, "Mentees may book sessions too (by default the mentor books)."),
     "favourite_bonus": Definition(
         0.15, float, "How much a mentor on the mentee's shortlist adds to a pair's score in matching (0 to 1)."
     ),

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal import links, login_manager
 from portal.accounts import forms, operations
+from portal.calendars import microsoft
 from portal.models import Participant, Program, User
 from portal.programme import operations as programme
 
@@ -58,7 +59,41 @@ def login():
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
     elif request.method == "POST":
         status = 400
-    return render_template("accounts/login.html", form=form), status
+    return _login_page(form, status)
+
+
+def _login_page(form=None, status: int = 200, error: str | None = None):
+    form = form or forms.LoginForm(formdata=None)
+    if error:
+        form.form_errors.append(error)
+    return render_template("accounts/login.html", form=form, microsoft_sign_in=microsoft.setup() is not None), status
+
+
+@blueprint.get("/login/microsoft")
+def microsoft_login():
+    """Sign in with Microsoft: off to Microsoft's sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    try:
+        auth_uri, flow = microsoft.start_sign_in(links.absolute_url("accounts.microsoft_login_callback"))
+    except microsoft.SignInRefused as error:
+        return _login_page(status=404 if microsoft.setup() is None else 503, error=str(error))
+    session[microsoft.LOGIN_FLOW] = {"flow": flow, "next": _safe_next(request.args.get("next"))}
+    return redirect(auth_uri)
+
+
+@blueprint.get("/login/microsoft/callback")
+def microsoft_login_callback():
+    """Microsoft sends the browser back here: log in the account with that email address, if there is one."""
+    started = session.pop(microsoft.LOGIN_FLOW, None) or {}
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    try:
+        user = microsoft.sign_in(started.get("flow"), request.args)
+    except microsoft.SignInRefused as error:
+        return _login_page(status=400 if not started else 401, error=str(error))
+    login_user(user)
+    return redirect(_safe_next(started.get("next")) or url_for("home.index"))
 
 
 @blueprint.post("/logout")

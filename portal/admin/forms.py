@@ -1,6 +1,8 @@
 """Admin forms."""
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -100,6 +102,21 @@ class MatchingForm(FlaskForm):
     )
 
 
+class SessionsForm(FlaskForm):
+    meeting_minutes = IntegerField("Session length, minutes", validators=[
+        InputRequired("Enter a whole number."), NumberRange(15, 240, "Between 15 and 240 minutes.")])
+    meeting_buffer_minutes = IntegerField(
+        "Free time kept before and after, minutes",
+        validators=[InputRequired("Enter a whole number."), NumberRange(0, 120, "Between 0 and 120 minutes.")])
+    meeting_notice_hours = IntegerField(
+        "Book at least this many hours ahead",
+        validators=[InputRequired("Enter a whole number."), NumberRange(0, 336, "Between 0 and 336 hours.")])
+    meeting_horizon_days = IntegerField(
+        "Offer times up to this many days ahead",
+        validators=[InputRequired("Enter a whole number."), NumberRange(1, 90, "Between 1 and 90 days.")])
+    mentees_can_book = BooleanField("Mentees may book sessions too (by default the mentor books)")
+
+
 class SkillForm(FlaskForm):
     name = StringField("Skill", validators=[DataRequired("Name the skill."), Length(max=60)])
     category = StringField("Category", validators=[Optional(), Length(max=40)], description="For example Leadership.")
@@ -149,3 +166,41 @@ class QuestionForm(FlaskForm):
     def validate_kind(self, field):
         if field.data not in Question.KINDS:
             raise ValidationError("Choose a kind of answer.")
+
+
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+DOMAIN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _lower_stripped(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+class CalendarsForm(FlaskForm):
+    microsoft_tenant = StringField(
+        "Microsoft 365 tenant", filters=[_lower_stripped], validators=[Optional(), Length(max=253)],
+        description="The directory (tenant) id, or the tenant's domain such as contoso.onmicrosoft.com.",
+    )
+    microsoft_client_id = StringField(
+        "Application (client) id", filters=[_lower_stripped], validators=[Optional(), Length(max=36)],
+        description="From the portal's app registration in Microsoft Entra ID. Leave both empty to turn Microsoft 365 "
+                    "calendars and sign-in off.",
+    )
+
+    def validate_microsoft_tenant(self, field):
+        if not (GUID.match(field.data) or DOMAIN.match(field.data)):
+            raise ValidationError("Enter the tenant id (like 72f988bf-86f1-41af-91ab-2d7cd011db47) or a domain "
+                                  "(like contoso.onmicrosoft.com).")
+
+    def validate_microsoft_client_id(self, field):
+        if not GUID.match(field.data):
+            raise ValidationError("Enter the application id as shown in Entra ID, like "
+                                  "0a1b2c3d-4e5f-6789-abcd-ef0123456789.")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and bool(self.microsoft_tenant.data) != bool(self.microsoft_client_id.data):
+            missing = self.microsoft_client_id if self.microsoft_tenant.data else self.microsoft_tenant
+            missing.errors = ["Enter both the tenant and the application id, or leave both empty."]
+            return False
+        return valid

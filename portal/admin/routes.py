@@ -5,11 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from peewee import JOIN, fn
 
+from portal import links
 from portal import settings as portal_settings
 from portal import skills as vocabulary
 from portal.access import admin_required, current_program
 from portal.fragments import fragment_or_page
 from portal.admin import forms
+from portal.calendars import microsoft
 from portal.console import drafts
 from portal.console import weights as matching_weights
 from portal.models import AuditLog, Email, Participant, Program, Question, Skill, SkillAlias, User
@@ -42,12 +44,14 @@ def index():
 
 
 def _settings_page(program: Program, programme_form=None, welcome_form=None, pairing_form=None, matching_form=None,
-                   status: int = 200):
+                   status: int = 200, calendars_form=None, sessions_form=None):
     programme_form = programme_form or forms.ProgrammeForm(obj=program)
     stored = portal_settings.get_all(program)
     welcome_form = welcome_form or forms.WelcomeForm(data=stored)
     pairing_form = pairing_form or forms.PairingForm(data=stored)
     matching_form = matching_form or forms.MatchingForm(data=matching_weights.current(program))
+    calendars_form = calendars_form or forms.CalendarsForm(data=stored)
+    sessions_form = sessions_form or forms.SessionsForm(data=stored)
     dates = programme.dates_of(program)
     opened = programme.open_phases(program)
     spans = phases.windows(dates)
@@ -66,7 +70,9 @@ def _settings_page(program: Program, programme_form=None, welcome_form=None, pai
     )
     return render_template(
         "admin/settings.html", form=programme_form, welcome_form=welcome_form, pairing_form=pairing_form,
-        matching_form=matching_form, phase_rows=phase_rows, counts=counts,
+        matching_form=matching_form, calendars_form=calendars_form, sessions_form=sessions_form,
+        microsoft=_microsoft_status(),
+        phase_rows=phase_rows, counts=counts,
         guidance=phases.length_guidance(dates), questions=Question.select().where(Question.program == program).count(),
     ), status
 
@@ -156,6 +162,48 @@ def save_matching():
     flash("Matching weights saved; the next proposal uses them." if changed else "Nothing changed.",
           "success" if changed else "info")
     return redirect(url_for("admin.settings") + "#matching")
+
+
+def _microsoft_status() -> dict:
+    """What the Calendars section shows: whether the client secret is in the environment (never its value), whether
+    Microsoft 365 is on, and the redirect addresses to register for the app."""
+    return {
+        "secret_env": microsoft.secret_env(), "secret_present": microsoft.secret_present(),
+        "on": microsoft.setup() is not None,
+        "redirects": [links.absolute_url("calendars.microsoft_callback"),
+                      links.absolute_url("accounts.microsoft_login_callback")],
+    }
+
+
+@blueprint.post("/settings/calendars")
+@admin_required
+def save_calendars():
+    """Save the Microsoft 365 tenant and application id (both empty: Microsoft 365 off)."""
+    program = current_program()
+    form = forms.CalendarsForm()
+    if not form.validate():
+        return _settings_page(program, calendars_form=form, status=400)
+    changed = [key for key in ("microsoft_tenant", "microsoft_client_id")
+               if portal_settings.set(program, key, form[key].data or "", current_user)]
+    flash("Calendar settings saved." if changed else "Nothing changed.", "success" if changed else "info")
+    return redirect(url_for("admin.settings") + "#calendars")
+
+
+SESSION_SETTINGS = ("meeting_minutes", "meeting_buffer_minutes", "meeting_notice_hours", "meeting_horizon_days",
+                    "mentees_can_book")
+
+
+@blueprint.post("/settings/sessions")
+@admin_required
+def save_sessions():
+    """Save how sessions are offered and who books them."""
+    program = current_program()
+    form = forms.SessionsForm()
+    if not form.validate():
+        return _settings_page(program, sessions_form=form, status=400)
+    changed = [key for key in SESSION_SETTINGS if portal_settings.set(program, key, form[key].data, current_user)]
+    flash("Session settings saved." if changed else "Nothing changed.", "success" if changed else "info")
+    return redirect(url_for("admin.settings") + "#sessions")
 
 
 @blueprint.post("/settings/phases/<phase>")

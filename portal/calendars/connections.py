@@ -1,0 +1,321 @@
+"""Calendar connections: connect, disconnect, read busy time, write meetings, and notice when one stops working.
+
+A connection that stops accepting its password or token is marked broken once: the person and the admins are
+emailed, every page shows the person a banner, and busy time and writes skip it until they connect again (a
+broken connection is never retried, so a changed password does not lock the account on the server).
+
+The modules that talk to servers (caldav, MSAL, requests) are imported where they are used, so the portal does
+not load them at start-up.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from datetime import datetime
+
+from flask import current_app
+from peewee import IntegrityError
+
+from calendar_sync.errors import (
+                                  AuthFailed,
+                                  CalendarError,
+                                  CredentialUnreadable,
+                                  NoCalendar,
+                                  ReauthRequired,
+                                  RequestFailed,
+)
+from calendar_sync.model import CANCELLED, Busy, Meeting
+from portal import audit, links, mail
+from portal.calendars import microsoft
+from portal.config import calendar_secret
+from portal.db import database
+from portal.models import CalendarConnection, User, utcnow
+
+KINDS = {"caldav": "CalDAV", "microsoft": "Microsoft 365"}
+# Only the person can mend these (a new password, a new sign-in): the connection is broken until they do.
+BROKEN_BY = (AuthFailed, ReauthRequired, CredentialUnreadable, NoCalendar)
+
+
+class NotConfigured(CalendarError):
+    message = "Microsoft 365 calendars are not set up in this portal at the moment."
+
+
+# --- reads ------------------------------------------------------------------------------------------------------
+
+def connection_of(user) -> CalendarConnection | None:
+    """The person's calendar connection, working or broken, or None."""
+    return CalendarConnection.get_or_none(CalendarConnection.user == user)
+
+
+def broken_connection_of(user) -> CalendarConnection | None:
+    """The person's connection if it needs attention (for the banner)."""
+    return CalendarConnection.get_or_none(CalendarConnection.user == user, CalendarConnection.status == "broken")
+
+
+def _working(user) -> CalendarConnection | None:
+    connection = connection_of(user)
+    return connection if connection is not None and connection.status == "ok" else None
+
+
+# --- connecting -------------------------------------------------------------------------------------------------
+
+def _environ() -> dict:
+    """What calendar_sync.crypto reads its key from: the configured secret (and a previous one while rotating)."""
+    from calendar_sync.crypto import PREVIOUS_VARIABLE, SECRET_VARIABLE
+
+    environ = {SECRET_VARIABLE: calendar_secret(current_app.config["PORTAL"])}
+    if os.environ.get(PREVIOUS_VARIABLE):
+        environ[PREVIOUS_VARIABLE] = os.environ[PREVIOUS_VARIABLE]
+    return environ
+
+
+def _encrypt(text: str) -> str:
+    from calendar_sync.crypto import encrypt
+
+    return encrypt(text, environ=_environ())
+
+
+def _decrypt(token: str) -> str:
+    from calendar_sync.crypto import decrypt
+
+    return decrypt(token, environ=_environ())
+
+
+def _timeout() -> float:
+    return float(current_app.config["PORTAL"]["calendar"]["timeout_seconds"])
+
+
+def connect_caldav(user: User, url: str, username: str, password: str) -> CalendarConnection:
+    """Check a CalDAV account and store it (password encrypted); CalendarError with a message when it fails.
+
+    Meetings go to the first calendar the server lists.
+    """
+    from calendar_sync import caldav_source
+
+    account = caldav_source.connect(url, username, password, timeout=_timeout())
+    try:
+        calendars = account.calendars()
+    finally:
+        account.close()
+    if not calendars:
+        raise NoCalendar()
+    return _store(user, kind="caldav", url=url, username=username, calendar_url=calendars[0].url, account_id="",
+                  secret=_encrypt(password))
+
+
+def start_microsoft(redirect_uri: str, login_hint: str | None = None) -> tuple[str, dict]:
+    """Begin connecting an Outlook calendar: (Microsoft's sign-in address, the flow to keep in the session)."""
+    ms = microsoft.setup()
+    if ms is None:
+        raise NotConfigured()
+    return microsoft.start(ms, redirect_uri, login_hint=login_hint)
+
+
+def connect_microsoft(user: User, flow: dict, params) -> CalendarConnection:
+    """Finish the sign-in Microsoft redirected back from and store the connection (token cache encrypted)."""
+    ms = microsoft.setup()
+    if ms is None:
+        raise NotConfigured()
+    auth = microsoft.graph_auth(ms)
+    signed_in = auth.finish(flow, params)
+    return _store(user, kind="microsoft", url=ms.authority, username=signed_in.username, calendar_url="",
+                  account_id=signed_in.account_id, secret=_encrypt(auth.cache_state()))
+
+
+def _store(user: User, **fields) -> CalendarConnection:
+    """Create or replace the person's connection, working from now on; audited (never with the secret)."""
+    fields.update(status="ok", problem="", broken_at=None, checked_at=utcnow())
+    for attempt in range(2):
+        try:
+            with database.atomic():
+                connection = connection_of(user)
+                replaced = connection.kind if connection else None
+                if connection is None:
+                    connection = CalendarConnection.create(user=user, **fields)
+                else:
+                    for name, value in fields.items():
+                        setattr(connection, name, value)
+                    connection.created_at = utcnow()
+                    connection.save()
+                audit.record(user, "calendar.connect", f"user:{user.id}", kind=fields["kind"],
+                             account=fields["username"], calendar=fields["calendar_url"] or fields["url"],
+                             replaced=replaced)
+                return connection
+        except IntegrityError:
+            # Two connects at once: the other one created the row first; replace it.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def disconnect(user: User) -> bool:
+    """Forget the person's connection and its stored secret; False if there was none."""
+    with database.atomic():
+        connection = connection_of(user)
+        if connection is None:
+            return False
+        connection.delete_instance()
+        audit.record(user, "calendar.disconnect", f"user:{user.id}", kind=connection.kind,
+                     account=connection.username)
+    return True
+
+
+# --- health -----------------------------------------------------------------------------------------------------
+
+def mark_broken(connection: CalendarConnection, problem: str) -> bool:
+    """Mark the connection broken and email the person and the admins, once per break; False if already broken."""
+    now = utcnow()
+    # Conditional, so two workers noticing the same break at once send one set of emails.
+    changed = (CalendarConnection
+               .update(status="broken", broken_at=now, problem=problem)
+               .where(CalendarConnection.id == connection.id, CalendarConnection.status == "ok")
+               .execute())
+    if not changed:
+        return False
+    connection.status, connection.broken_at, connection.problem = "broken", now, problem
+    person = connection.user
+    audit.record(None, "calendar.broken", f"user:{person.id}", kind=connection.kind, problem=problem)
+    context = {"problem": problem.strip().rstrip("."), "kind": KINDS.get(connection.kind, connection.kind),
+               "connect_url": links.absolute_url("calendars.connect"), "person": person}
+    stamp = f"{connection.id}:{now.isoformat()}"
+    mail.send_template(person, "Your calendar connection needs attention", "calendar_broken", category="calendar",
+                       dedupe_key=f"calendar-broken:{stamp}", **context)
+    admins = User.select().where(User.is_admin, User.active, User.id != person.id)
+    for admin in admins:
+        mail.send_template(admin, f"A calendar connection needs attention: {person.name}", "calendar_broken_admin",
+                           category="calendar", dedupe_key=f"calendar-broken-admin:{admin.id}:{stamp}",
+                           people_url=links.absolute_url("people.show", user_id=person.id), **context)
+    return True
+
+
+def mark_ok(connection: CalendarConnection) -> None:
+    """Note a successful check of this connection; one the caller holds as broken is working again (audited).
+
+    A call that began before another worker marked the connection broken does not undo that mark: only a
+    connection read as broken is restored.
+    """
+    now = utcnow()
+    if connection.status == "broken":
+        with database.atomic():
+            CalendarConnection.update(status="ok", problem="", broken_at=None, checked_at=now).where(
+                CalendarConnection.id == connection.id).execute()
+            audit.record(None, "calendar.restored", f"user:{connection.user_id}", kind=connection.kind)
+        connection.status, connection.problem, connection.broken_at = "ok", "", None
+    else:
+        CalendarConnection.update(checked_at=now).where(
+            CalendarConnection.id == connection.id, CalendarConnection.status == "ok").execute()
+    connection.checked_at = now
+
+
+@contextlib.contextmanager
+def _calendar(connection: CalendarConnection):
+    """The connected calendar (CaldavCalendar or GraphCalendar). Errors only the person can mend mark the
+    connection broken and go on up; a Graph token refreshed on the way is stored again, whatever happened."""
+    try:
+        if connection.kind == "caldav":
+            from calendar_sync import caldav_source
+
+            account = caldav_source.connect(connection.url, connection.username, _decrypt(connection.secret),
+                                            timeout=_timeout())
+            try:
+                yield account.calendar(connection.calendar_url or None)
+            finally:
+                account.close()
+        else:
+            from calendar_sync.graph import GraphCalendar
+
+            ms = microsoft.setup()
+            if ms is None:
+                raise NotConfigured()
+            auth = microsoft.graph_auth(ms, cache=_decrypt(connection.secret))
+            try:
+                yield GraphCalendar(auth.token_provider(connection.account_id), base_url=ms.graph_url,
+                                    timeout=_timeout())
+            finally:
+                if auth.changed:  # asked before cache_state(), as MSAL wants
+                    _store_tokens(connection, auth.cache_state())
+    except BROKEN_BY as error:
+        mark_broken(connection, error.message)
+        raise
+
+
+def _store_tokens(connection: CalendarConnection, cache: str) -> None:
+    connection.secret = _encrypt(cache)
+    CalendarConnection.update(secret=connection.secret).where(CalendarConnection.id == connection.id).execute()
+
+
+def _graph_id(remote_id: str) -> str:
+    """A Graph event id, or "" for a CalDAV address left from a calendar the person connected before."""
+    return "" if not remote_id or "://" in remote_id else remote_id
+
+
+# --- what the meetings feature calls ----------------------------------------------------------------------------
+
+def busy(user, start: datetime, end: datetime, zone: str) -> Busy | None:
+    """Busy time from the person's calendar in [start, end), DATE and floating times read in `zone`.
+
+    None when they have no working connection (or it breaks now: marked, emailed). Unreachable, Throttled and
+    other CalendarErrors go to the caller.
+    """
+    connection = _working(user)
+    if connection is None:
+        return None
+    try:
+        with _calendar(connection) as calendar:
+            if connection.kind == "caldav":
+                found = calendar.busy(start, end, zone)
+            else:
+                found = calendar.busy(connection.username, start, end)
+    except (NotConfigured, *BROKEN_BY):
+        return None
+    mark_ok(connection)
+    return found
+
+
+def write_meeting(user, meeting: Meeting, remote_id: str = "") -> str:
+    """Put the meeting in the organiser's calendar, or update it there; returns the remote id to keep.
+
+    CalDAV: stored under the meeting's UID (a retry overwrites), returns the event's address. Microsoft: created
+    with the UID as transactionId when `remote_id` is empty (a retry gets the same event), else PATCHed; returns
+    the Graph event id. "" when the person has no working connection (nothing written). Errors only the person can
+    mend mark the connection broken and are raised, as are the rest.
+    """
+    connection = _working(user)
+    if connection is None:
+        return ""
+    with _calendar(connection) as calendar:
+        if connection.kind == "caldav":
+            remote = calendar.put(meeting)
+        elif _graph_id(remote_id):
+            calendar.reschedule(remote_id, meeting)
+            remote = remote_id
+        else:
+            remote = calendar.create(meeting)
+    mark_ok(connection)
+    return remote
+
+
+def cancel_meeting(user, meeting: Meeting, remote_id: str) -> None:
+    """Cancel the meeting in the organiser's calendar; pass `meeting.cancelled()`. Safe to repeat.
+
+    CalDAV keeps the event marked cancelled (STATUS:CANCELLED, the SEQUENCE given). Microsoft cancels the event,
+    or deletes it when Graph will not cancel it (an event without attendees is not a meeting to Graph); an event
+    already gone counts as done. Nothing happens without a working connection.
+    """
+    if meeting.status != CANCELLED:
+        raise ValueError("cancel_meeting takes meeting.cancelled(): status CANCELLED and SEQUENCE one higher")
+    connection = _working(user)
+    if connection is None:
+        return
+    with _calendar(connection) as calendar:
+        if connection.kind == "caldav":
+            calendar.cancel(meeting)
+        elif _graph_id(remote_id):
+            try:
+                calendar.cancel(remote_id)
+            except RequestFailed as error:
+                if error.status == 400:
+                    calendar.delete(remote_id)
+                elif error.status != 404:
+                    raise
+    mark_ok(connection)

@@ -1,0 +1,114 @@
+"""Calendar connection pages: connect CalDAV or Microsoft 365, see how the connection is doing, disconnect."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from peewee import DatabaseError
+
+from calendar_sync.errors import AuthFailed, CalendarError, NotCalDAV, Unreachable
+from portal import links
+from portal.calendars import connections, forms, microsoft
+from portal.db import database
+from portal.models import Program
+from portal.questionnaire.operations import roles_of
+
+blueprint = Blueprint("calendars", __name__, url_prefix="/calendar")
+
+
+def taking_part_required(view):
+    """Participants of the current programme and admins; others 403, anonymous visitors the login page."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin and not roles_of(current_user, Program.current()):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@blueprint.app_context_processor
+def calendar_attention():
+    """`broken_calendar()` for the banner in base.html: the viewer's connection when it needs attention."""
+
+    def broken_calendar():
+        if not current_user.is_authenticated or database.is_closed():
+            return None
+        if "broken_calendar" not in g:
+            try:
+                g.broken_calendar = connections.broken_connection_of(current_user.id)
+            except DatabaseError:  # an error page for a failing database must still render
+                g.broken_calendar = None
+        return g.broken_calendar
+
+    return {"broken_calendar": broken_calendar}
+
+
+def _page(form=None, *, microsoft_error: str | None = None, status: int = 200):
+    return render_template(
+        "calendars/connect.html", form=form or forms.CaldavForm(), connection=connections.connection_of(current_user),
+        kinds=connections.KINDS, microsoft_on=microsoft.setup() is not None, microsoft_error=microsoft_error,
+    ), status
+
+
+@blueprint.route("/connect", methods=["GET", "POST"])
+@taking_part_required
+def connect():
+    """The person's calendar connection; the CalDAV form posts here."""
+    form = forms.CaldavForm()
+    if not form.validate_on_submit():
+        return _page(form, status=400 if request.method == "POST" else 200)
+    try:
+        connections.connect_caldav(current_user, form.url.data, form.username.data, form.password.data)
+    except CalendarError as error:
+        # Next to the field the person should look at again.
+        field = {AuthFailed: form.password, NotCalDAV: form.url, Unreachable: form.url}.get(type(error))
+        (field.errors if field is not None else form.form_errors).append(error.message)
+        return _page(form, status=400)
+    flash("Your calendar is connected. Busy times are read from it and sessions you organise are written to it.",
+          "success")
+    return redirect(url_for("calendars.connect"))
+
+
+@blueprint.post("/disconnect")
+@taking_part_required
+def disconnect():
+    """Forget the connection and its stored password or token."""
+    if connections.disconnect(current_user):
+        flash("Your calendar is disconnected; the portal no longer keeps its password or token.", "success")
+    else:
+        flash("No calendar was connected.", "info")
+    return redirect(url_for("calendars.connect"))
+
+
+@blueprint.get("/connect/microsoft")
+@taking_part_required
+def microsoft_start():
+    """Off to Microsoft to sign in and allow calendar access."""
+    try:
+        auth_uri, flow = connections.start_microsoft(links.absolute_url("calendars.microsoft_callback"),
+                                                     login_hint=current_user.email)
+    except CalendarError as error:  # switched off (404), or Microsoft's sign-in did not answer (503)
+        status = 404 if isinstance(error, connections.NotConfigured) else 503
+        return _page(microsoft_error=error.message, status=status)
+    session[microsoft.CALENDAR_FLOW] = flow
+    return redirect(auth_uri)
+
+
+@blueprint.get("/connect/microsoft/callback")
+@taking_part_required
+def microsoft_callback():
+    """Microsoft sends the browser back here with a code (or a refusal)."""
+    flow = session.pop(microsoft.CALENDAR_FLOW, None)
+    if not flow:
+        return _page(microsoft_error="That Microsoft sign-in did not start here, or was already used. "
+                                     "Please connect again.", status=400)
+    try:
+        connections.connect_microsoft(current_user, flow, request.args)
+    except CalendarError as error:
+        return _page(microsoft_error=error.message, status=400)
+    flash("Your Outlook calendar is connected.", "success")
+    return redirect(url_for("calendars.connect"))

@@ -1,0 +1,186 @@
+"""Booking, rescheduling and cancelling sessions: stored first under a lock, then synced by a job."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from urllib.parse import urlparse
+
+from flask import current_app
+
+from calendar_sync.model import CANCELLED, CONFIRMED, Meeting as Invite, Person
+from portal import audit, links, settings
+from portal.db import is_postgres, write_lock
+from portal.models import Match, Meeting, User, utcnow
+from portal.resources import content
+
+AGENDA_LINK_DAYS = 365  # agenda links in invites keep working for the whole programme and after
+FEEDBACK_LINK_DAYS = 120
+LOCATION_KINDS = {"virtual": "Virtual (a meeting link)", "in_person": "In person (a place)"}
+
+
+class BookingError(Exception):
+    """A booking that cannot be made, with a message for the person booking."""
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    """A stored (naive UTC) time as an aware one."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def can_book(match: Match, user: User) -> bool:
+    """The mentor books; the mentee too when the programme allows it; never once the match has ended."""
+    if match.ended_at is not None:
+        return False
+    if user.id == match.mentor_id:
+        return True
+    return user.id == match.mentee_id and settings.get(match.program, "mentees_can_book")
+
+
+def default_agenda(match: Match) -> str:
+    """Meeting N gets agenda N; after the last, the last again (concluding the relationship)."""
+    agendas = content.agendas()
+    held = Meeting.select().where(Meeting.match == match, Meeting.status == "scheduled").count()
+    return agendas[min(held, len(agendas) - 1)].slug
+
+
+def _lock_people(users: list[int]) -> None:
+    """PostgreSQL: hold both people's rows, so a second booking for either waits for this one (SQLite's IMMEDIATE
+    transaction already serialises writers)."""
+    if is_postgres():
+        list(User.select(User.id).where(User.id.in_(sorted(users))).order_by(User.id).for_update())
+
+
+def _overlapping(users: list[int], start: dt.datetime, end: dt.datetime, skip: int | None):
+    _lock_people(users)
+    mine = Match.select(Match.id).where(Match.mentor.in_(users) | Match.mentee.in_(users))
+    query = Meeting.select().where(Meeting.match.in_(mine), Meeting.status == "scheduled",
+                                   Meeting.starts_at < _utc(end), Meeting.ends_at > _utc(start))
+    if skip is not None:
+        query = query.where(Meeting.id != skip)
+    return query.first()
+
+
+def _location(kind: str, location: str) -> str:
+    location = " ".join((location or "").split())
+    if kind not in LOCATION_KINDS:
+        raise BookingError("Choose virtual or in person.")
+    if kind == "virtual" and location and urlparse(location).scheme not in ("https", "http"):
+        raise BookingError("A meeting link starts with https://.")
+    if kind == "in_person" and not location:
+        raise BookingError("Say where you will meet.")
+    return location[:300]
+
+
+def book(match: Match, organizer: User, start: dt.datetime, end: dt.datetime, *, location_kind: str,
+         location: str = "", agenda: str | None = None) -> Meeting:
+    """Store a session (then a job writes it to the organiser's calendar and sends the invites).
+
+    Checked again under the write lock: two bookings racing for the same time of the same person, one wins.
+    """
+    from portal import jobs
+
+    if not can_book(match, organizer):
+        raise BookingError("Only the mentor books sessions in this programme.")
+    place = _location(location_kind, location)
+    agenda = agenda or default_agenda(match)
+    if content.find("agendas", agenda) is None:
+        raise BookingError("Choose one of the programme's agendas.")
+    with write_lock():
+        clash = _overlapping([match.mentor_id, match.mentee_id], start, end, None)
+        if clash is not None:
+            raise BookingError("One of you already has a session at that time. Choose another.")
+        number = Meeting.select().where(Meeting.match == match).count() + 1
+        host = urlparse(current_app.config["PORTAL"]["server"]["base_url"]).hostname or "portal"
+        meeting = Meeting.create(
+            match=match, organizer=organizer, number=number, agenda=agenda, starts_at=_utc(start),
+            ends_at=_utc(end), zone=_zone(match, organizer), location_kind=location_kind, location=place,
+            uid=f"{uuid.uuid4()}@{host}",
+        )
+        audit.record(organizer, "meeting.book", f"meeting:{meeting.id}", match=match.id, start=start.isoformat())
+    jobs.sync_meeting(meeting.id)
+    return meeting
+
+
+def _zone(match: Match, organizer: User) -> str:
+    from portal.meetings import schedule
+
+    return schedule.working_hours(match.program, organizer).zone
+
+
+def reschedule(meeting: Meeting, actor: User, start: dt.datetime, end: dt.datetime) -> Meeting:
+    """Move a session: same UID, SEQUENCE one higher, the calendars and invites follow."""
+    from portal import jobs
+
+    if meeting.status != "scheduled":
+        raise BookingError("This session was cancelled.")
+    with write_lock():
+        clash = _overlapping([meeting.match.mentor_id, meeting.match.mentee_id], start, end, meeting.id)
+        if clash is not None:
+            raise BookingError("One of you already has a session at that time. Choose another.")
+        Meeting.update(starts_at=_utc(start), ends_at=_utc(end), sequence=Meeting.sequence + 1,
+                       sync_state="pending", sync_attempts=0, sync_error="", updated_at=utcnow()).where(
+            Meeting.id == meeting.id).execute()
+        audit.record(actor, "meeting.reschedule", f"meeting:{meeting.id}", start=start.isoformat())
+    jobs.sync_meeting(meeting.id)
+    return Meeting.get_by_id(meeting.id)
+
+
+def cancel(meeting: Meeting, actor: User) -> Meeting:
+    """Cancel a session: METHOD:CANCEL to the invitees and the event cancelled in the organiser's calendar."""
+    from portal import jobs
+
+    with write_lock():
+        updated = Meeting.update(status="cancelled", sequence=Meeting.sequence + 1, sync_state="pending",
+                                 sync_attempts=0, sync_error="", updated_at=utcnow()).where(
+            Meeting.id == meeting.id, Meeting.status == "scheduled").execute()
+        if not updated:
+            raise BookingError("This session is already cancelled.")
+        audit.record(actor, "meeting.cancel", f"meeting:{meeting.id}")
+    jobs.sync_meeting(meeting.id)
+    return Meeting.get_by_id(meeting.id)
+
+
+def link_token(meeting: Meeting, user: User) -> str:
+    return links.make_token("meeting", {"meeting": meeting.id, "user": user.id})
+
+
+def agenda_url(meeting: Meeting, user: User) -> str:
+    return links.absolute_url("meetings.agenda", token=link_token(meeting, user))
+
+
+def feedback_url(meeting: Meeting, user: User) -> str:
+    return links.absolute_url("meetings.feedback", token=link_token(meeting, user))
+
+
+def read_link(token: str, days: int) -> tuple[Meeting, User] | None:
+    """The meeting and person a link was made for, or None when it is forged, expired or for something gone."""
+    try:
+        payload = links.read_token("meeting", token, days * 24 * 3600)
+    except (links.LinkExpired, links.LinkInvalid):
+        return None
+    meeting = Meeting.get_or_none(Meeting.id == payload.get("meeting"))
+    user = User.get_or_none(User.id == payload.get("user"))
+    if meeting is None or user is None or user.id not in (meeting.match.mentor_id, meeting.match.mentee_id):
+        return None
+    return meeting, user
+
+
+def invite(meeting: Meeting, recipient: User) -> Invite:
+    """The calendar_sync meeting for one recipient: their own agenda and feedback links."""
+    match = meeting.match
+    agenda = content.find("agendas", meeting.agenda)
+    title = agenda.title if agenda else "Mentoring session"
+    other = match.mentee if meeting.organizer_id == match.mentor_id else match.mentor
+    return Invite(
+        uid=meeting.uid, summary=f"Mentoring: {title} ({match.mentor.first_name} and {match.mentee.first_name})",
+        start=aware(meeting.starts_at), end=aware(meeting.ends_at), zone=meeting.zone,
+        organizer=Person(meeting.organizer.email, meeting.organizer.name),
+        attendees=(Person(other.email, other.name),), sequence=meeting.sequence, location=meeting.location,
+        description=f"Session {meeting.number} of your mentoring programme: {title}.",
+        agenda_url=agenda_url(meeting, recipient), feedback_url=feedback_url(meeting, recipient),
+        status=CANCELLED if meeting.status == "cancelled" else CONFIRMED,
+    )

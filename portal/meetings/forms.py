@@ -1,0 +1,28 @@
+"""Booking and feedback forms."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from portal.meetings.booking import LOCATION_KINDS
+
+
+class BookingForm(FlaskForm):
+    slot = StringField("Suggested time", validators=[Optional()])
+    custom_date = DateField("Or a day of your own", validators=[Optional()])
+    custom_time = StringField("At", validators=[Optional(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",
+                                                                   message="A time like 14:30.")])
+    location_kind = RadioField("How you meet", choices=list(LOCATION_KINDS.items()), default="virtual",
+                               validators=[InputRequired("Choose virtual or in person.")])
+    location = StringField("Meeting link or place", validators=[Optional(), Length(max=300)],
+                           description="A video-call link for a virtual session, or where you meet in person.")
+    agenda = SelectField("Agenda", choices=[], validate_choice=False)  # booking checks it, an empty one is the default
+
+
+class FeedbackForm(FlaskForm):
+    rating = IntegerField("How useful was this session? (1 to 5)", validators=[
+        InputRequired("Give a rating from 1 to 5."), NumberRange(1, 5, "From 1 (not useful) to 5 (very useful)."),
+    ])
+    went_well = TextAreaField("What went well, or what would you change?", validators=[Optional(), Length(max=2000)])
+    action_items = TextAreaField("Action items you agreed, one per line", validators=[Optional(), Length(max=2000)])

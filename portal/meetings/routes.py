@@ -1,0 +1,303 @@
+"""Session pages: find a time and book, reschedule, cancel; the agenda and feedback pages linked from invites;
+the personal calendar feed; the admins' view of calendar sync."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from calendar_sync import availability as slot_reasons
+from calendar_sync import invites
+from portal import audit, jobs
+from portal.access import admin_required
+from portal.db import database
+from portal.fragments import fragment_or_page
+from portal.meetings import booking, schedule
+from portal.meetings.forms import BookingForm, FeedbackForm
+from portal.models import CalendarFeed, Feedback, Match, Meeting, User, utcnow
+from portal.resources import content
+
+blueprint = Blueprint("meetings", __name__)
+
+
+def _match_or_404(match_id: int) -> Match:
+    match = Match.get_or_none(Match.id == match_id)
+    if match is None or not (current_user.is_admin or current_user.id in (match.mentor_id, match.mentee_id)):
+        abort(404)
+    return match
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
+    if meeting is None:
+        abort(404)
+    _match_or_404(meeting.match_id)
+    return meeting
+
+
+def _form(match: Match, formdata=None) -> BookingForm:
+    form = BookingForm(formdata=formdata)
+    form.agenda.choices = [(a.slug, f"{a.meta.get('order', '')}. {a.title}".lstrip(". ")) for a in content.agendas()]
+    if formdata is None:
+        form.agenda.data = booking.default_agenda(match)
+    return form
+
+
+def _why_not(verdict, match: Match) -> str:
+    people = [match.mentor, match.mentee]
+    rules = schedule.rules(match.program)
+    who = people[verdict.person].first_name if verdict.person is not None else ""
+    return {
+        slot_reasons.TOO_SOON: f"Too soon: sessions are booked at least {int(rules.min_notice.total_seconds() // 3600)} hours ahead.",
+        slot_reasons.BEYOND_HORIZON: f"Too far ahead: sessions are booked up to {rules.horizon_days} days ahead.",
+        slot_reasons.OUTSIDE_HOURS: f"That is outside {who}'s working hours.",
+        slot_reasons.BUSY: f"{who} is busy then.",
+        slot_reasons.TENTATIVE: f"{who} has a tentative event then.",
+    }.get(verdict.reason, "That time does not work.")
+
+
+def _start(form: BookingForm, zone: str) -> dt.datetime | None:
+    """The chosen start: a suggested slot, or the organiser's own day and time in their zone."""
+    if form.custom_date.data and form.custom_time.data:
+        hours, minutes = (int(x) for x in form.custom_time.data.split(":"))
+        return dt.datetime.combine(form.custom_date.data, dt.time(hours, minutes), ZoneInfo(zone))
+    if form.slot.data:
+        try:
+            start = dt.datetime.fromisoformat(form.slot.data)
+        except ValueError:
+            return None
+        return start if start.tzinfo else None
+    return None
+
+
+def _back_to_match(match: Match):
+    """After a booking, the match page with its message: a plain redirect, or a full navigation for htmx."""
+    target = url_for("pairing.match", match_id=match.id)
+    if request.htmx:
+        # Without a #fragment: a change of fragment alone would only scroll, not load the page with its message.
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target + "#sessions")
+
+
+def _widget(match: Match, form: BookingForm | None = None, status: int = 200, reschedule: Meeting | None = None):
+    """The booking widget (htmx fragment) or its page: upcoming sessions, offered times, the form."""
+    organizer = current_user._get_current_object()
+    may_book = booking.can_book(match, organizer)
+    offers, found = schedule.offers(match, organizer) if may_book else ([], None)
+    zone = schedule.working_hours(match.program, organizer).zone
+    upcoming = list(Meeting.select().where(Meeting.match == match).order_by(Meeting.starts_at.desc()))
+    days: dict[str, list] = {}
+    for slot in offers:
+        local = slot.start.astimezone(ZoneInfo(zone))
+        days.setdefault(local.strftime("%a %-d %b"), []).append((slot.start.isoformat(), local.strftime("%H:%M")))
+    response = fragment_or_page(
+        "meetings/book.html", "widget", match=match, form=form or _form(match), days=days, zone=zone,
+        found=found, may_book=may_book, upcoming=upcoming, reschedule=reschedule, now=dt.datetime.now(dt.UTC),
+        rules=schedule.rules(match.program), first_slot=offers[0].start.isoformat() if offers else "",
+    )
+    response.status_code = status
+    return response
+
+
+@blueprint.get("/matches/<int:match_id>/sessions")
+@login_required
+def sessions(match_id: int):
+    """Sessions of a match and, for whoever books, the times both can meet."""
+    return _widget(_match_or_404(match_id))
+
+
+@blueprint.post("/matches/<int:match_id>/sessions")
+@login_required
+def book(match_id: int):
+    match = _match_or_404(match_id)
+    if not booking.can_book(match, current_user):
+        abort(403)
+    form = _form(match, request.form)
+    if not form.validate():
+        return _widget(match, form, 400)
+    zone = schedule.working_hours(match.program, current_user).zone
+    start = _start(form, zone)
+    if start is None:
+        form.slot.errors = ["Choose one of the suggested times, or a day and time of your own."]
+        return _widget(match, form, 400)
+    verdict, end = schedule.check(match, start)
+    if not verdict.ok:
+        (form.custom_time if form.custom_date.data else form.slot).errors = [_why_not(verdict, match)]
+        return _widget(match, form, 400)
+    try:
+        booking.book(match, current_user, start, end, location_kind=form.location_kind.data,
+                     location=form.location.data or "", agenda=form.agenda.data or None)
+    except booking.BookingError as error:
+        form.location.errors = [str(error)]
+        return _widget(match, form, 409 if "already" in str(error) else 400)
+    other = match.mentee if current_user.id == match.mentor_id else match.mentor
+    flash(f"Session booked for {start.astimezone(ZoneInfo(zone)).strftime('%a %-d %b, %H:%M')}; "
+          f"{other.first_name} has been sent the invite.", "success")
+    return _back_to_match(match)
+
+
+@blueprint.route("/sessions/<int:meeting_id>/reschedule", methods=["GET", "POST"])
+@login_required
+def reschedule(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    match = meeting.match
+    if not booking.can_book(match, current_user) or meeting.status != "scheduled":
+        abort(403)
+    if request.method == "GET":
+        return _widget(match, reschedule=meeting)
+    form = _form(match, request.form)
+    for name in ("location_kind", "location", "agenda"):  # moving a session changes its time only
+        delattr(form, name)
+    zone = schedule.working_hours(match.program, current_user).zone
+    start = _start(form, zone) if form.validate() else None
+    if start is None:
+        form.slot.errors = form.slot.errors or ["Choose one of the suggested times, or a day and time of your own."]
+        return _widget(match, form, 400, reschedule=meeting)
+    verdict, end = schedule.check(match, start, skip=meeting.id)
+    if not verdict.ok:
+        (form.custom_time if form.custom_date.data else form.slot).errors = [_why_not(verdict, match)]
+        return _widget(match, form, 400, reschedule=meeting)
+    try:
+        booking.reschedule(meeting, current_user, start, end)
+    except booking.BookingError as error:
+        form.slot.errors = [str(error)]
+        return _widget(match, form, 409, reschedule=meeting)
+    flash("Session moved; the updated invite is on its way.", "success")
+    return _back_to_match(match)
+
+
+@blueprint.post("/sessions/<int:meeting_id>/cancel")
+@login_required
+def cancel(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    if not booking.can_book(meeting.match, current_user):
+        abort(403)
+    try:
+        booking.cancel(meeting, current_user)
+    except booking.BookingError as error:
+        flash(str(error), "error")
+    else:
+        flash("Session cancelled; the cancellation has been sent.", "success")
+    return redirect(url_for("pairing.match", match_id=meeting.match_id) + "#sessions")
+
+
+# --- pages linked from invites: signed, expiring, no login needed -----------------------------------------------
+
+
+def _linked(token: str, days: int) -> tuple[Meeting, User]:
+    found = booking.read_link(token, days)
+    if found is None:
+        abort(404)
+    return found
+
+
+@blueprint.get("/sessions/agenda/<token>")
+def agenda(token: str):
+    """The session's agenda, opened straight from the invite."""
+    meeting, person = _linked(token, booking.AGENDA_LINK_DAYS)
+    document = content.find("agendas", meeting.agenda)
+    if document is None:
+        abort(404)
+    zone = schedule.working_hours(meeting.match.program, person).zone
+    return render_template("meetings/agenda.html", meeting=meeting, person=person, agenda=document, zone=zone,
+                           feedback_url=url_for("meetings.feedback", token=token))
+
+
+@blueprint.route("/sessions/feedback/<token>", methods=["GET", "POST"])
+def feedback(token: str):
+    """How the session went: a rating, what went well, action items. Once per person, can be changed."""
+    meeting, person = _linked(token, booking.FEEDBACK_LINK_DAYS)
+    existing = Feedback.get_or_none(Feedback.meeting == meeting, Feedback.user == person)
+    form = FeedbackForm(obj=existing) if request.method == "GET" else FeedbackForm()
+    if request.method == "POST" and form.validate():
+        values = {"rating": form.rating.data, "went_well": (form.went_well.data or "").strip(),
+                  "action_items": (form.action_items.data or "").strip(), "updated_at": utcnow()}
+        with database.atomic():
+            if existing is None:
+                Feedback.create(meeting=meeting, user=person, **values)
+            else:
+                Feedback.update(**values).where(Feedback.id == existing.id).execute()
+        flash("Thank you: your feedback is saved.", "success")
+        return redirect(url_for("meetings.feedback", token=token))
+    status = 400 if request.method == "POST" else 200
+    return render_template("meetings/feedback.html", form=form, meeting=meeting, person=person,
+                           existing=existing, agenda=content.find("agendas", meeting.agenda)), status
+
+
+# --- the personal calendar feed -------------------------------------------------------------------------------
+
+
+@blueprint.get("/calendar/feed")
+@login_required
+def feed_settings():
+    found = CalendarFeed.get_or_none(CalendarFeed.user == current_user.id)
+    address = url_for("meetings.feed", secret=found.secret, _external=True) if found else None
+    return render_template("meetings/feed.html", feed=found, address=address)
+
+
+@blueprint.post("/calendar/feed")
+@login_required
+def renew_feed():
+    """Make a new secret address (the old one, if any, stops working)."""
+    with database.atomic():
+        CalendarFeed.delete().where(CalendarFeed.user == current_user.id).execute()
+        CalendarFeed.create(user=current_user.id, secret=secrets.token_urlsafe(32))
+        audit.record(current_user, "calendar.feed_renew", f"user:{current_user.id}")
+    flash("Your calendar address is ready; add it to your calendar app as a subscription.", "success")
+    return redirect(url_for("meetings.feed_settings"))
+
+
+@blueprint.post("/calendar/feed/revoke")
+@login_required
+def revoke_feed():
+    CalendarFeed.delete().where(CalendarFeed.user == current_user.id).execute()
+    audit.record(current_user, "calendar.feed_revoke", f"user:{current_user.id}")
+    flash("The calendar address no longer works.", "info")
+    return redirect(url_for("meetings.feed_settings"))
+
+
+@blueprint.get("/calendar/feed/<secret>.ics")
+def feed(secret: str):
+    """The person's sessions as an iCalendar subscription; the secret in the address is the only key."""
+    found = CalendarFeed.get_or_none(CalendarFeed.secret == secret)
+    if found is None:
+        abort(404)
+    person = found.user
+    mine = Match.select(Match.id).where((Match.mentor == person) | (Match.mentee == person))
+    meetings = Meeting.select().where(Meeting.match.in_(mine)).order_by(Meeting.starts_at)
+    body = invites.feed([booking.invite(m, person) for m in meetings], name="Mentoring sessions")
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- admins: calendar sync ------------------------------------------------------------------------------------
+
+
+@blueprint.get("/admin/sessions")
+@admin_required
+def sync_status():
+    """Sessions whose calendar write is waiting or failed, and the latest ones."""
+    attention = list(Meeting.select().where(Meeting.sync_state.in_(["waiting", "failed"]))
+                     .order_by(Meeting.updated_at.desc()).limit(200))
+    latest = list(Meeting.select().order_by(Meeting.created_at.desc()).limit(50))
+    return render_template("meetings/admin.html", attention=attention, latest=latest)
+
+
+@blueprint.post("/admin/sessions/<int:meeting_id>/retry")
+@admin_required
+def retry(meeting_id: int):
+    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
+    if meeting is None:
+        abort(404)
+    Meeting.update(sync_state="pending", sync_attempts=0, sync_error="").where(Meeting.id == meeting.id).execute()
+    audit.record(current_user, "meeting.retry_sync", f"meeting:{meeting.id}")
+    jobs.sync_meeting(meeting.id)
+    flash("Sync started again.", "info")
+    return redirect(url_for("meetings.sync_status"))
