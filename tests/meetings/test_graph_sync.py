@@ -1,0 +1,54 @@
+"""Sessions written to an Outlook calendar through the Microsoft Graph stand-in: created once (transactionId),
+throttling (429 with Retry-After) leaves the session waiting with the server's delay, and a retry creates no
+second event; moving it patches the same event."""
+from __future__ import annotations
+
+import pytest
+
+from portal import settings
+from portal.models import Meeting
+from tests.calendars.test_microsoft import come_back, follow_to_microsoft
+from tests.meetings.test_booking import book, offered
+
+
+@pytest.fixture
+def app(make_app, microsoft, monkeypatch):
+    monkeypatch.setenv("MICROSOFT_CLIENT_SECRET", microsoft.state.client_secret)
+    return make_app(microsoft={"authority_host": microsoft.base, "graph_url": microsoft.graph})
+
+
+@pytest.fixture
+def outlook(browser, pair, program, microsoft):
+    """The mentor connected Outlook through the pages; returns her logged-in client."""
+    settings.set(program, "microsoft_tenant", microsoft.state.tenant, None)
+    settings.set(program, "microsoft_client_id", microsoft.state.client_id, None)
+    _, mentor, _ = pair
+    mia = browser(mentor.email)
+    path, params = follow_to_microsoft(mia, "/calendar/connect/microsoft")
+    assert come_back(mia, path, params).status_code == 302
+    return mia
+
+
+def test_throttled_then_retried_makes_one_outlook_event(browser, admin, pair, outlook, microsoft, frozen):
+    match, mentor, _ = pair
+    slots = offered(outlook, match)
+    # Graph answers 429 for a while: the busy-time check at booking (the time is then checked against working
+    # hours and portal sessions only) and the event's POST.
+    microsoft.throttle_next(10, retry_after=7)
+    assert book(outlook, match, slots[0]).status_code == 302
+    meeting = Meeting.get()
+    assert meeting.sync_state == "waiting" and "7" in meeting.sync_error and meeting.sync_attempts == 1
+
+    assert microsoft.state.events == {}
+    microsoft.state.throttle.clear()
+    browser(admin.email).submit(f"/admin/sessions/{meeting.id}/retry", page="/admin/sessions")
+    meeting = Meeting.get()
+    assert meeting.sync_state == "synced" and meeting.remote_id
+    assert list(microsoft.state.events) == [meeting.remote_id]
+    posts = microsoft.calls("/events", "POST")
+    assert {call[2]["transactionId"] for call in posts} == {meeting.uid}
+
+    outlook.submit(f"/sessions/{meeting.id}/reschedule", {"slot": slots[2]}, page=f"/sessions/{meeting.id}/reschedule")
+    assert list(microsoft.state.events) == [meeting.remote_id]
+    assert microsoft.calls(f"/events/{meeting.remote_id}", "PATCH")
+    assert Meeting.get().synced_sequence == 1
