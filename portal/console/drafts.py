@@ -150,11 +150,11 @@ def for_admins(mentee) -> Voice:
 
 def fit_of(program: Program, scoring: Scoring, mentee_id: int, mentor_id: int):
     """The explanation (score, reasons, terms) of one pair, or None if the mentor is not in the directory."""
-    index = mentor_directory.directory(program)
     profiles = mentor_directory.mentee_profiles(program, [mentee_id])
-    if not profiles or mentor_id not in {m.id for m in index.mentors}:
+    if not profiles:
         return None
-    return index.explain(profiles[0], mentor_id, scoring.weights, for_admins(profiles[0]))
+    return mentor_directory.directory(program).explain(profiles[0], mentor_id, scoring.weights,
+                                                       for_admins(profiles[0]))
 
 
 def _check_pair(program: Program, draft: PairingDraft, mentee_id: int, mentor_id: int,
@@ -201,9 +201,8 @@ def pin(program: Program, actor: User, mentee_id: int, mentor_id: int) -> DraftP
     if draft is None:
         draft = PairingDraft.create(program=program, created_by=actor, weights=Scoring.of(program).to_json())
     _editable(draft)
-    waiting = {row.user_id for row, _ in operations.still_to_pair(program)}
     existing = draft.pairs.where(DraftPair.mentee == mentee_id).first()
-    if mentee_id not in waiting and existing is None:
+    if existing is None and not operations.still_to_pair(program, mentee_id):
         raise DraftError("That mentee already has a mentor or a request waiting.")
     _check_pair(program, draft, mentee_id, mentor_id, moving=(existing.id,) if existing else ())
     explained = fit_of(program, Scoring.from_json(draft.weights), mentee_id, mentor_id)

@@ -65,27 +65,22 @@ def _ranked(program: Program, mentee_id: int):
     return profiles[0], index, problem, order, scoring, favourites
 
 
-def options(program: Program, mentee_id: int, count: int = OPTIONS) -> list[Option]:
-    """The `count` best mentors for a mentee by fit, among those with a free place the hard rules allow."""
+def offer(program: Program, mentee_id: int, best: int = OPTIONS,
+          more: int = CHOICES) -> tuple[list[Option], list[Choice]]:
+    """The `best` mentors for a mentee with their fit explained, and `more` to pick from by hand, best fit first,
+    among those with a free place the hard rules allow (one problem built for both)."""
     found = _ranked(program, mentee_id)
     if found is None:
-        return []
+        return [], []
     mentee, index, problem, order, scoring, favourites = found
-    return [
+    options = [
         Option(
             mentor=index.get(problem.mentor_ids[i]),
             explanation=index.explain(mentee, problem.mentor_ids[i], scoring.weights, for_admins(mentee)),
             room=int(problem.room[i]), favourite=(mentee_id, problem.mentor_ids[i]) in favourites,
         )
-        for i in order[:count]
+        for i in order[:best]
     ]
-
-
-def choices(program: Program, mentee_id: int, count: int = CHOICES) -> list[Choice]:
-    """Mentors to pick from by hand, best fit first."""
-    found = _ranked(program, mentee_id)
-    if found is None:
-        return []
-    _, index, problem, order, _, _ = found
-    return [Choice(index.get(problem.mentor_ids[i]), float(problem.fit[0, i]), int(problem.room[i]))
-            for i in order[:count]]
+    choices = [Choice(index.get(problem.mentor_ids[i]), float(problem.fit[0, i]), int(problem.room[i]))
+               for i in order[:more]]
+    return options, choices

@@ -69,10 +69,10 @@ def _explained(program: Program, draft: PairingDraft, rows: list[DraftPair]) -> 
     scoring = drafts.Scoring.from_json(draft.weights)
     index = mentor_directory.directory(program)
     profiles = {p.id: p for p in mentor_directory.mentee_profiles(program, [r.mentee_id for r in rows])}
-    known = {m.id for m in index.mentors}
+    # explain() is None for a mentor no longer in the directory: that row shows no reasons.
     return {
         r.id: index.explain(profiles[r.mentee_id], r.mentor_id, scoring.weights, drafts.for_admins(profiles[r.mentee_id]))
-        for r in rows if r.mentee_id in profiles and r.mentor_id in known
+        for r in rows if r.mentee_id in profiles
     }
 
 
@@ -211,8 +211,7 @@ def _chosen_mentor(program: Program, value) -> User | None:
 
 
 def _mentee_page(program: Program, mentee: User, status: int = 200, **extra):
-    options = rematch.options(program, mentee.id)
-    choices = rematch.choices(program, mentee.id)
+    options, choices = rematch.offer(program, mentee.id)
     active = operations.active_match_of_mentee(program, mentee)
     chosen = _chosen_mentor(program, request.values.get("mentor"))
     fit = drafts.fit_of(program, drafts.Scoring.of(program), mentee.id, chosen.id) if chosen else None

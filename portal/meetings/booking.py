@@ -10,6 +10,8 @@ from flask import current_app
 from calendar_sync.model import CANCELLED, CONFIRMED, Meeting as Invite, Person
 from portal import audit, links, settings
 from portal.db import is_postgres, write_lock
+from portal.meetings import schedule
+from portal.meetings.schedule import aware, stored
 from portal.models import Match, Meeting, User, utcnow
 from portal.resources import content
 
@@ -20,15 +22,6 @@ LOCATION_KINDS = {"virtual": "Virtual (a meeting link)", "in_person": "In person
 
 class BookingError(Exception):
     """A booking that cannot be made, with a message for the person booking."""
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def aware(moment: dt.datetime) -> dt.datetime:
-    """A stored (naive UTC) time as an aware one."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def can_book(match: Match, user: User) -> bool:
@@ -56,12 +49,7 @@ def _lock_people(users: list[int]) -> None:
 
 def _overlapping(users: list[int], start: dt.datetime, end: dt.datetime, skip: int | None):
     _lock_people(users)
-    mine = Match.select(Match.id).where(Match.mentor.in_(users) | Match.mentee.in_(users))
-    query = Meeting.select().where(Meeting.match.in_(mine), Meeting.status == "scheduled",
-                                   Meeting.starts_at < _utc(end), Meeting.ends_at > _utc(start))
-    if skip is not None:
-        query = query.where(Meeting.id != skip)
-    return query.first()
+    return schedule.sessions_between(users, start, end, skip).first()
 
 
 def _location(kind: str, location: str) -> str:
@@ -76,7 +64,7 @@ def _location(kind: str, location: str) -> str:
 
 
 def book(match: Match, organizer: User, start: dt.datetime, end: dt.datetime, *, location_kind: str,
-         location: str = "", agenda: str | None = None) -> Meeting:
+         location: str = "", agenda: str | None = None, zone: str | None = None) -> Meeting:
     """Store a session (then a job writes it to the organiser's calendar and sends the invites).
 
     Checked again under the write lock: two bookings racing for the same time of the same person, one wins.
@@ -87,6 +75,7 @@ def book(match: Match, organizer: User, start: dt.datetime, end: dt.datetime, *,
         raise BookingError("Only the mentor books sessions in this programme.")
     place = _location(location_kind, location)
     agenda = agenda or default_agenda(match)
+    zone = zone or schedule.working_hours(match.program, organizer).zone
     if content.find("agendas", agenda) is None:
         raise BookingError("Choose one of the programme's agendas.")
     with write_lock():
@@ -96,19 +85,13 @@ def book(match: Match, organizer: User, start: dt.datetime, end: dt.datetime, *,
         number = Meeting.select().where(Meeting.match == match).count() + 1
         host = urlparse(current_app.config["PORTAL"]["server"]["base_url"]).hostname or "portal"
         meeting = Meeting.create(
-            match=match, organizer=organizer, number=number, agenda=agenda, starts_at=_utc(start),
-            ends_at=_utc(end), zone=_zone(match, organizer), location_kind=location_kind, location=place,
+            match=match, organizer=organizer, number=number, agenda=agenda, starts_at=stored(start),
+            ends_at=stored(end), zone=zone, location_kind=location_kind, location=place,
             uid=f"{uuid.uuid4()}@{host}",
         )
         audit.record(organizer, "meeting.book", f"meeting:{meeting.id}", match=match.id, start=start.isoformat())
     jobs.sync_meeting(meeting.id)
     return meeting
-
-
-def _zone(match: Match, organizer: User) -> str:
-    from portal.meetings import schedule
-
-    return schedule.working_hours(match.program, organizer).zone
 
 
 def reschedule(meeting: Meeting, actor: User, start: dt.datetime, end: dt.datetime) -> Meeting:
@@ -121,7 +104,7 @@ def reschedule(meeting: Meeting, actor: User, start: dt.datetime, end: dt.dateti
         clash = _overlapping([meeting.match.mentor_id, meeting.match.mentee_id], start, end, meeting.id)
         if clash is not None:
             raise BookingError("One of you already has a session at that time. Choose another.")
-        Meeting.update(starts_at=_utc(start), ends_at=_utc(end), sequence=Meeting.sequence + 1,
+        Meeting.update(starts_at=stored(start), ends_at=stored(end), sequence=Meeting.sequence + 1,
                        sync_state="pending", sync_attempts=0, sync_error="", updated_at=utcnow()).where(
             Meeting.id == meeting.id).execute()
         audit.record(actor, "meeting.reschedule", f"meeting:{meeting.id}", start=start.isoformat())

@@ -89,7 +89,7 @@ def _widget(match: Match, form: BookingForm | None = None, status: int = 200, re
     organizer = current_user._get_current_object()
     may_book = booking.can_book(match, organizer)
     offers, found = schedule.offers(match, organizer) if may_book else ([], None)
-    zone = schedule.working_hours(match.program, organizer).zone
+    zone = found.zone_of(match, organizer) if found else schedule.working_hours(match.program, organizer).zone
     upcoming = list(Meeting.select().where(Meeting.match == match).order_by(Meeting.starts_at.desc()))
     days: dict[str, list] = {}
     for slot in offers:
@@ -130,7 +130,7 @@ def book(match_id: int):
         (form.custom_time if form.custom_date.data else form.slot).errors = [_why_not(verdict, match)]
         return _widget(match, form, 400)
     try:
-        booking.book(match, current_user, start, end, location_kind=form.location_kind.data,
+        booking.book(match, current_user, start, end, zone=zone, location_kind=form.location_kind.data,
                      location=form.location.data or "", agenda=form.agenda.data or None)
     except booking.BookingError as error:
         form.location.errors = [str(error)]

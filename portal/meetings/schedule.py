@@ -49,21 +49,29 @@ def working_hours(program: Program, user: User) -> WorkingHours:
         return WorkingHours(zone="UTC", start=start, end=end)
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
+def aware(moment: dt.datetime) -> dt.datetime:
+    """A stored (naive UTC) time as an aware one."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def portal_busy(user: User, start: dt.datetime, end: dt.datetime, skip: int | None = None) -> list[Interval]:
-    """The person's scheduled portal meetings overlapping [start, end): busy even without a connected calendar."""
-    mine = (Match.select(Match.id).where((Match.mentor == user) | (Match.mentee == user)))
-    query = Meeting.select().where(
-        Meeting.match.in_(mine), Meeting.status == "scheduled",
-        Meeting.starts_at < end.astimezone(dt.UTC).replace(tzinfo=None),
-        Meeting.ends_at > start.astimezone(dt.UTC).replace(tzinfo=None),
-    )
+def stored(moment: dt.datetime) -> dt.datetime:
+    """An aware time as the database keeps it: naive UTC."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def sessions_between(user_ids: list[int], start: dt.datetime, end: dt.datetime, skip: int | None = None):
+    """Scheduled portal sessions of any of these people overlapping [start, end), earliest first."""
+    theirs = Match.select(Match.id).where(Match.mentor.in_(user_ids) | Match.mentee.in_(user_ids))
+    query = Meeting.select().where(Meeting.match.in_(theirs), Meeting.status == "scheduled",
+                                   Meeting.starts_at < stored(end), Meeting.ends_at > stored(start))
     if skip is not None:
         query = query.where(Meeting.id != skip)
-    return [Interval(_aware(m.starts_at), _aware(m.ends_at)) for m in query.order_by(Meeting.starts_at)]
+    return query.order_by(Meeting.starts_at)
+
+
+def portal_busy(user: User, start: dt.datetime, end: dt.datetime, skip: int | None = None) -> list[Interval]:
+    """The person's scheduled portal sessions overlapping [start, end): busy even without a connected calendar."""
+    return [Interval(aware(m.starts_at), aware(m.ends_at)) for m in sessions_between([user.id], start, end, skip)]
 
 
 @dataclass
@@ -74,6 +82,10 @@ class Availability:
     hours: list[WorkingHours]
     read: list[str] = field(default_factory=list)  # names whose calendars were read
     unread: list[str] = field(default_factory=list)  # names whose calendar did not answer
+
+    def zone_of(self, match: Match, person: User) -> str:
+        """The time zone of the mentor or mentee, from the working hours already read."""
+        return self.hours[0 if person.id == match.mentor_id else 1].zone
 
 
 def availability(match: Match, start: dt.datetime, end: dt.datetime, skip: int | None = None) -> Availability:
@@ -106,8 +118,7 @@ def offers(match: Match, organizer: User, now: dt.datetime | None = None) -> tup
     now = now or dt.datetime.now(dt.UTC)
     slot_rules = rules(match.program)
     found = availability(match, now, now + dt.timedelta(days=slot_rules.horizon_days + 1))
-    zone = working_hours(match.program, organizer).zone
-    return free_slots(found.busy, found.hours, slot_rules, now, zone=zone), found
+    return free_slots(found.busy, found.hours, slot_rules, now, zone=found.zone_of(match, organizer)), found
 
 
 def check(match: Match, start: dt.datetime, now: dt.datetime | None = None, skip: int | None = None):

@@ -385,8 +385,8 @@ def end_match(match: Match, reason: str, actor) -> Match:
     return match
 
 
-def still_to_pair(program: Program):
-    """Ready mentees with no mentor and no request waiting: the admins' list of people to pair."""
+def still_to_pair(program: Program, mentee_id: int | None = None):
+    """Ready mentees with no mentor and no request waiting: the admins' list of people to pair (or just this one)."""
     matched = Match.active().select(Match.mentee).where(Match.program == program)
     waiting = MatchRequest.select(MatchRequest.mentee).where(
         MatchRequest.program == program, MatchRequest.status == "pending"
@@ -407,4 +407,6 @@ def still_to_pair(program: Program):
         )
         .order_by(Participant.joined_at)
     )
+    if mentee_id is not None:
+        query = query.where(Participant.user == mentee_id)
     return [(row, counts.get(row.user_id, 0)) for row in query]

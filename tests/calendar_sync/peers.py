@@ -9,6 +9,7 @@ what it was sent, so a test can look.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import itertools
 import json
@@ -19,6 +20,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -439,3 +441,34 @@ def _graph_value(moment: datetime, zone: ZoneInfo) -> dict:
     """As Graph writes times: local, seven fractional digits, and the zone's name."""
     local = moment.astimezone(zone).replace(tzinfo=None)
     return {"dateTime": local.strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": str(zone)}
+
+
+class WebPage(BaseHTTPRequestHandler):
+    """A web site: answers every method with a page, reachable but speaking no CalDAV."""
+
+    def _page(self):
+        body = b"<html><body>Welcome to our intranet</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PROPFIND = do_OPTIONS = do_REPORT = _page
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def web_server(handler: type[BaseHTTPRequestHandler] = WebPage) -> Iterator[str]:
+    """A plain HTTP server on 127.0.0.1 for as long as the block runs; yields its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import http.server
-import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +12,7 @@ from calendar_sync import caldav_source
 from calendar_sync.availability import free_slots
 from calendar_sync.errors import AuthFailed, CalendarError, NoCalendar, NotCalDAV, Unreachable
 from calendar_sync.model import Meeting, Person, SlotRules, WorkingHours
+from tests.calendar_sync import peers
 from tests.calendar_sync.corpus import vcalendar
 
 LONDON, LA = ZoneInfo("Europe/London"), ZoneInfo("America/Los_Angeles")
@@ -41,32 +41,11 @@ def busy_both_ways(calendar, zone="Europe/London", start=START, end=END):
     return fast
 
 
-class _Html(http.server.BaseHTTPRequestHandler):
-    """A web server that answers every method with a page: reachable, but no CalDAV."""
-
-    def _page(self):
-        body = b"<html><body>Welcome</body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = do_PROPFIND = do_OPTIONS = do_REPORT = _page
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(params=["html-everywhere", "no-webdav"])
 def web_server(request):
-    handler = _Html if request.param == "html-everywhere" else http.server.SimpleHTTPRequestHandler
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    handler = peers.WebPage if request.param == "html-everywhere" else http.server.SimpleHTTPRequestHandler
+    with peers.web_server(handler) as url:
+        yield url
 
 
 def test_connect_lists_the_calendars(caldav_account):

@@ -1,8 +1,6 @@
 """Connecting a CalDAV calendar through the page, and the operations meetings use, against a real Radicale."""
 from __future__ import annotations
 
-import http.server
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,37 +10,17 @@ from calendar_sync.crypto import decrypt
 from calendar_sync.errors import Unreachable
 from portal.calendars import connections
 from portal.models import AuditLog, CalendarConnection
+from tests.calendar_sync import peers
 from tests.calendar_sync.corpus import vcalendar
 from tests.calendars.conftest import CALENDAR_SECRET, START, connection, emails_to, in_app, meeting
 from tests.conftest import PortalClient
 from tests.page import Page
 
 
-class _Welcome(http.server.BaseHTTPRequestHandler):
-    """A web site: answers every method with a page, speaks no CalDAV."""
-
-    def _page(self):
-        body = b"<html><body>Welcome to our intranet</body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = do_PROPFIND = do_OPTIONS = do_REPORT = _page
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def web_site():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Welcome)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with peers.web_server() as url:
+        yield url
 
 
 def connect(client, url, username, password):

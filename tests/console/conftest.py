@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from portal import counters
-from portal.models import Answer, Participant, Question, utcnow
+from portal.models import Answer, Question
 from tests.pairing.conftest import (  # noqa: F401  (fixtures shared with the pairing tests)
+    _complete,
     _fresh_directory_cache,
     browser,
     pairing_open,
@@ -25,13 +25,7 @@ def give_answers(program, user, role: str, answers: dict, capacity: int | None =
     for key, value in answers.items():
         Answer.delete().where(Answer.user == user, Answer.question == questions[key]).execute()
         Answer.create(program=program, user=user, question=questions[key], value=value)
-    values = {Participant.questionnaire_completed_at: utcnow(), Participant.status: "ready"}
-    if capacity is not None:
-        values[Participant.capacity] = capacity
-    Participant.update(values).where(
-        Participant.program == program, Participant.user == user, Participant.role == role
-    ).execute()
-    counters.bump(counters.directory_key(program))
+    _complete(user, program, role, capacity)
 
 
 @pytest.fixture
