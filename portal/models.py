@@ -109,6 +109,7 @@ class Participant(BaseModel):
     joined_at = DateTimeField(default=utcnow)
     exited_at = DateTimeField(null=True)
     exit_reason = TextField(null=True)
+    exit_feedback = TextField(null=True)  # what they would tell the programme team on the way out
 
     class Meta:
         indexes = ((("program", "user", "role"), True), (("program", "role", "status"), False))
@@ -317,6 +318,7 @@ class Feedback(BaseModel):
     meeting = ForeignKeyField(Meeting, backref="feedback", on_delete="CASCADE")
     user = ForeignKeyField(User, on_delete="CASCADE")
     rating = IntegerField()  # 1 to 5: how useful the session was
+    fit = IntegerField(null=True)  # 1 to 5: how well the pairing fits
     went_well = TextField(default="")
     action_items = TextField(default="")
     created_at = DateTimeField(default=utcnow)
@@ -324,6 +326,100 @@ class Feedback(BaseModel):
 
     class Meta:
         indexes = ((("meeting", "user"), True),)
+
+
+class ActionItem(BaseModel):
+    """Something a pair agreed to do, carried across sessions until ticked off."""
+
+    match = ForeignKeyField(Match, backref="action_items", on_delete="CASCADE")
+    meeting = ForeignKeyField(Meeting, null=True, on_delete="SET NULL")  # the session it came from
+    feedback = ForeignKeyField(Feedback, null=True, backref="items", on_delete="SET NULL")
+    author = ForeignKeyField(User, on_delete="CASCADE")
+    text = TextField()
+    done_at = DateTimeField(null=True)
+    done_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("match", "done_at"), False),)
+
+
+class MeetingNote(BaseModel):
+    """A participant's private notes on one session: only they ever see them."""
+
+    meeting = ForeignKeyField(Meeting, backref="notes", on_delete="CASCADE")
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    body = TextField(default="")
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("meeting", "user"), True),)
+
+
+class FollowUp(BaseModel):
+    """Something the programme team should look at: a low rating, a poor fit, someone leaving."""
+
+    program = ForeignKeyField(Program, backref="follow_ups", on_delete="CASCADE")
+    match = ForeignKeyField(Match, null=True, on_delete="CASCADE")
+    user = ForeignKeyField(User, null=True, on_delete="CASCADE")  # whose answer raised it
+    reason = CharField()  # low_rating, low_fit, exit, survey
+    details = TextField(default="")
+    source = CharField(unique=True)  # e.g. "feedback:12:rating", so the same answer never flags twice
+    created_at = DateTimeField(default=utcnow)
+    resolved_at = DateTimeField(null=True)
+    resolved_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    resolution = TextField(default="")
+
+    class Meta:
+        indexes = ((("program", "resolved_at"), False),)
+
+
+class Agenda(BaseModel):
+    """A programme's session agenda; the Markdown files in content/agendas are the defaults."""
+
+    program = ForeignKeyField(Program, backref="agendas", on_delete="CASCADE")
+    slug = CharField()
+    title = CharField()
+    position = IntegerField()
+    duration_minutes = IntegerField(default=60)
+    summary = TextField(default="")
+    before = JSONField(default=list)  # guiding questions
+    during = JSONField(default=list)
+    after = JSONField(default=list)
+    body = TextField(default="")  # Markdown
+    active = BooleanField(default=True)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("program", "slug"), True),)
+
+
+class Survey(BaseModel):
+    """The mid-point or end survey of a programme: its questions, and when it went out."""
+
+    KINDS = ("midpoint", "end")
+    program = ForeignKeyField(Program, backref="surveys", on_delete="CASCADE")
+    kind = CharField()
+    questions = JSONField(default=list)  # [{"key", "text", "kind": "text" | "rating"}]
+    sent_at = DateTimeField(null=True)
+    reminded_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("program", "kind"), True),)
+
+
+class SurveyResponse(BaseModel):
+    """One participant's answers to a survey."""
+
+    survey = ForeignKeyField(Survey, backref="responses", on_delete="CASCADE")
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    role = CharField()  # mentor or mentee
+    answers = JSONField(default=dict)  # question key -> answer
+    rating = IntegerField(null=True)  # the 1 to 5 overall rating
+    submitted_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("survey", "user"), True),)
 
 
 class Counter(BaseModel):
@@ -392,6 +488,12 @@ MODELS = [
     CalendarFeed,
     Meeting,
     Feedback,
+    ActionItem,
+    MeetingNote,
+    FollowUp,
+    Agenda,
+    Survey,
+    SurveyResponse,
     Counter,
     Email,
     AuditLog,
