@@ -124,6 +124,14 @@ class GraphCalendar:
         `with_attendees`: Outlook then emails its own invitations; the portal emails invites itself, so by default
         the event only goes into this person's calendar. `online`: an onlineMeetingProvider such as "teamsForBusiness".
         """
+        return self.create_event(meeting, with_attendees=with_attendees, online=online, attempt=attempt)["id"]
+
+    def create_event(self, meeting: Meeting, *, with_attendees: bool = False, online: str | None = None,
+                     attempt: int = 0) -> dict:
+        """Create the meeting as `create` does; returns the event as Graph answers it (`id`, `iCalUId`, ...).
+
+        Graph ignores any UID we send: `iCalUId` is Exchange's own, and it is the UID Outlook's invitations carry.
+        """
         body = self._event_body(meeting, None)
         body["transactionId"] = meeting.uid  # Graph returns the existing event for a repeated transactionId
         if with_attendees:
@@ -131,12 +139,16 @@ class GraphCalendar:
                                  for p in meeting.attendees]
         if online:
             body["isOnlineMeeting"], body["onlineMeetingProvider"] = True, online
-        return self._request("POST", "/events", json=body, attempt=attempt).json()["id"]
+        return self._request("POST", "/events", json=body, attempt=attempt).json()
 
     def reschedule(self, event_id: str, meeting: Meeting, *, previous: Meeting | None = None,
                    attempt: int = 0) -> None:
         """PATCH what changed since `previous` (start and end always)."""
         self._request("PATCH", f"/events/{event_id}", json=self._event_body(meeting, previous), attempt=attempt)
+
+    def move(self, event_id: str, meeting: Meeting, *, attempt: int = 0) -> None:
+        """PATCH only start and end: subject, place and body stay as the event was created with them."""
+        self.reschedule(event_id, meeting, previous=meeting, attempt=attempt)
 
     def cancel(self, event_id: str, comment: str = "", *, attempt: int = 0) -> None:
         """Cancel an event this person organises (Outlook tells attendees, with the comment)."""

@@ -84,18 +84,22 @@ def _register_database_hooks(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import blueprint as accounts
     from portal.admin.routes import blueprint as admin
+    from portal.agendas.routes import blueprint as agendas
     from portal.calendars.routes import blueprint as calendars
+    from portal.dashboard.routes import blueprint as dashboard
     from portal.console.routes import blueprint as console
     from portal.health import blueprint as health
     from portal.home import blueprint as home
+    from portal.leaving.routes import blueprint as leaving
     from portal.meetings.routes import blueprint as meetings
     from portal.pairing.routes import blueprint as pairing
     from portal.people.routes import blueprint as people
     from portal.questionnaire.routes import blueprint as questionnaire
     from portal.resources.routes import blueprint as resources
+    from portal.surveys.routes import blueprint as surveys
     from portal.vendor import blueprint as vendor
 
-    for blueprint in (accounts, admin, calendars, console, health, home, meetings, pairing, people, questionnaire, resources, vendor):
+    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, health, home, leaving, meetings, pairing, people, questionnaire, resources, surveys, vendor):
         app.register_blueprint(blueprint)
 
 

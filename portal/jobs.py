@@ -99,3 +99,21 @@ def sync_meeting(meeting_id: int, task=None) -> None:
         except sync.RetryLater as later:
             # A delay of the server's choosing (Graph's Retry-After) or exponential backoff, never a tight loop.
             raise RetryTask(str(later), delay=later.delay) from later
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def send_reminders() -> None:
+    """Reminders and feedback requests that are due in the running programme; each email goes once (its dedupe key)."""
+    from portal.reminders import send
+
+    with job_context():
+        send.run_current()
+
+
+@huey.periodic_task(crontab(minute="7"))
+def send_surveys() -> None:
+    """Hourly: the mid-point and end surveys on their dates, and their one reminder; each email goes once."""
+    from portal.surveys import schedule
+
+    with job_context():
+        schedule.run()

@@ -49,6 +49,45 @@ DEFINITIONS: dict[str, Definition] = {
     "favourite_bonus": Definition(
         0.15, float, "How much a mentor on the mentee's shortlist adds to a pair's score in matching (0 to 1)."
     ),
+    # Reminders (portal/reminders): each switchable, each with its delay in days; every one goes at most once.
+    "reminder_questionnaire_enabled": Definition(
+        True, bool, "Remind people who registered but have not finished the questionnaire, while registration is open."
+    ),
+    "reminder_questionnaire_days": Definition(3, int, "Days after registering before that reminder goes."),
+    "reminder_unpaired_enabled": Definition(
+        True, bool, "Point mentees still without a mentor into pairing at the directory and their shortlist."
+    ),
+    "reminder_unpaired_days": Definition(
+        7, int,
+        "Days after pairing opens (or after a later joiner finishes the questionnaire) before that reminder goes.",
+    ),
+    "reminder_first_meeting_enabled": Definition(
+        True, bool, "Remind a pair with no session booked: whoever reaches out first, with a lighter note to the other."
+    ),
+    "reminder_first_meeting_days": Definition(14, int, "Days after the match before that reminder goes."),
+    "reminder_quiet_pair_enabled": Definition(
+        True, bool, "Remind both people of a pair whose last session is long past and with none booked."
+    ),
+    "reminder_quiet_pair_days": Definition(
+        45, int,
+        "Days since the pair's last session before that reminder goes (pairs should meet 1 to 1.5 times a month).",
+    ),
+    "reminder_feedback_enabled": Definition(
+        True, bool, "Remind whoever has not given feedback after a session."
+    ),
+    "reminder_feedback_days": Definition(2, int, "Days after the session before that reminder goes."),
+    "feedback_request_enabled": Definition(
+        True, bool, "Ask both people for feedback by email when a session ends (the link is in the invite as well)."
+    ),
+    "survey_midpoint_enabled": Definition(
+        True, bool, "Email the mid-point survey, by itself, on the mid-point date to everyone in a mentoring match."
+    ),
+    "survey_end_enabled": Definition(
+        True, bool, "Email the end-of-programme survey, by itself, on the end date to everyone in a mentoring match."
+    ),
+    "survey_reminder_days": Definition(
+        5, int, "Days after a survey goes out before the one reminder goes to those who have not answered."
+    ),
 }
 
 PAIRING_MODES = {

@@ -9,12 +9,14 @@ SKIPPED = {"static", "vendor.asset", "health.healthz"}
 PUBLIC = {"home.index", "accounts.login", "accounts.register", "accounts.forgot_password", "accounts.reset_password",
           "accounts.microsoft_login", "accounts.microsoft_login_callback",
           # Opened from invites and calendar apps: the signed token or secret in the address is the key.
-          "meetings.agenda", "meetings.feedback", "meetings.feed"}
+          "meetings.agenda", "meetings.feedback", "meetings.feed", "meetings.add_linked_item",
+          "meetings.tick_linked_item", "meetings.save_linked_note", "surveys.answer_link"}
 # Public pages that answer with a message rather than 200 when opened bare: a dummy reset token does not work, and
 # Sign in with Microsoft is off (404) or was not started in this session (400).
 PUBLIC_STATUS = {"accounts.reset_password": 404, "accounts.microsoft_login": 404,
                  "accounts.microsoft_login_callback": 400, "meetings.agenda": 404, "meetings.feedback": 404,
-                 "meetings.feed": 404}
+                 "meetings.feed": 404, "meetings.add_linked_item": 404, "meetings.tick_linked_item": 404,
+                 "meetings.save_linked_note": 404, "surveys.answer_link": 404}
 DUMMY_TOKEN = "not-a-real-token"
 
 
@@ -40,8 +42,9 @@ def _routes() -> list[tuple[str, str, frozenset[str]]]:
 ROUTES = _routes()
 # Anonymous visitors: GET where the route has one, else POST (with a valid CSRF token).
 PROTECTED = [(url, "GET" if "GET" in methods else "POST") for end, url, methods in ROUTES if end not in PUBLIC]
-ADMIN_AREAS = ("admin.", "console.")
-ADMIN_ELSEWHERE = {"meetings.sync_status", "meetings.retry"}
+ADMIN_AREAS = ("admin.", "agendas.", "console.", "dashboard.")
+ADMIN_ELSEWHERE = {"meetings.sync_status", "meetings.retry", "surveys.admin_index", "surveys.save_settings",
+                   "surveys.send_now", "surveys.edit_questions", "surveys.survey_results", "leaving.leave_for"}
 ADMIN = [(url, method) for end, url, methods in ROUTES if end.startswith(ADMIN_AREAS) or end in ADMIN_ELSEWHERE
          for method in sorted(methods)]
 ADMIN_GET = [url for url, method in ADMIN if method == "GET"]
@@ -71,9 +74,9 @@ def test_anonymous_visitor_is_sent_to_login(client, db, url, method):
 
 @pytest.mark.parametrize("endpoint", sorted(PUBLIC))
 def test_public_pages_open_without_login(client, db, endpoint):
-    url = next(u for e, u, _ in ROUTES if e == endpoint)
+    url, methods = next((u, m) for e, u, m in ROUTES if e == endpoint)
 
-    response = client.get(url)
+    response = request(client, "GET" if "GET" in methods else "POST", url)
 
     assert response.status_code == PUBLIC_STATUS.get(endpoint, 200)
     assert "/login?next=" not in response.headers.get("Location", "")

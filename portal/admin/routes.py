@@ -9,6 +9,7 @@ from portal import links
 from portal import settings as portal_settings
 from portal import skills as vocabulary
 from portal.access import admin_required, current_program
+from portal.agendas import store as agenda_store
 from portal.fragments import fragment_or_page
 from portal.admin import forms
 from portal.calendars import microsoft
@@ -39,12 +40,12 @@ def _page() -> int:
 @blueprint.get("/")
 @admin_required
 def index():
-    """The admin area starts at the settings page."""
-    return redirect(url_for("admin.settings"))
+    """The admin area starts at the dashboard."""
+    return redirect(url_for("dashboard.index"))
 
 
 def _settings_page(program: Program, programme_form=None, welcome_form=None, pairing_form=None, matching_form=None,
-                   status: int = 200, calendars_form=None, sessions_form=None):
+                   status: int = 200, calendars_form=None, sessions_form=None, reminders_form=None):
     programme_form = programme_form or forms.ProgrammeForm(obj=program)
     stored = portal_settings.get_all(program)
     welcome_form = welcome_form or forms.WelcomeForm(data=stored)
@@ -52,6 +53,7 @@ def _settings_page(program: Program, programme_form=None, welcome_form=None, pai
     matching_form = matching_form or forms.MatchingForm(data=matching_weights.current(program))
     calendars_form = calendars_form or forms.CalendarsForm(data=stored)
     sessions_form = sessions_form or forms.SessionsForm(data=stored)
+    reminders_form = reminders_form or forms.RemindersForm(data=stored)
     dates = programme.dates_of(program)
     opened = programme.open_phases(program)
     spans = phases.windows(dates)
@@ -71,7 +73,8 @@ def _settings_page(program: Program, programme_form=None, welcome_form=None, pai
     return render_template(
         "admin/settings.html", form=programme_form, welcome_form=welcome_form, pairing_form=pairing_form,
         matching_form=matching_form, calendars_form=calendars_form, sessions_form=sessions_form,
-        microsoft=_microsoft_status(),
+        reminders_form=reminders_form, agendas=agenda_store.for_program(program),
+        agendas_customised=agenda_store.customised(program), microsoft=_microsoft_status(),
         phase_rows=phase_rows, counts=counts,
         guidance=phases.length_guidance(dates), questions=Question.select().where(Question.program == program).count(),
     ), status
@@ -204,6 +207,25 @@ def save_sessions():
     changed = [key for key in SESSION_SETTINGS if portal_settings.set(program, key, form[key].data, current_user)]
     flash("Session settings saved." if changed else "Nothing changed.", "success" if changed else "info")
     return redirect(url_for("admin.settings") + "#sessions")
+
+
+REMINDER_SETTINGS = ("reminder_questionnaire_enabled", "reminder_questionnaire_days", "reminder_unpaired_enabled",
+                     "reminder_unpaired_days", "reminder_first_meeting_enabled", "reminder_first_meeting_days",
+                     "reminder_quiet_pair_enabled", "reminder_quiet_pair_days", "reminder_feedback_enabled",
+                     "reminder_feedback_days", "feedback_request_enabled")
+
+
+@blueprint.post("/settings/reminders")
+@admin_required
+def save_reminders():
+    """Save which reminders go and after how many days, all together."""
+    program = current_program()
+    form = forms.RemindersForm()
+    if not form.validate():
+        return _settings_page(program, reminders_form=form, status=400)
+    changed = [key for key in REMINDER_SETTINGS if portal_settings.set(program, key, form[key].data, current_user)]
+    flash("Reminder settings saved." if changed else "Nothing changed.", "success" if changed else "info")
+    return redirect(url_for("admin.settings") + "#reminders")
 
 
 @blueprint.post("/settings/phases/<phase>")

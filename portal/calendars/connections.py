@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -244,7 +245,7 @@ def _store_tokens(connection: CalendarConnection, cache: str) -> None:
     CalendarConnection.update(secret=connection.secret).where(CalendarConnection.id == connection.id).execute()
 
 
-def _graph_id(remote_id: str) -> str:
+def graph_id(remote_id: str) -> str:
     """A Graph event id, or "" for a CalDAV address left from a calendar the person connected before."""
     return "" if not remote_id or "://" in remote_id else remote_id
 
@@ -272,27 +273,47 @@ def busy(user, start: datetime, end: datetime, zone: str) -> Busy | None:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a calendar write left: the remote id to keep ("" when nothing was written) and, for an Outlook event
+    just created, the UID Exchange gave it (its iCalUId, which Outlook's own invitations carry)."""
+
+    remote_id: str
+    ical_uid: str = ""
+
+
 def write_meeting(user, meeting: Meeting, remote_id: str = "") -> str:
     """Put the meeting in the organiser's calendar, or update it there; returns the remote id to keep.
 
     CalDAV: stored under the meeting's UID (a retry overwrites), returns the event's address. Microsoft: created
-    with the UID as transactionId when `remote_id` is empty (a retry gets the same event), else PATCHed; returns
-    the Graph event id. "" when the person has no working connection (nothing written). Errors only the person can
-    mend mark the connection broken and are raised, as are the rest.
+    with the UID as transactionId when `remote_id` is empty (a retry gets the same event), else its time PATCHed;
+    returns the Graph event id. "" when the person has no working connection (nothing written). Errors only the
+    person can mend mark the connection broken and are raised, as are the rest.
+    """
+    return write_event(user, meeting, remote_id).remote_id
+
+
+def write_event(user, meeting: Meeting, remote_id: str = "", *, attendees: bool = False) -> Written:
+    """As write_meeting, and also gives back the iCalUId of an Outlook event it creates.
+
+    `attendees` (Microsoft creates only): the event is created with the meeting's attendees, so Outlook sends
+    them its own invitation. CalDAV ignores it (the stored event names them either way; the portal emails invites).
+    An Outlook update PATCHes the time only, so a body made for the attendees is never replaced by one person's.
     """
     connection = _working(user)
     if connection is None:
-        return ""
+        return Written("")
     with _calendar(connection) as calendar:
         if connection.kind == "caldav":
-            remote = calendar.put(meeting)
-        elif _graph_id(remote_id):
-            calendar.reschedule(remote_id, meeting)
-            remote = remote_id
+            written = Written(calendar.put(meeting))
+        elif graph_id(remote_id):
+            calendar.move(remote_id, meeting)
+            written = Written(remote_id)
         else:
-            remote = calendar.create(meeting)
+            event = calendar.create_event(meeting, with_attendees=attendees)
+            written = Written(event["id"], event.get("iCalUId", ""))
     mark_ok(connection)
-    return remote
+    return written
 
 
 def cancel_meeting(user, meeting: Meeting, remote_id: str) -> None:
@@ -310,7 +331,7 @@ def cancel_meeting(user, meeting: Meeting, remote_id: str) -> None:
     with _calendar(connection) as calendar:
         if connection.kind == "caldav":
             calendar.cancel(meeting)
-        elif _graph_id(remote_id):
+        elif graph_id(remote_id):
             try:
                 calendar.cancel(remote_id)
             except RequestFailed as error:

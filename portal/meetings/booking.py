@@ -13,10 +13,11 @@ from portal.db import is_postgres, write_lock
 from portal.meetings import schedule
 from portal.meetings.schedule import aware, stored
 from portal.models import Match, Meeting, User, utcnow
-from portal.resources import content
+from portal.agendas import store as agenda_store
 
 AGENDA_LINK_DAYS = 365  # agenda links in invites keep working for the whole programme and after
 FEEDBACK_LINK_DAYS = 120
+LINK_GRACE_DAYS = 14  # links keep working two weeks past the programme's end, for the last session's feedback
 LOCATION_KINDS = {"virtual": "Virtual (a meeting link)", "in_person": "In person (a place)"}
 
 
@@ -35,7 +36,7 @@ def can_book(match: Match, user: User) -> bool:
 
 def default_agenda(match: Match) -> str:
     """Meeting N gets agenda N; after the last, the last again (concluding the relationship)."""
-    agendas = content.agendas()
+    agendas = agenda_store.for_program(match.program)
     held = Meeting.select().where(Meeting.match == match, Meeting.status == "scheduled").count()
     return agendas[min(held, len(agendas) - 1)].slug
 
@@ -76,7 +77,7 @@ def book(match: Match, organizer: User, start: dt.datetime, end: dt.datetime, *,
     place = _location(location_kind, location)
     agenda = agenda or default_agenda(match)
     zone = zone or schedule.working_hours(match.program, organizer).zone
-    if content.find("agendas", agenda) is None:
+    if agenda not in {a.slug for a in agenda_store.for_program(match.program)}:
         raise BookingError("Choose one of the programme's agendas.")
     with write_lock():
         clash = _overlapping([match.mentor_id, match.mentee_id], start, end, None)
@@ -149,13 +150,15 @@ def read_link(token: str, days: int) -> tuple[Meeting, User] | None:
     user = User.get_or_none(User.id == payload.get("user"))
     if meeting is None or user is None or user.id not in (meeting.match.mentor_id, meeting.match.mentee_id):
         return None
+    if dt.datetime.now(dt.UTC).date() > meeting.match.program.ends + dt.timedelta(days=LINK_GRACE_DAYS):
+        return None  # the programme is over: its links stop opening anything
     return meeting, user
 
 
 def invite(meeting: Meeting, recipient: User) -> Invite:
     """The calendar_sync meeting for one recipient: their own agenda and feedback links."""
     match = meeting.match
-    agenda = content.find("agendas", meeting.agenda)
+    agenda = agenda_store.find(match.program, meeting.agenda)
     title = agenda.title if agenda else "Mentoring session"
     other = match.mentee if meeting.organizer_id == match.mentor_id else match.mentor
     return Invite(

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from portal.meetings.booking import LOCATION_KINDS
 
@@ -20,9 +20,15 @@ class BookingForm(FlaskForm):
     agenda = SelectField("Agenda", choices=[], validate_choice=False)  # booking checks it, an empty one is the default
 
 
+RATINGS = [(1, "1 · poor"), (2, "2"), (3, "3 · fine"), (4, "4"), (5, "5 · excellent")]
+
+
 class FeedbackForm(FlaskForm):
-    rating = IntegerField("How useful was this session? (1 to 5)", validators=[
-        InputRequired("Give a rating from 1 to 5."), NumberRange(1, 5, "From 1 (not useful) to 5 (very useful)."),
-    ])
+    rating = RadioField("How useful was this session?", coerce=int, choices=RATINGS,
+                        validators=[InputRequired("Choose a rating from 1 to 5.")])
+    fit = RadioField("How well does your pairing fit?", coerce=int, choices=RATINGS,
+                     validators=[InputRequired("Choose a rating from 1 to 5.")],
+                     description="Be honest: a 2 or less lets the programme team help, quietly.")
     went_well = TextAreaField("What went well, or what would you change?", validators=[Optional(), Length(max=2000)])
-    action_items = TextAreaField("Action items you agreed, one per line", validators=[Optional(), Length(max=2000)])
+    action_items = TextAreaField("Action items you agreed, one per line", validators=[Optional(), Length(max=3000)],
+                                 description="They go on the list you both see on your match page and agenda pages.")

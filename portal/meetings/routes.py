@@ -15,10 +15,10 @@ from portal import audit, jobs
 from portal.access import admin_required
 from portal.db import database
 from portal.fragments import fragment_or_page
-from portal.meetings import booking, schedule
+from portal.meetings import booking, follow_through, schedule
 from portal.meetings.forms import BookingForm, FeedbackForm
-from portal.models import CalendarFeed, Feedback, Match, Meeting, User, utcnow
-from portal.resources import content
+from portal.models import ActionItem, CalendarFeed, Match, Meeting, User
+from portal.agendas import store as agenda_store
 
 blueprint = Blueprint("meetings", __name__)
 
@@ -40,7 +40,8 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
 
 def _form(match: Match, formdata=None) -> BookingForm:
     form = BookingForm(formdata=formdata)
-    form.agenda.choices = [(a.slug, f"{a.meta.get('order', '')}. {a.title}".lstrip(". ")) for a in content.agendas()]
+    form.agenda.choices = [(a.slug, f"{n}. {a.title}")
+                           for n, a in enumerate(agenda_store.for_program(match.program), start=1)]
     if formdata is None:
         form.agenda.data = booking.default_agenda(match)
     return form
@@ -91,13 +92,17 @@ def _widget(match: Match, form: BookingForm | None = None, status: int = 200, re
     offers, found = schedule.offers(match, organizer) if may_book else ([], None)
     zone = found.zone_of(match, organizer) if found else schedule.working_hours(match.program, organizer).zone
     upcoming = list(Meeting.select().where(Meeting.match == match).order_by(Meeting.starts_at.desc()))
+    # Each participant's own signed agenda and feedback pages; admins look from the dashboard instead.
+    own = organizer.id in (match.mentor_id, match.mentee_id)
+    tokens = {m.id: booking.link_token(m, organizer) for m in upcoming} if own else {}
+    pages = {i: (url_for("meetings.agenda", token=t), url_for("meetings.feedback", token=t)) for i, t in tokens.items()}
     days: dict[str, list] = {}
     for slot in offers:
         local = slot.start.astimezone(ZoneInfo(zone))
         days.setdefault(local.strftime("%a %-d %b"), []).append((slot.start.isoformat(), local.strftime("%H:%M")))
     response = fragment_or_page(
         "meetings/book.html", "widget", match=match, form=form or _form(match), days=days, zone=zone,
-        found=found, may_book=may_book, upcoming=upcoming, reschedule=reschedule, now=dt.datetime.now(dt.UTC),
+        found=found, may_book=may_book, upcoming=upcoming, reschedule=reschedule, pages=pages, now=dt.datetime.now(dt.UTC),
         rules=schedule.rules(match.program), first_slot=offers[0].start.isoformat() if offers else "",
     )
     response.status_code = status
@@ -198,35 +203,129 @@ def _linked(token: str, days: int) -> tuple[Meeting, User]:
 
 @blueprint.get("/sessions/agenda/<token>")
 def agenda(token: str):
-    """The session's agenda, opened straight from the invite."""
+    """The session's agenda, opened straight from the invite: questions, the pair's action items, private notes."""
     meeting, person = _linked(token, booking.AGENDA_LINK_DAYS)
-    document = content.find("agendas", meeting.agenda)
+    return _agenda_page(token, meeting, person)
+
+
+def _agenda_page(token: str, meeting: Meeting, person: User, *, block: str | None = None, status: int = 200,
+                 item_error: str = "", item_text: str = "", note_error: str = "", note_text: str | None = None):
+    document = agenda_store.find(meeting.match.program, meeting.agenda)
     if document is None:
         abort(404)
-    zone = schedule.working_hours(meeting.match.program, person).zone
-    return render_template("meetings/agenda.html", meeting=meeting, person=person, agenda=document, zone=zone,
-                           feedback_url=url_for("meetings.feedback", token=token))
+    items = follow_through.items_of(meeting.match)
+    context = dict(
+        meeting=meeting, person=person, agenda=document, token=token,
+        zone=schedule.working_hours(meeting.match.program, person).zone,
+        feedback_url=url_for("meetings.feedback", token=token), items=items,
+        tick_urls={i.id: url_for("meetings.tick_linked_item", token=token, item_id=i.id) for i in items},
+        add_url=url_for("meetings.add_linked_item", token=token), item_error=item_error, item_text=item_text,
+        note=follow_through.note_of(meeting, person) if note_text is None else note_text, note_error=note_error,
+        window=follow_through.window(meeting, person),
+    )
+    if block and request.htmx:
+        response = make_response(render_template(f"meetings/_{block}.html", **context))
+    else:
+        response = make_response(render_template("meetings/agenda.html", **context))
+    response.status_code = status
+    response.headers["Cache-Control"] = "private, no-store"  # private notes: never in a shared cache
+    return response
+
+
+def _back_to_agenda(token: str, meeting: Meeting, person: User, block: str, anchor: str):
+    if request.htmx:
+        return _agenda_page(token, meeting, person, block=block)
+    return redirect(url_for("meetings.agenda", token=token) + anchor)
+
+
+@blueprint.post("/sessions/agenda/<token>/items")
+def add_linked_item(token: str):
+    """Add an action item from the agenda page."""
+    meeting, person = _linked(token, booking.AGENDA_LINK_DAYS)
+    text = request.form.get("text", "")
+    try:
+        follow_through.add_item(meeting, person, text)
+    except follow_through.FollowThroughError as error:
+        return _agenda_page(token, meeting, person, block="action_items", status=400,
+                            item_error=str(error), item_text=text)
+    return _back_to_agenda(token, meeting, person, "action_items", "#action-items")
+
+
+@blueprint.post("/sessions/agenda/<token>/items/<int:item_id>")
+def tick_linked_item(token: str, item_id: int):
+    """Tick an action item off (or open it again) from the agenda page."""
+    meeting, person = _linked(token, booking.AGENDA_LINK_DAYS)
+    item = ActionItem.get_or_none(ActionItem.id == item_id, ActionItem.match == meeting.match_id)
+    if item is None:
+        abort(404)
+    follow_through.tick(item, person, request.form.get("done") == "1")
+    return _back_to_agenda(token, meeting, person, "action_items", "#action-items")
+
+
+@blueprint.post("/sessions/agenda/<token>/notes")
+def save_linked_note(token: str):
+    """Save the person's private notes on the session."""
+    meeting, person = _linked(token, booking.AGENDA_LINK_DAYS)
+    body = request.form.get("body", "")
+    try:
+        follow_through.save_note(meeting, person, body)
+    except follow_through.FollowThroughError as error:
+        return _agenda_page(token, meeting, person, block="notes", status=400,
+                            note_error=str(error), note_text=body)
+    if not request.htmx:
+        flash("Your notes are saved. Only you can see them.", "success")
+    return _back_to_agenda(token, meeting, person, "notes", "#notes")
 
 
 @blueprint.route("/sessions/feedback/<token>", methods=["GET", "POST"])
 def feedback(token: str):
-    """How the session went: a rating, what went well, action items. Once per person, can be changed."""
+    """How the session went and how the pairing fits, and the action items agreed. Once per person, changeable for
+    a week."""
     meeting, person = _linked(token, booking.FEEDBACK_LINK_DAYS)
-    existing = Feedback.get_or_none(Feedback.meeting == meeting, Feedback.user == person)
+    window = follow_through.window(meeting, person)
+    existing = window.existing
     form = FeedbackForm(obj=existing) if request.method == "GET" else FeedbackForm()
-    if request.method == "POST" and form.validate():
-        values = {"rating": form.rating.data, "went_well": (form.went_well.data or "").strip(),
-                  "action_items": (form.action_items.data or "").strip(), "updated_at": utcnow()}
-        with database.atomic():
-            if existing is None:
-                Feedback.create(meeting=meeting, user=person, **values)
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                follow_through.save_feedback(
+                    meeting, person, rating=form.rating.data, fit=form.fit.data, went_well=form.went_well.data,
+                    action_items=form.action_items.data)
+            except follow_through.FollowThroughError as error:
+                form.form_errors.append(str(error))
             else:
-                Feedback.update(**values).where(Feedback.id == existing.id).execute()
-        flash("Thank you: your feedback is saved.", "success")
-        return redirect(url_for("meetings.feedback", token=token))
-    status = 400 if request.method == "POST" else 200
-    return render_template("meetings/feedback.html", form=form, meeting=meeting, person=person,
-                           existing=existing, agenda=content.find("agendas", meeting.agenda)), status
+                flash("Thank you: your feedback is saved. Your action items are on your list.", "success")
+                return redirect(url_for("meetings.feedback", token=token))
+        status = 400
+    return render_template("meetings/feedback.html", form=form, meeting=meeting, person=person, window=window,
+                           existing=existing, agenda_url=url_for("meetings.agenda", token=token),
+                           agenda=agenda_store.find(meeting.match.program, meeting.agenda)), status
+
+
+@blueprint.post("/matches/<int:match_id>/items/<int:item_id>")
+@login_required
+def tick_item(match_id: int, item_id: int):
+    """Tick an action item off (or open it again) from the match page."""
+    match = _match_or_404(match_id)
+    if current_user.id not in (match.mentor_id, match.mentee_id):
+        abort(403)
+    item = ActionItem.get_or_none(ActionItem.id == item_id, ActionItem.match == match)
+    if item is None:
+        abort(404)
+    follow_through.tick(item, current_user, request.form.get("done") == "1")
+    if request.htmx:
+        return render_template("meetings/_action_items.html", **match_items(match))
+    return redirect(url_for("pairing.match", match_id=match.id) + "#action-items")
+
+
+def match_items(match: Match) -> dict:
+    """What the action-item list on the match page needs."""
+    items = follow_through.items_of(match)
+    may_tick = current_user.id in (match.mentor_id, match.mentee_id)
+    return {"match": match, "items": items, "add_url": None, "item_error": "", "item_text": "",
+            "tick_urls": {i.id: url_for("meetings.tick_item", match_id=match.id, item_id=i.id) for i in items}
+            if may_tick else {}}
 
 
 # --- the personal calendar feed -------------------------------------------------------------------------------

@@ -385,6 +385,22 @@ def end_match(match: Match, reason: str, actor) -> Match:
     return match
 
 
+def close_requests_of(program: Program, user: User, why: str) -> list[MatchRequest]:
+    """Someone left: their waiting requests close. A request to a mentor who left passes on to the mentee's next
+    favourite, as after a decline; returns the requests passed on."""
+    pending = list(MatchRequest.select().where(
+        MatchRequest.program == program, MatchRequest.status == "pending",
+        (MatchRequest.mentee == user) | (MatchRequest.mentor == user)))
+    passed = []
+    for request in pending:
+        _close(request, "closed" if request.mentor_id == user.id else "withdrawn", why)
+        if request.mentor_id == user.id:
+            onward = _pass_on(program, request.mentee)
+            if onward is not None:
+                passed.append(onward)
+    return passed
+
+
 def still_to_pair(program: Program, mentee_id: int | None = None):
     """Ready mentees with no mentor and no request waiting: the admins' list of people to pair (or just this one)."""
     matched = Match.active().select(Match.mentee).where(Match.program == program)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from portal import settings
 from portal.access import admin_required, current_program
 from portal.fragments import fragment_or_page
+from portal.meetings import routes as meeting_routes
 from portal.models import Match, MatchRequest, Participant, Program, User
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
@@ -292,6 +293,7 @@ def match(match_id: int):
         mentee_sections=questionnaire.profile_sections(item.mentee, program),
         first_contact=settings.get(program, "first_contact"),
         viewer_role="mentor" if current_user.id == item.mentor_id else "mentee" if current_user.id == item.mentee_id else None,
+        **meeting_routes.match_items(item),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import login_required
 
+from portal.agendas import store as agenda_store
+from portal.models import Program
 from portal.resources import content
 
 blueprint = Blueprint("resources", __name__, url_prefix="/resources")
@@ -17,7 +19,7 @@ def index():
     for document in content.handbooks():
         groups.setdefault(document.meta.get("audience", "everyone"), []).append(document)
     ordered = [(content.AUDIENCES.get(a, a), groups[a]) for a in content.AUDIENCES if a in groups]
-    return render_template("resources/index.html", groups=ordered, agendas=content.agendas())
+    return render_template("resources/index.html", groups=ordered, agendas=_agendas())
 
 
 @blueprint.get("/handbooks/<slug>")
@@ -31,7 +33,17 @@ def handbook(slug: str):
 @login_required
 def agenda(slug: str):
     """One session agenda with its guiding questions before, during and after."""
-    return render_template("resources/agenda.html", document=_document("agendas", slug))
+    program = Program.current()
+    document = agenda_store.find(program, slug) if program else content.find("agendas", slug)
+    if document is None:
+        abort(404)
+    return render_template("resources/agenda.html", document=document)
+
+
+def _agendas() -> list[content.Document]:
+    """The running programme's agendas, or the defaults when there is none."""
+    program = Program.current()
+    return agenda_store.for_program(program) if program else content.agendas()
 
 
 def _document(collection: str, slug: str) -> content.Document:

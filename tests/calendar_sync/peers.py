@@ -123,7 +123,8 @@ class StandInState:
     schedules: dict = field(default_factory=dict)  # mailbox address -> [{"status", "start", "end"}] (aware datetimes)
     events: dict = field(default_factory=dict)  # event id -> event json
     transactions: dict = field(default_factory=dict)  # transactionId -> event id
-    throttle: list = field(default_factory=list)  # Retry-After values (None: no header) for the next Graph calls
+    # For the next Graph calls: (Retry-After or None for no header, path part or None, method or None) each
+    throttle: list = field(default_factory=list)
     requests: list = field(default_factory=list)  # (method, path, json body or form)
 
 
@@ -177,9 +178,20 @@ class MicrosoftStandIn:
         with self.lock:
             self.state.access_tokens.clear()
 
-    def throttle_next(self, count: int = 1, retry_after: int | None = 7) -> None:
+    def throttle_next(self, count: int = 1, retry_after: int | None = 7, *, path: str | None = None,
+                      method: str | None = None) -> None:
+        """Answer 429 to the next `count` Graph calls, or to the next ones whose path contains `path` (and method)."""
         with self.lock:
-            self.state.throttle.extend([retry_after] * count)
+            self.state.throttle.extend([(retry_after, path, method)] * count)
+
+    def _throttled(self, method: str, path: str):
+        """The Retry-After of the first throttle entry this call uses up, or False when it is not throttled."""
+        with self.lock:
+            for index, (retry_after, part, verb) in enumerate(self.state.throttle):
+                if (part is None or part in path) and (verb is None or verb == method):
+                    del self.state.throttle[index]
+                    return retry_after
+        return False
 
     def set_schedule(self, address: str, items: list[dict]) -> None:
         with self.lock:
@@ -345,8 +357,7 @@ class _Handler(BaseHTTPRequestHandler):
     # Graph
     def _graph(self, method: str, parts: list[str], body: dict) -> None:
         state = self.standin.state
-        with self.standin.lock:
-            throttled = state.throttle.pop(0) if state.throttle else False
+        throttled = self.standin._throttled(method, "/" + "/".join(parts))
         if throttled is not False:
             headers = {"Retry-After": str(throttled)} if throttled is not None else {}
             return self._send(429, {"error": {"code": "TooManyRequests", "message": "Please retry again later."}},
@@ -393,8 +404,10 @@ class _Handler(BaseHTTPRequestHandler):
             if transaction and transaction in state.transactions:
                 return self._send(201, state.events[state.transactions[transaction]])
             event_id = "AAMk" + secrets.token_urlsafe(16)
-            event = {"id": event_id, "iCalUId": "0400" + secrets.token_hex(16), "isCancelled": False,
-                     "createdDateTime": datetime.now(UTC).isoformat(), **body}
+            # Read-only properties are the server's whatever the client sent: Exchange picks the iCalUId.
+            ical_uid = "040000008200E00074C5B7101A82E008" + secrets.token_hex(24).upper()  # Exchange's shape
+            event = {**body, "id": event_id, "iCalUId": ical_uid, "isCancelled": False,
+                     "createdDateTime": datetime.now(UTC).isoformat()}
             state.events[event_id] = event
             if transaction:
                 state.transactions[transaction] = event_id

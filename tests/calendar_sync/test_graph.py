@@ -197,6 +197,34 @@ def test_create_is_idempotent_by_transaction_id(microsoft, connected):
     assert calendar.event(with_people)["attendees"][0]["emailAddress"]["address"] == "bo@example.org"
 
 
+def test_create_event_gives_exchanges_ical_uid_and_invites_the_attendees(microsoft, connected):
+    auth, account = connected
+    calendar = GraphCalendar(auth.token_provider(account), base_url=microsoft.graph)
+    booked = meeting()
+    created = calendar.create_event(booked, with_attendees=True)
+    assert created["iCalUId"] and created["iCalUId"] != booked.uid  # Graph keeps its own UID, not ours
+    assert calendar.create_event(booked, with_attendees=True) == created  # a retry: the same event, the same UID
+    [post, _] = microsoft.calls("/events", "POST")
+    assert post[2]["transactionId"] == booked.uid
+    assert post[2]["attendees"] == [{"emailAddress": {"address": "bo@example.org", "name": "Bo Mentee"},
+                                     "type": "required"}]
+    assert calendar.create(booked) == created["id"]  # create() still gives the id alone
+
+
+def test_move_patches_the_time_only(microsoft, connected):
+    auth, account = connected
+    calendar = GraphCalendar(auth.token_provider(account), base_url=microsoft.graph)
+    booked = meeting()
+    event_id = calendar.create(booked)
+    moved = booked.rescheduled(booked.start + timedelta(days=1), booked.end + timedelta(days=1),
+                               agenda_url="https://portal.example/someone-elses")
+    calendar.move(event_id, moved)
+    [patch] = microsoft.calls(f"/events/{event_id}", "PATCH")
+    assert set(patch[2]) == {"start", "end"}
+    event = calendar.event(event_id)
+    assert event["end"]["dateTime"] == "2026-03-21T15:00:00" and "someone-elses" not in event["body"]["content"]
+
+
 def test_reschedule_patches_only_what_changed_and_cancel_cancels(microsoft, connected):
     auth, account = connected
     calendar = GraphCalendar(auth.token_provider(account), base_url=microsoft.graph)

@@ -80,11 +80,12 @@ def test_booking_sends_a_real_invite_with_agenda_and_feedback_links(browser, cli
     agenda = client.get(agenda_link.replace("http://localhost", ""))
     assert agenda.status_code == 200 and "Getting to know one another" in page_text(agenda)
     form = client.get(feedback_link.replace("http://localhost", ""))
-    assert form.status_code == 200
+    assert form.status_code == 200 and "Feedback opens when the session starts" in page_text(form)
+    frozen.move_to(meeting.ends_at.replace(tzinfo=dt.UTC))
     saved = client.submit(feedback_link.replace("http://localhost", ""),
-                          {"rating": "5", "went_well": "Good start", "action_items": "Read the handbook"})
+                          {"rating": "5", "fit": "4", "went_well": "Good start", "action_items": "Read the handbook"})
     assert saved.status_code == 302
-    assert Feedback.get().rating == 5 and Feedback.get().user_id == mentee.id
+    assert Feedback.get().rating == 5 and Feedback.get().fit == 4 and Feedback.get().user_id == mentee.id
     # The organiser without a calendar gets the invite too.
     assert Email.select().where(Email.to_address == mentor.email, Email.subject.startswith("Invitation")).count() == 1
     assert AuditLog.select().where(AuditLog.action == "meeting.book").count() == 1
@@ -100,9 +101,11 @@ def test_feedback_form_keeps_what_was_typed(browser, client, pair, frozen):
     book(browser(mentor.email), match, offered(browser(mentor.email), match)[0])
     ics = invite_of(Email.get(Email.to_address == mentee.email))
     link = re.search(r"http://localhost(/sessions/feedback/\S+)", vobject.readOne(ics).vevent.description.value).group(1)
-    response = client.submit(link, {"rating": "9", "went_well": "Kept this"})
+    frozen.move_to(Meeting.get().ends_at.replace(tzinfo=dt.UTC))
+    response = client.submit(link, {"rating": "3", "went_well": "Kept this", "action_items": "And this"})
     assert response.status_code == 400 and "Kept this" in response.get_data(as_text=True)
-    assert "From 1" in page_text(response)
+    assert "And this" in response.get_data(as_text=True) and 'checked id="rating-2"' in response.get_data(as_text=True)
+    assert "Choose a rating from 1 to 5" in page_text(response)
 
 
 def test_reschedule_keeps_the_uid_and_raises_sequence_then_cancel(browser, pair, frozen):

@@ -1,6 +1,6 @@
 """Sessions written to an Outlook calendar through the Microsoft Graph stand-in: created once (transactionId),
 throttling (429 with Retry-After) leaves the session waiting with the server's delay, and a retry creates no
-second event; moving it patches the same event."""
+second event; moving it patches the same event. (The attendee's invites: test_graph_attendees.py.)"""
 from __future__ import annotations
 
 import pytest
@@ -38,6 +38,7 @@ def test_throttled_then_retried_makes_one_outlook_event(browser, admin, pair, ou
     assert book(outlook, match, slots[0]).status_code == 302
     meeting = Meeting.get()
     assert meeting.sync_state == "waiting" and "7" in meeting.sync_error and meeting.sync_attempts == 1
+    portal_uid = meeting.uid
 
     assert microsoft.state.events == {}
     microsoft.state.throttle.clear()
@@ -46,7 +47,8 @@ def test_throttled_then_retried_makes_one_outlook_event(browser, admin, pair, ou
     assert meeting.sync_state == "synced" and meeting.remote_id
     assert list(microsoft.state.events) == [meeting.remote_id]
     posts = microsoft.calls("/events", "POST")
-    assert {call[2]["transactionId"] for call in posts} == {meeting.uid}
+    assert {call[2]["transactionId"] for call in posts} == {portal_uid}
+    assert meeting.uid == microsoft.state.events[meeting.remote_id]["iCalUId"]  # Exchange's UID, adopted
 
     outlook.submit(f"/sessions/{meeting.id}/reschedule", {"slot": slots[2]}, page=f"/sessions/{meeting.id}/reschedule")
     assert list(microsoft.state.events) == [meeting.remote_id]

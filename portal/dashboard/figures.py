@@ -1,0 +1,85 @@
+"""The programme in numbers, for the dashboard: one query per figure, no per-row work."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN, fn
+
+from portal.meetings.schedule import stored
+from portal.models import Feedback, Match, Meeting, Participant, Program
+from portal.pairing import operations as pairing
+
+QUIET_DAYS = 45  # the target is one to one and a half sessions a month
+
+
+@dataclass(frozen=True)
+class Figures:
+    mentors: int
+    mentees: int
+    exited: int
+    active_pairs: int
+    ended_pairs: int
+    to_pair: int
+    held: int
+    upcoming: int
+    cancelled: int
+    feedback: int
+    average_rating: float | None
+    average_fit: float | None
+    no_first_session: list
+    quiet: list
+
+
+def gather(program: Program, now: dt.datetime | None = None) -> Figures:
+    now = stored(now or dt.datetime.now(dt.UTC))
+    people = dict(
+        (f"{role}:{status == 'exited'}", count) for role, status, count in
+        Participant.select(Participant.role, Participant.status, fn.COUNT(Participant.id))
+        .where(Participant.program == program).group_by(Participant.role, Participant.status).tuples())
+    count = lambda role, exited=False: sum(v for k, v in people.items() if k == f"{role}:{exited}")  # noqa: E731
+    matches = Match.select().where(Match.program == program)
+    meetings = Meeting.select().join(Match).where(Match.program == program)
+    scheduled = meetings.where(Meeting.status == "scheduled")
+    rated = (Feedback.select(fn.COUNT(Feedback.id), fn.AVG(Feedback.rating), fn.AVG(Feedback.fit))
+             .join(Meeting).join(Match).where(Match.program == program).tuples().first())
+    return Figures(
+        mentors=count("mentor"), mentees=count("mentee"), exited=count("mentor", True) + count("mentee", True),
+        active_pairs=matches.where(Match.ended_at.is_null()).count(),
+        ended_pairs=matches.where(Match.ended_at.is_null(False)).count(),
+        to_pair=len(list(pairing.still_to_pair(program))),
+        held=scheduled.where(Meeting.starts_at <= now).count(),
+        upcoming=scheduled.where(Meeting.starts_at > now).count(),
+        cancelled=meetings.where(Meeting.status == "cancelled").count(),
+        feedback=rated[0] or 0, average_rating=_round(rated[1]), average_fit=_round(rated[2]),
+        no_first_session=_no_first_session(program, now), quiet=_quiet(program, now),
+    )
+
+
+def _round(value) -> float | None:
+    return round(float(value), 1) if value is not None else None
+
+
+def _last_sessions(program: Program):
+    """Active pairs with their latest session start (None without any)."""
+    latest = fn.MAX(Meeting.starts_at)
+    return (Match.select(Match, latest.alias("latest"))
+            .join(Meeting, JOIN.LEFT_OUTER, on=((Meeting.match == Match.id) & (Meeting.status == "scheduled")))
+            .where(Match.program == program, Match.ended_at.is_null())
+            .group_by(Match.id))
+
+
+def _no_first_session(program: Program, now: dt.datetime) -> list:
+    """Pairs matched two weeks or more ago with no session booked."""
+    cutoff = now - dt.timedelta(days=14)
+    return [m for m in _last_sessions(program) if m.latest is None and m.started_at <= cutoff]
+
+
+def _quiet(program: Program, now: dt.datetime) -> list:
+    """Pairs whose latest session was 45 days ago or more, with nothing booked since."""
+    cutoff = now - dt.timedelta(days=QUIET_DAYS)
+    return [m for m in _last_sessions(program) if m.latest is not None and _naive(m.latest) <= cutoff]
+
+
+def _naive(value) -> dt.datetime:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value

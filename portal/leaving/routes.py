@@ -1,0 +1,71 @@
+"""Leaving the programme, by the person or recorded for them by an admin."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from portal.access import admin_required, current_program
+from portal.leaving import operations
+from portal.leaving.forms import LeaveForm
+from portal.meetings.schedule import stored
+from portal.models import Match, Meeting, User
+
+blueprint = Blueprint("leaving", __name__)
+
+
+def _what_ends(program, user: User) -> tuple[list[Match], int]:
+    """The person's active matches and how many sessions still to come would be cancelled."""
+    matches = list(Match.active().where(Match.program == program, (Match.mentor == user) | (Match.mentee == user)))
+    upcoming = Meeting.select().where(Meeting.match.in_([m.id for m in matches]), Meeting.status == "scheduled",
+                                      Meeting.starts_at > stored(dt.datetime.now(dt.UTC))).count() if matches else 0
+    return matches, upcoming
+
+
+def _page(program, person: User, form: LeaveForm, *, by_admin: bool):
+    matches, upcoming = _what_ends(program, person)
+    status = 400 if form.is_submitted() else 200
+    return render_template("leaving/leave.html", form=form, person=person, matches=matches, upcoming=upcoming,
+                           by_admin=by_admin), status
+
+
+@blueprint.route("/leave", methods=["GET", "POST"])
+@login_required
+def leave():
+    """Leave the programme: a reason, a word for the team, and a clear view of what happens."""
+    program = current_program()
+    if not operations.taking_part(program, current_user):
+        return render_template("leaving/left.html", by_admin=False, person=current_user)
+    form = LeaveForm()
+    if form.validate_on_submit():
+        try:
+            operations.leave(program, current_user, form.reason.data, form.feedback.data, current_user)
+        except operations.LeavingError as error:
+            form.reason.errors = [str(error)]
+        else:
+            return redirect(url_for("leaving.leave"))
+    return _page(program, current_user, form, by_admin=False)
+
+
+@blueprint.route("/admin/people/<int:user_id>/leave", methods=["GET", "POST"])
+@admin_required
+def leave_for(user_id: int):
+    """An admin records that someone has left (they told the team, or left the organisation)."""
+    program = current_program()
+    person = User.get_or_none(User.id == user_id)
+    if person is None:
+        abort(404)
+    if not operations.taking_part(program, person):
+        flash(f"{person.name} is not taking part in this programme.", "info")
+        return redirect(url_for("admin.people"))
+    form = LeaveForm()
+    if form.validate_on_submit():
+        try:
+            operations.leave(program, person, form.reason.data, form.feedback.data, current_user)
+        except operations.LeavingError as error:
+            form.reason.errors = [str(error)]
+        else:
+            flash(f"{person.name} has left the programme; the other person in each match has been told.", "success")
+            return redirect(url_for("admin.people"))
+    return _page(program, person, form, by_admin=True)

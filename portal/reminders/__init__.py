@@ -1,0 +1,1 @@
+"""Reminders by email: who is due (rules.py) and sending each reminder once (send.py)."""

@@ -1,0 +1,189 @@
+"""Sending the reminders and feedback requests that are due, each at most once (the Email table's dedupe key)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from portal import links, mail, settings
+from portal.agendas import store as agenda_store
+from portal.meetings import booking, schedule
+from portal.models import Email, Match, Meeting, Program, User, utcnow
+from portal.reminders import rules
+
+CATEGORY = "reminders"
+
+
+def days_for(program: Program, reminder: str) -> int | None:
+    """The reminder's delay in days, or None when it is switched off."""
+    if not settings.get(program, f"reminder_{reminder}_enabled"):
+        return None
+    return settings.get(program, f"reminder_{reminder}_days")
+
+
+def _sent_before(key: str) -> bool:
+    # Only saves rendering an email the unique dedupe key would refuse anyway; the key is what guarantees "once".
+    return Email.select().where(Email.dedupe_key == key).exists()
+
+
+def _send(person: User, subject: str, template: str, key: str, category: str = CATEGORY, **context) -> int:
+    """Send once per dedupe key; 1 when this call sent it."""
+    if _sent_before(key):
+        return 0
+    return 1 if mail.send_template(person, subject, template, category=category, dedupe_key=key, **context) else 0
+
+
+def _still_ahead(day: dt.date, now: dt.datetime) -> dt.date | None:
+    """A date worth naming in an email: only one still to come (a phase opened by hand can outlast its date)."""
+    return day if now.date() < day else None
+
+
+def _match_url(match: Match) -> str:
+    return links.absolute_url("pairing.match", match_id=match.id)
+
+
+def _other(match: Match, person: User) -> User:
+    return match.mentee if person.id == match.mentor_id else match.mentor
+
+
+def remind_stragglers(program: Program, now: dt.datetime | None = None) -> int:
+    """Ask people who registered but have not finished the questionnaire to finish it; once per person."""
+    days = days_for(program, "questionnaire")
+    if days is None:
+        return 0
+    now = now or utcnow()
+    return sum(
+        _send(user, f"Finish your questionnaire for {program.name}", "reminder_questionnaire",
+              f"reminder:questionnaire:{program.id}:{user.id}", program=program, roles=roles,
+              pairing_closes=_still_ahead(program.pairing_closes, now),
+              questionnaire_url=links.absolute_url("questionnaire.edit"))
+        for user, roles in rules.stragglers(program, now, days)
+    )
+
+
+def remind_unpaired(program: Program, now: dt.datetime | None = None) -> int:
+    """Point mentees still without a mentor into pairing at the directory and their shortlist; once per mentee."""
+    days = days_for(program, "unpaired")
+    if days is None:
+        return 0
+    now = now or utcnow()
+    admin_pairs = settings.get(program, "pairing_mode") == "admin"
+    return sum(
+        _send(user, "Still looking for a mentor? Here is how to find one", "reminder_unpaired",
+              f"reminder:unpaired:{program.id}:{user.id}", program=program, admin_pairs=admin_pairs,
+              pairing_closes=_still_ahead(program.pairing_closes, now),
+              directory_url=links.absolute_url("pairing.directory"),
+              shortlist_url=links.absolute_url("pairing.shortlist"))
+        for user in rules.unpaired_mentees(program, now, days)
+    )
+
+
+def remind_first_meeting(program: Program, now: dt.datetime | None = None) -> int:
+    """Pairs matched a while ago with no session booked: whoever reaches out first is asked to propose one, and the
+    other gets a lighter note, since either of them can get the pair started; once per match and person."""
+    days = days_for(program, "first_meeting")
+    if days is None:
+        return 0
+    now = now or utcnow()
+    first = settings.get(program, "first_contact")
+    sent = 0
+    for match in rules.without_first_meeting(program, now, days):
+        reaching_out = match.mentor if first == "mentor" else match.mentee
+        waiting = _other(match, reaching_out)
+        since = (now - match.started_at).days
+        for person, other, template, subject in (
+            (reaching_out, waiting, "reminder_first_meeting",
+             f"Time to book your first session with {waiting.first_name}"),
+            (waiting, reaching_out, "reminder_first_meeting_other",
+             f"Your first session with {reaching_out.first_name}"),
+        ):
+            sent += _send(
+                person, subject, template, f"reminder:first-meeting:{match.id}:{person.id}", program=program,
+                match=match, other=other, days=since, can_book=booking.can_book(match, person),
+                sessions_url=_match_url(match) + "#sessions",
+            )
+    return sent
+
+
+def remind_quiet_pairs(program: Program, now: dt.datetime | None = None) -> int:
+    """Both people of a pair whose last session is long past and with none booked; once per quiet spell (the spell
+    is named by its last session, so meeting again and then going quiet reminds again)."""
+    days = days_for(program, "quiet_pair")
+    if days is None:
+        return 0
+    now = now or utcnow()
+    sent = 0
+    for match, last in rules.quiet_pairs(program, now, days):
+        for person in (match.mentor, match.mentee):
+            key = f"reminder:quiet-pair:{match.id}:{last.id}:{person.id}"
+            if _sent_before(key):
+                continue  # a quiet pair stays due until it meets; skip the work of every run after the first
+            other = _other(match, person)
+            sent += _send(
+                person, f"Time for your next session with {other.first_name}", "reminder_quiet_pair", key,
+                program=program, match=match, other=other, last=last, days=(now - last.ends_at).days,
+                zone=schedule.working_hours(program, person).zone, can_book=booking.can_book(match, person),
+                sessions_url=_match_url(match) + "#sessions",
+            )
+    return sent
+
+
+def _session_context(meeting: Meeting, person: User) -> dict:
+    match = meeting.match
+    agenda = agenda_store.find(match.program, meeting.agenda)
+    return {
+        "program": match.program, "meeting": meeting, "match": match, "other": _other(match, person),
+        "title": agenda.title if agenda else "Mentoring session",
+        "zone": schedule.working_hours(match.program, person).zone,
+        "feedback_url": booking.feedback_url(meeting, person), "agenda_url": booking.agenda_url(meeting, person),
+    }
+
+
+def remind_feedback(program: Program, now: dt.datetime | None = None) -> int:
+    """Whoever has not given feedback a few days after a session; once per session and person."""
+    days = days_for(program, "feedback")
+    if days is None:
+        return 0
+    sent = 0
+    for meeting, person in rules.feedback_missing(program, now or utcnow(), days):
+        key = f"reminder:feedback:{meeting.id}:{person.id}"
+        if not _sent_before(key):
+            context = _session_context(meeting, person)
+            sent += _send(person, f"Two minutes on your session with {context['other'].first_name}?",
+                          "reminder_feedback", key, **context)
+    return sent
+
+
+def request_feedback(program: Program, now: dt.datetime | None = None) -> int:
+    """The feedback request to each participant when a session ends; once per session and person, never to someone
+    who already gave feedback."""
+    if not settings.get(program, "feedback_request_enabled"):
+        return 0
+    sent = 0
+    for meeting, person in rules.just_ended(program, now or utcnow()):
+        key = f"feedback-request:{meeting.id}:{person.id}"
+        if not _sent_before(key):
+            context = _session_context(meeting, person)
+            sent += _send(person, f"How did your session with {context['other'].first_name} go?", "feedback_request",
+                          key, category="feedback", **context)
+    return sent
+
+
+SENDERS = {
+    "feedback_request": request_feedback,
+    "questionnaire": remind_stragglers,
+    "unpaired": remind_unpaired,
+    "first_meeting": remind_first_meeting,
+    "quiet_pair": remind_quiet_pairs,
+    "feedback": remind_feedback,
+}
+
+
+def run(program: Program, now: dt.datetime | None = None) -> dict[str, int]:
+    """Everything due for the programme, each switched-on kind in turn; how many emails each sent."""
+    now = now or utcnow()
+    return {name: sender(program, now) for name, sender in SENDERS.items()}
+
+
+def run_current(now: dt.datetime | None = None) -> dict[str, int]:
+    """Everything due for the running programme (nothing before one exists)."""
+    program = Program.current()
+    return run(program, now) if program else {}

@@ -1,0 +1,68 @@
+"""What the surveys found, for admins only: response rates, the ratings and the written answers."""
+from __future__ import annotations
+
+from portal.models import Participant, Program, Survey, SurveyResponse, User
+from portal.surveys import defaults, operations, schedule
+
+
+def percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def overview(program: Program) -> list[dict]:
+    """Both surveys: when they go out, whether sending is on, how many were asked and answered."""
+    rows = []
+    for kind in defaults.KINDS:
+        survey = operations.survey_for(program, kind)
+        asked = len(operations.invited_ids(survey))
+        answered = SurveyResponse.select().where(SurveyResponse.survey == survey).count()
+        rows.append({
+            "survey": survey, "kind": kind, "label": defaults.LABELS[kind],
+            "opens_on": operations.opens_on(program, kind),
+            "closes_at": operations.closes_at(survey), "is_open": operations.is_open(survey),
+            "enabled": schedule.enabled(program, kind), "asked": asked, "answered": answered,
+            "rate": percent(answered, asked),
+        })
+    return rows
+
+
+def _rating_summary(values: list[int]) -> dict:
+    counts = {score: values.count(score) for score in range(1, 6)}
+    return {
+        "count": len(values),
+        "average": round(sum(values) / len(values), 1) if values else None,
+        "distribution": [(score, counts[score], percent(counts[score], len(values)) or 0) for score in range(5, 0, -1)],
+    }
+
+
+def report(survey: Survey) -> dict:
+    """The response rate by role, a summary of each rating question and the written answers to each text question."""
+    responses = list(SurveyResponse.select(SurveyResponse, User).join(User)
+                     .where(SurveyResponse.survey == survey).order_by(SurveyResponse.submitted_at, SurveyResponse.id))
+    role_of = {r.user_id: r.role for r in responses}
+    not_answered = operations.invited_ids(survey) - set(role_of)
+    role_of.update(operations.roles_of(survey.program, not_answered))
+    # People who left since they were asked still count as asked, in the role they held.
+    gone = list(not_answered - set(role_of))
+    for row in (Participant.select(Participant.user, Participant.role)
+                .where(Participant.program == survey.program_id, Participant.user.in_(gone))
+                .order_by(Participant.role)):
+        role_of.setdefault(row.user_id, row.role)
+    by_role = []
+    for role in Participant.ROLES:
+        asked = sum(1 for r in role_of.values() if r == role)
+        answered = sum(1 for r in responses if r.role == role)
+        by_role.append({"role": role, "asked": asked, "answered": answered, "rate": percent(answered, asked)})
+    asked, answered = len(role_of), len(responses)
+    questions = []
+    for question in survey.questions:
+        key = question["key"]
+        entry = {**question, "overall": key == defaults.OVERALL}
+        if question["kind"] == "rating":
+            entry["summary"] = _rating_summary([r.answers[key] for r in responses
+                                                if isinstance(r.answers.get(key), int)])
+        else:
+            entry["answers"] = [(r, r.answers[key]) for r in responses if (r.answers.get(key) or "").strip()]
+        questions.append(entry)
+    return {"by_role": by_role, "asked": asked, "answered": answered, "rate": percent(answered, asked),
+            "questions": questions, "responses": responses}
