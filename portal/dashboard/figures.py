@@ -33,11 +33,15 @@ class Figures:
 
 def gather(program: Program, now: dt.datetime | None = None) -> Figures:
     now = stored(now or dt.datetime.now(dt.UTC))
-    people = dict(
-        (f"{role}:{status == 'exited'}", count) for role, status, count in
-        Participant.select(Participant.role, Participant.status, fn.COUNT(Participant.id))
-        .where(Participant.program == program).group_by(Participant.role, Participant.status).tuples())
-    count = lambda role, exited=False: sum(v for k, v in people.items() if k == f"{role}:{exited}")  # noqa: E731
+    people: dict[tuple[str, bool], int] = {}
+    for role, status, number in (Participant.select(Participant.role, Participant.status, fn.COUNT(Participant.id))
+                                 .where(Participant.program == program)
+                                 .group_by(Participant.role, Participant.status).tuples()):
+        people[role, status == "exited"] = people.get((role, status == "exited"), 0) + number
+
+    def count(role: str, exited: bool = False) -> int:
+        return people.get((role, exited), 0)
+
     matches = Match.select().where(Match.program == program)
     meetings = Meeting.select().join(Match).where(Match.program == program)
     scheduled = meetings.where(Meeting.status == "scheduled")

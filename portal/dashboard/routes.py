@@ -24,7 +24,7 @@ def index():
     return render_template("dashboard/index.html", program=program, figures=figures.gather(program),
                            open_follow_ups=list(followups.open_ones(program)), resolved=list(resolved),
                            reasons=followups.REASONS, phase=programme.current_phase(program),
-                           phase_labels=phases.LABELS)
+                           phase_labels=phases.LABELS, quiet_days=figures.QUIET_DAYS)
 
 
 @blueprint.post("/follow-ups/<int:follow_up_id>/resolve")

@@ -30,6 +30,18 @@ def _page(program, person: User, form: LeaveForm, *, by_admin: bool):
                            by_admin=by_admin), status
 
 
+def _left(form: LeaveForm, program, person: User) -> bool:
+    """Take the person out when the form is valid; False with the errors on the form otherwise."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        operations.leave(program, person, form.reason.data, form.feedback.data, current_user)
+    except operations.LeavingError as error:
+        form.reason.errors = [str(error)]
+        return False
+    return True
+
+
 @blueprint.route("/leave", methods=["GET", "POST"])
 @login_required
 def leave():
@@ -38,13 +50,8 @@ def leave():
     if not operations.taking_part(program, current_user):
         return render_template("leaving/left.html", by_admin=False, person=current_user)
     form = LeaveForm()
-    if form.validate_on_submit():
-        try:
-            operations.leave(program, current_user, form.reason.data, form.feedback.data, current_user)
-        except operations.LeavingError as error:
-            form.reason.errors = [str(error)]
-        else:
-            return redirect(url_for("leaving.leave"))
+    if _left(form, program, current_user):
+        return redirect(url_for("leaving.leave"))
     return _page(program, current_user, form, by_admin=False)
 
 
@@ -60,12 +67,7 @@ def leave_for(user_id: int):
         flash(f"{person.name} is not taking part in this programme.", "info")
         return redirect(url_for("admin.people"))
     form = LeaveForm()
-    if form.validate_on_submit():
-        try:
-            operations.leave(program, person, form.reason.data, form.feedback.data, current_user)
-        except operations.LeavingError as error:
-            form.reason.errors = [str(error)]
-        else:
-            flash(f"{person.name} has left the programme; the other person in each match has been told.", "success")
-            return redirect(url_for("admin.people"))
+    if _left(form, program, person):
+        flash(f"{person.name} has left the programme; the other person in each match has been told.", "success")
+        return redirect(url_for("admin.people"))
     return _page(program, person, form, by_admin=True)

@@ -156,3 +156,11 @@ def test_admins_see_flagged_pairs_on_the_dashboard_and_mark_them_handled(app, cl
     assert "Needs a follow-up 1" in text and "Called Mia" in text
     # Mentor and mentee never see the dashboard.
     assert browser(mentee.email).get("/admin/dashboard").status_code in (403, 404)
+
+
+def test_dashboard_counts_people_by_role_whatever_their_status(browser, pair, admin, create_user, program):
+    match, mentor, mentee = pair
+    for n in range(3):
+        create_user(f"new{n}@example.org", roles=("mentee",))  # registered, not yet ready
+    text = page_text(browser(admin.email).get("/admin/dashboard"))
+    assert "1 · 4 mentors · mentees" in text and "1 pair meeting" in text
