@@ -341,6 +341,9 @@ def create_match(program: Program, mentor: User, mentee: User, *, made_by: str, 
     return match
 
 
+ROLE_HANDBOOKS = {"mentor": "being-a-great-mentor", "mentee": "being-a-great-mentee"}
+
+
 def notify_match(match: Match) -> None:
     """'(Name), you are now matched with (X)' to both; by default the mentor is asked to reach out first."""
     mentor, mentee, program = match.mentor, match.mentee, match.program
@@ -351,6 +354,7 @@ def notify_match(match: Match) -> None:
             person, f"{person.first_name}, you are now matched with {other.name}", f"match_{role}",
             category="pairing", dedupe_key=f"match:{match.id}:{role}", other=other, match=match,
             match_url=match_url, first_contact=first, reach_out=(first == role),
+            handbook_url=links.absolute_url("resources.handbook", slug=ROLE_HANDBOOKS[role]),
         )
 
 

@@ -291,6 +291,11 @@ def test_request_decline_pass_on_and_approve(program, pairing_open, mia, olu, pr
     assert "Please reach out first" in to_mentor.text_body
     assert link_in(to_mentor.text_body, f"/matches/{match.id}") == f"http://localhost/matches/{match.id}#first-session"
     assert link_in(to_mentee.text_body, f"/matches/{match.id}") == f"http://localhost/matches/{match.id}"
+    # Each is pointed at the handbook for their role, and the link opens it.
+    handbook = link_in(to_mentor.text_body, "/resources/handbooks/")
+    assert handbook == "http://localhost/resources/handbooks/being-a-great-mentor"
+    assert link_in(to_mentee.text_body, "/resources/handbooks/").endswith("/being-a-great-mentee")
+    assert "Being a great mentor" in page_text(priya_client.get(handbook.replace("http://localhost", "")))
 
     # Her shortlist page now leads to the match.
     page = page_text(shortlist_client.get("/shortlist"))
