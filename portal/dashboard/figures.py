@@ -45,6 +45,7 @@ def gather(program: Program, now: dt.datetime | None = None) -> Figures:
     matches = Match.select().where(Match.program == program)
     meetings = Meeting.select().join(Match).where(Match.program == program)
     scheduled = meetings.where(Meeting.status == "scheduled")
+    pairs = list(_last_sessions(program))  # one query for both lists of pairs that may need a nudge
     rated = (Feedback.select(fn.COUNT(Feedback.id), fn.AVG(Feedback.rating), fn.AVG(Feedback.fit))
              .join(Meeting).join(Match).where(Match.program == program).tuples().first())
     return Figures(
@@ -56,7 +57,7 @@ def gather(program: Program, now: dt.datetime | None = None) -> Figures:
         upcoming=scheduled.where(Meeting.starts_at > now).count(),
         cancelled=meetings.where(Meeting.status == "cancelled").count(),
         feedback=rated[0] or 0, average_rating=_round(rated[1]), average_fit=_round(rated[2]),
-        no_first_session=_no_first_session(program, now), quiet=_quiet(program, now),
+        no_first_session=_no_first_session(pairs, now), quiet=_quiet(pairs, now),
     )
 
 
@@ -73,16 +74,16 @@ def _last_sessions(program: Program):
             .group_by(Match.id))
 
 
-def _no_first_session(program: Program, now: dt.datetime) -> list:
+def _no_first_session(pairs: list, now: dt.datetime) -> list:
     """Pairs matched two weeks or more ago with no session booked."""
     cutoff = now - dt.timedelta(days=14)
-    return [m for m in _last_sessions(program) if m.latest is None and m.started_at <= cutoff]
+    return [m for m in pairs if m.latest is None and m.started_at <= cutoff]
 
 
-def _quiet(program: Program, now: dt.datetime) -> list:
+def _quiet(pairs: list, now: dt.datetime) -> list:
     """Pairs whose latest session was 45 days ago or more, with nothing booked since."""
     cutoff = now - dt.timedelta(days=QUIET_DAYS)
-    return [m for m in _last_sessions(program) if m.latest is not None and _naive(m.latest) <= cutoff]
+    return [m for m in pairs if m.latest is not None and _naive(m.latest) <= cutoff]
 
 
 def _naive(value) -> dt.datetime:

@@ -164,3 +164,16 @@ def test_dashboard_counts_people_by_role_whatever_their_status(browser, pair, ad
         create_user(f"new{n}@example.org", roles=("mentee",))  # registered, not yet ready
     text = page_text(browser(admin.email).get("/admin/dashboard"))
     assert "1 · 4 mentors · mentees" in text and "1 pair meeting" in text
+
+
+def test_dashboard_lists_pairs_without_a_first_session_and_quiet_pairs(browser, pair, admin, within, frozen):
+    match, mentor, mentee = pair
+    ada = browser(admin.email)
+    frozen.move_to(NOW + dt.timedelta(days=15))
+    assert "no session booked yet" in page_text(ada.get("/admin/dashboard"))
+    with within():
+        booking.book(match, mentor, NOW + dt.timedelta(days=16, hours=2), NOW + dt.timedelta(days=16, hours=3),
+                     location_kind="virtual")
+    assert "no session booked yet" not in page_text(ada.get("/admin/dashboard"))
+    frozen.move_to(NOW + dt.timedelta(days=16 + 46))
+    assert "no session since" in page_text(browser(admin.email).get("/admin/dashboard"))  # a fresh login
