@@ -99,7 +99,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.surveys.routes import blueprint as surveys
     from portal.vendor import blueprint as vendor
 
-    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, health, home, leaving, meetings, pairing, people, questionnaire, resources, surveys, vendor):
+    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, health, home, leaving, meetings, pairing,
+                      people, questionnaire, resources, surveys, vendor):
         app.register_blueprint(blueprint)
 
 

@@ -282,19 +282,14 @@ class Written:
     ical_uid: str = ""
 
 
-def write_meeting(user, meeting: Meeting, remote_id: str = "") -> str:
-    """Put the meeting in the organiser's calendar, or update it there; returns the remote id to keep.
-
-    CalDAV: stored under the meeting's UID (a retry overwrites), returns the event's address. Microsoft: created
-    with the UID as transactionId when `remote_id` is empty (a retry gets the same event), else its time PATCHed;
-    returns the Graph event id. "" when the person has no working connection (nothing written). Errors only the
-    person can mend mark the connection broken and are raised, as are the rest.
-    """
-    return write_event(user, meeting, remote_id).remote_id
-
-
 def write_event(user, meeting: Meeting, remote_id: str = "", *, attendees: bool = False) -> Written:
-    """As write_meeting, and also gives back the iCalUId of an Outlook event it creates.
+    """Put the meeting in the organiser's calendar, or update it there; what to keep is in the Written.
+
+    CalDAV: stored under the meeting's UID (a retry overwrites), the remote id is the event's address. Microsoft:
+    created with the UID as transactionId when `remote_id` is empty (a retry gets the same event, and its iCalUId
+    comes back), else its time PATCHed; the remote id is the Graph event id. An empty remote id when the person has
+    no working connection (nothing written). Errors only the person can mend mark the connection broken and are
+    raised, as are the rest.
 
     `attendees` (Microsoft creates only): the event is created with the meeting's attendees, so Outlook sends
     them its own invitation. CalDAV ignores it (the stored event names them either way; the portal emails invites).

@@ -102,7 +102,8 @@ def _widget(match: Match, form: BookingForm | None = None, status: int = 200, re
         days.setdefault(local.strftime("%a %-d %b"), []).append((slot.start.isoformat(), local.strftime("%H:%M")))
     response = fragment_or_page(
         "meetings/book.html", "widget", match=match, form=form or _form(match), days=days, zone=zone,
-        found=found, may_book=may_book, upcoming=upcoming, reschedule=reschedule, pages=pages, now=dt.datetime.now(dt.UTC),
+        found=found, may_book=may_book, upcoming=upcoming, reschedule=reschedule, pages=pages,
+        now=dt.datetime.now(dt.UTC),
         rules=schedule.rules(match.program), first_slot=offers[0].start.isoformat() if offers else "",
     )
     response.status_code = status

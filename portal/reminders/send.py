@@ -28,6 +28,11 @@ def _send(person: User, subject: str, template: str, key: str, category: str = C
     """Send once per dedupe key; 1 when this call sent it."""
     if _sent_before(key):
         return 0
+    return _deliver(person, subject, template, key, category, **context)
+
+
+def _deliver(person: User, subject: str, template: str, key: str, category: str = CATEGORY, **context) -> int:
+    """Send, the caller having looked at `_sent_before` already (to skip building the context); 1 when sent."""
     return 1 if mail.send_template(person, subject, template, category=category, dedupe_key=key, **context) else 0
 
 
@@ -117,7 +122,7 @@ def remind_quiet_pairs(program: Program, now: dt.datetime | None = None) -> int:
             if _sent_before(key):
                 continue  # a quiet pair stays due until it meets; skip the work of every run after the first
             other = _other(match, person)
-            sent += _send(
+            sent += _deliver(
                 person, f"Time for your next session with {other.first_name}", "reminder_quiet_pair", key,
                 program=program, match=match, other=other, last=last, days=(now - last.ends_at).days,
                 zone=schedule.working_hours(program, person).zone, can_book=booking.can_book(match, person),
@@ -147,7 +152,7 @@ def remind_feedback(program: Program, now: dt.datetime | None = None) -> int:
         key = f"reminder:feedback:{meeting.id}:{person.id}"
         if not _sent_before(key):
             context = _session_context(meeting, person)
-            sent += _send(person, f"Two minutes on your session with {context['other'].first_name}?",
+            sent += _deliver(person, f"Two minutes on your session with {context['other'].first_name}?",
                           "reminder_feedback", key, **context)
     return sent
 
@@ -162,7 +167,7 @@ def request_feedback(program: Program, now: dt.datetime | None = None) -> int:
         key = f"feedback-request:{meeting.id}:{person.id}"
         if not _sent_before(key):
             context = _session_context(meeting, person)
-            sent += _send(person, f"How did your session with {context['other'].first_name} go?", "feedback_request",
+            sent += _deliver(person, f"How did your session with {context['other'].first_name} go?", "feedback_request",
                           key, category="feedback", **context)
     return sent
 

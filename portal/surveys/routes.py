@@ -39,17 +39,20 @@ def mine():
 def _answer(survey: Survey, person, here: str):
     """The survey form for one person: shown, checked, saved; their earlier answers can be changed while it is open."""
     label = defaults.LABELS[survey.kind]
-    if not operations.is_open(survey):
+
+    def closed():
         return render_template("surveys/closed.html", survey=survey, label=label, person=person,
                                closes_at=operations.closes_at(survey)), 410
+
+    if not operations.is_open(survey):
+        return closed()
     existing = operations.response_of(survey, person)
     form = forms.answer_form(survey, existing.answers if existing else None)
     if request.method == "POST" and form.validate():
         try:
             operations.save_response(survey, person, forms.answers_of(survey, form))
         except operations.SurveyClosed:
-            return render_template("surveys/closed.html", survey=survey, label=label, person=person,
-                                   closes_at=operations.closes_at(survey)), 410
+            return closed()
         flash(f"Thank you, {person.first_name}: your answers are saved. You can change them until "
               f"{operations.closes_at(survey):%-d %B}.", "success")
         return redirect(here)

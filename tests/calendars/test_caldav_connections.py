@@ -177,14 +177,14 @@ def test_busy_reads_an_event_from_the_calendar_in_the_owners_zone(app, mentor, c
 def test_without_a_connection_nothing_is_read_or_written(app, mentor, db):
     with in_app(app):
         assert connections.busy(mentor, START, START + timedelta(days=7), "Europe/London") is None
-        assert connections.write_meeting(mentor, meeting()) == ""
+        assert connections.write_event(mentor, meeting()).remote_id == ""
         assert connections.cancel_meeting(mentor, meeting().cancelled(), "") is None
 
 
 def test_writing_a_meeting_twice_leaves_one_event(app, mentor, connected, caldav_account):
     with in_app(app):
-        first = connections.write_meeting(mentor, meeting())
-        again = connections.write_meeting(mentor, meeting(), first)  # a retried job
+        first = connections.write_event(mentor, meeting()).remote_id
+        again = connections.write_event(mentor, meeting(), first).remote_id  # a retried job
 
     assert first == again and first.startswith(connected.calendar_url)
     [event] = caldav_account.calendar.events()
@@ -200,8 +200,8 @@ def test_a_rescheduled_meeting_replaces_the_event(app, mentor, connected, caldav
     original = meeting()
     moved = original.rescheduled(original.start + timedelta(days=1), original.end + timedelta(days=1))
     with in_app(app):
-        remote = connections.write_meeting(mentor, original)
-        assert connections.write_meeting(mentor, moved, remote) == remote
+        remote = connections.write_event(mentor, original).remote_id
+        assert connections.write_event(mentor, moved, remote).remote_id == remote
 
     [event] = caldav_account.calendar.events()
     component = Calendar.from_ical(event.data).walk("VEVENT")[0]
@@ -210,7 +210,7 @@ def test_a_rescheduled_meeting_replaces_the_event(app, mentor, connected, caldav
 
 def test_cancelling_keeps_the_event_marked_cancelled_and_is_safe_to_repeat(app, mentor, connected, caldav_account):
     with in_app(app):
-        remote = connections.write_meeting(mentor, meeting())
+        remote = connections.write_event(mentor, meeting()).remote_id
         connections.cancel_meeting(mentor, meeting().cancelled(), remote)
         connections.cancel_meeting(mentor, meeting().cancelled(), remote)
         busy = connections.busy(mentor, START, START + timedelta(days=2), "Europe/London")
@@ -245,7 +245,7 @@ def test_a_password_changed_on_the_server_breaks_the_connection_and_says_so_once
         assert connections.busy(mentor, START, START + timedelta(days=7), "Europe/London") is None
         # Later calls skip the broken connection: no more logins with the old password, no more emails.
         assert connections.busy(mentor, START, START + timedelta(days=7), "Europe/London") is None
-        assert connections.write_meeting(mentor, meeting()) == ""
+        assert connections.write_event(mentor, meeting()).remote_id == ""
         assert connections.mark_broken(connection(mentor), "again") is False
 
     broken = connection(mentor)

@@ -154,9 +154,9 @@ def test_a_meeting_is_created_once_then_rescheduled_in_place(app, mentor, outloo
     original = meeting()
     moved = original.rescheduled(original.start + timedelta(days=2), original.end + timedelta(days=2))
     with in_app(app):
-        event_id = connections.write_meeting(mentor, original)
-        retried = connections.write_meeting(mentor, original)  # the job ran again before it stored the id
-        assert connections.write_meeting(mentor, moved, event_id) == event_id
+        event_id = connections.write_event(mentor, original).remote_id
+        retried = connections.write_event(mentor, original).remote_id  # the job ran again before it stored the id
+        assert connections.write_event(mentor, moved, event_id).remote_id == event_id
 
     assert retried == event_id
     assert list(microsoft.state.events) == [event_id]
@@ -169,7 +169,7 @@ def test_a_meeting_is_created_once_then_rescheduled_in_place(app, mentor, outloo
 
 def test_cancelling_an_outlook_meeting(app, mentor, outlook, microsoft):
     with in_app(app):
-        event_id = connections.write_meeting(mentor, meeting())
+        event_id = connections.write_event(mentor, meeting()).remote_id
         connections.cancel_meeting(mentor, meeting().cancelled(), event_id)
         del microsoft.state.events[event_id]  # Outlook removes a cancelled event: a repeat finds it gone
         connections.cancel_meeting(mentor, meeting().cancelled(), event_id)
@@ -212,7 +212,7 @@ def test_a_write_with_a_revoked_token_marks_broken_and_raises(app, mentor, outlo
     microsoft.revoke_refresh_tokens()
 
     with in_app(app), pytest.raises(ReauthRequired):
-        connections.write_meeting(mentor, meeting())
+        connections.write_event(mentor, meeting()).remote_id
 
     assert connection(mentor).status == "broken" and microsoft.state.events == {}
 
@@ -223,7 +223,7 @@ def test_throttling_is_passed_on_and_leaves_the_connection_alone(app, mentor, ou
     microsoft.throttle_next(1, retry_after=7)
 
     with in_app(app), pytest.raises(Throttled) as caught:
-        connections.write_meeting(mentor, meeting())
+        connections.write_event(mentor, meeting()).remote_id
 
     assert caught.value.retry_after == 7 and connection(mentor).status == "ok"
 

@@ -36,7 +36,8 @@ def test_admin_edits_reorders_hides_and_adds_and_booking_follows(app, browser, a
         "before": "Read the profile", "during": "What brings you here?\n\nWhat does good look like?", "after": ""})
     assert saved.status_code == 302
     edited = Agenda.get_by_id(first.id)
-    assert edited.title == "Hello and welcome" and edited.during == ["What brings you here?", "What does good look like?"]
+    assert edited.title == "Hello and welcome"
+    assert edited.during == ["What brings you here?", "What does good look like?"]
     assert edited.slug == first.slug  # booked sessions keep pointing at it
 
     # Move the second agenda up: session 1 now gets it by default.
