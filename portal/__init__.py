@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from portal.config import INSTANCE, load_config, merged, secret_key
 from portal.db import database, open_database
+from portal.queue import queue
 
 login_manager = LoginManager()
 
@@ -46,9 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update({k: v for k, v in config.get("flask", {}).items() if k != "SECRET_KEY"})
 
     open_database(config["database"]["url"])
-    from portal import jobs
-
-    jobs.huey.immediate = bool(config["jobs"]["immediate"])
+    queue.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -77,7 +76,8 @@ def _register_database_hooks(app: Flask) -> None:
 
     @app.teardown_request
     def close_db(exc):
-        if not database.is_closed():
+        # A job run inside its caller's connection (a test, a CLI command) leaves that connection open.
+        if not database.is_closed() and not g.get("borrowed_database"):
             database.close()
 
 

@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from portal import migrations
 from portal.db import database
 from portal.models import Program, User
+from portal.queue import queue
 
 DEMO_LOGINS = ("admin@example.org", "mentor@example.org", "mentee@example.org")
 
@@ -105,14 +106,14 @@ def register(app: Flask) -> None:
         """Serve the portal with a job worker in the same process (for a single machine)."""
         from werkzeug.serving import run_simple
 
-        from portal.jobs import huey
-
         config = current_app.config["PORTAL"]
         host = host or config["server"]["host"]
         port = port or int(config["server"]["port"])
         consumer = None
-        if not huey.immediate:
-            consumer = huey.create_consumer(workers=workers or int(config["jobs"]["workers"]), worker_type="thread")
+        if not queue.immediate:
+            # Every feature's tasks, so the in-process consumer runs the periodic ones too.
+            queue.discover_tasks()
+            consumer = queue.create_consumer(workers=workers or int(config["jobs"]["workers"]), worker_type="thread")
             consumer.start()
             # The consumer takes over SIGTERM to stop gracefully; here it must stop the web server too.
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

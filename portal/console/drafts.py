@@ -229,7 +229,7 @@ def discard(draft: PairingDraft, actor: User) -> None:
 
 def start_publishing(draft: PairingDraft, actor: User) -> None:
     """Mark the draft as publishing and hand the work to a job (it sends an email per person)."""
-    from portal import jobs
+    from portal.console import tasks
 
     _editable(draft)
     if not draft.pairs.exists():
@@ -239,7 +239,7 @@ def start_publishing(draft: PairingDraft, actor: User) -> None:
     if not updated:
         raise DraftError("This draft is already being published.")
     audit.record(actor, "pairing.publish", f"draft:{draft.id}", pairs=draft.pairs.count())
-    jobs.publish_draft(draft.id, actor.id)
+    tasks.publish_draft(draft.id, actor.id)
 
 
 def publish(draft_id: int, actor_id: int | None) -> dict[str, int]:

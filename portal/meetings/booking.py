@@ -7,17 +7,13 @@ from urllib.parse import urlparse
 
 from flask import current_app
 
-from calendar_sync.model import CANCELLED, CONFIRMED, Meeting as Invite, Person
-from portal import audit, links, settings
+from portal import audit, settings
 from portal.db import is_postgres, write_lock
-from portal.meetings import schedule
-from portal.meetings.schedule import aware, stored
+from portal.meetings import schedule, tasks
+from portal.meetings.schedule import stored
 from portal.models import Match, Meeting, User, utcnow
 from portal.agendas import store as agenda_store
 
-AGENDA_LINK_DAYS = 365  # agenda links in invites keep working for the whole programme and after
-FEEDBACK_LINK_DAYS = 120
-LINK_GRACE_DAYS = 14  # links keep working two weeks past the programme's end, for the last session's feedback
 LOCATION_KINDS = {"virtual": "Virtual (a meeting link)", "in_person": "In person (a place)"}
 
 
@@ -70,8 +66,6 @@ def book(match: Match, organizer: User, start: dt.datetime, end: dt.datetime, *,
 
     Checked again under the write lock: two bookings racing for the same time of the same person, one wins.
     """
-    from portal import jobs
-
     if not can_book(match, organizer):
         raise BookingError("Only the mentor books sessions in this programme.")
     place = _location(location_kind, location)
@@ -91,14 +85,12 @@ def book(match: Match, organizer: User, start: dt.datetime, end: dt.datetime, *,
             uid=f"{uuid.uuid4()}@{host}",
         )
         audit.record(organizer, "meeting.book", f"meeting:{meeting.id}", match=match.id, start=start.isoformat())
-    jobs.sync_meeting(meeting.id)
+    tasks.sync_meeting(meeting.id)
     return meeting
 
 
 def reschedule(meeting: Meeting, actor: User, start: dt.datetime, end: dt.datetime) -> Meeting:
     """Move a session: same UID, SEQUENCE one higher, the calendars and invites follow."""
-    from portal import jobs
-
     if meeting.status != "scheduled":
         raise BookingError("This session was cancelled.")
     with write_lock():
@@ -109,14 +101,12 @@ def reschedule(meeting: Meeting, actor: User, start: dt.datetime, end: dt.dateti
                        sync_state="pending", sync_attempts=0, sync_error="", updated_at=utcnow()).where(
             Meeting.id == meeting.id).execute()
         audit.record(actor, "meeting.reschedule", f"meeting:{meeting.id}", start=start.isoformat())
-    jobs.sync_meeting(meeting.id)
+    tasks.sync_meeting(meeting.id)
     return Meeting.get_by_id(meeting.id)
 
 
 def cancel(meeting: Meeting, actor: User) -> Meeting:
     """Cancel a session: METHOD:CANCEL to the invitees and the event cancelled in the organiser's calendar."""
-    from portal import jobs
-
     with write_lock():
         updated = Meeting.update(status="cancelled", sequence=Meeting.sequence + 1, sync_state="pending",
                                  sync_attempts=0, sync_error="", updated_at=utcnow()).where(
@@ -124,49 +114,5 @@ def cancel(meeting: Meeting, actor: User) -> Meeting:
         if not updated:
             raise BookingError("This session is already cancelled.")
         audit.record(actor, "meeting.cancel", f"meeting:{meeting.id}")
-    jobs.sync_meeting(meeting.id)
+    tasks.sync_meeting(meeting.id)
     return Meeting.get_by_id(meeting.id)
-
-
-def link_token(meeting: Meeting, user: User) -> str:
-    return links.make_token("meeting", {"meeting": meeting.id, "user": user.id})
-
-
-def agenda_url(meeting: Meeting, user: User) -> str:
-    return links.absolute_url("meetings.agenda", token=link_token(meeting, user))
-
-
-def feedback_url(meeting: Meeting, user: User) -> str:
-    return links.absolute_url("meetings.feedback", token=link_token(meeting, user))
-
-
-def read_link(token: str, days: int) -> tuple[Meeting, User] | None:
-    """The meeting and person a link was made for, or None when it is forged, expired or for something gone."""
-    try:
-        payload = links.read_token("meeting", token, days * 24 * 3600)
-    except (links.LinkExpired, links.LinkInvalid):
-        return None
-    meeting = Meeting.get_or_none(Meeting.id == payload.get("meeting"))
-    user = User.get_or_none(User.id == payload.get("user"))
-    if meeting is None or user is None or user.id not in (meeting.match.mentor_id, meeting.match.mentee_id):
-        return None
-    if dt.datetime.now(dt.UTC).date() > meeting.match.program.ends + dt.timedelta(days=LINK_GRACE_DAYS):
-        return None  # the programme is over: its links stop opening anything
-    return meeting, user
-
-
-def invite(meeting: Meeting, recipient: User) -> Invite:
-    """The calendar_sync meeting for one recipient: their own agenda and feedback links."""
-    match = meeting.match
-    agenda = agenda_store.find(match.program, meeting.agenda)
-    title = agenda.title if agenda else "Mentoring session"
-    other = match.mentee if meeting.organizer_id == match.mentor_id else match.mentor
-    return Invite(
-        uid=meeting.uid, summary=f"Mentoring: {title} ({match.mentor.first_name} and {match.mentee.first_name})",
-        start=aware(meeting.starts_at), end=aware(meeting.ends_at), zone=meeting.zone,
-        organizer=Person(meeting.organizer.email, meeting.organizer.name),
-        attendees=(Person(other.email, other.name),), sequence=meeting.sequence, location=meeting.location,
-        description=f"Session {meeting.number} of your mentoring programme: {title}.",
-        agenda_url=agenda_url(meeting, recipient), feedback_url=feedback_url(meeting, recipient),
-        status=CANCELLED if meeting.status == "cancelled" else CONFIRMED,
-    )

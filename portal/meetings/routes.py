@@ -11,11 +11,11 @@ from flask_login import current_user, login_required
 
 from calendar_sync import availability as slot_reasons
 from calendar_sync import invites
-from portal import audit, jobs
+from portal import audit
 from portal.access import admin_required
 from portal.db import database
 from portal.fragments import fragment_or_page
-from portal.meetings import booking, follow_through, schedule
+from portal.meetings import booking, follow_through, invitations, schedule, tasks
 from portal.meetings.forms import BookingForm, FeedbackForm
 from portal.models import ActionItem, CalendarFeed, Match, Meeting, User
 from portal.agendas import store as agenda_store
@@ -94,7 +94,7 @@ def _widget(match: Match, form: BookingForm | None = None, status: int = 200, re
     upcoming = list(Meeting.select().where(Meeting.match == match).order_by(Meeting.starts_at.desc()))
     # Each participant's own signed agenda and feedback pages; admins look from the dashboard instead.
     own = organizer.id in (match.mentor_id, match.mentee_id)
-    tokens = {m.id: booking.link_token(m, organizer) for m in upcoming} if own else {}
+    tokens = {m.id: invitations.link_token(m, organizer) for m in upcoming} if own else {}
     pages = {i: (url_for("meetings.agenda", token=t), url_for("meetings.feedback", token=t)) for i, t in tokens.items()}
     days: dict[str, list] = {}
     for slot in offers:
@@ -196,7 +196,7 @@ def cancel(meeting_id: int):
 
 
 def _linked(token: str, days: int) -> tuple[Meeting, User]:
-    found = booking.read_link(token, days)
+    found = invitations.read_link(token, days)
     if found is None:
         abort(404)
     return found
@@ -205,7 +205,7 @@ def _linked(token: str, days: int) -> tuple[Meeting, User]:
 @blueprint.get("/sessions/agenda/<token>")
 def agenda(token: str):
     """The session's agenda, opened straight from the invite: questions, the pair's action items, private notes."""
-    meeting, person = _linked(token, booking.AGENDA_LINK_DAYS)
+    meeting, person = _linked(token, invitations.AGENDA_LINK_DAYS)
     return _agenda_page(token, meeting, person)
 
 
@@ -242,7 +242,7 @@ def _back_to_agenda(token: str, meeting: Meeting, person: User, block: str, anch
 @blueprint.post("/sessions/agenda/<token>/items")
 def add_linked_item(token: str):
     """Add an action item from the agenda page."""
-    meeting, person = _linked(token, booking.AGENDA_LINK_DAYS)
+    meeting, person = _linked(token, invitations.AGENDA_LINK_DAYS)
     text = request.form.get("text", "")
     try:
         follow_through.add_item(meeting, person, text)
@@ -255,7 +255,7 @@ def add_linked_item(token: str):
 @blueprint.post("/sessions/agenda/<token>/items/<int:item_id>")
 def tick_linked_item(token: str, item_id: int):
     """Tick an action item off (or open it again) from the agenda page."""
-    meeting, person = _linked(token, booking.AGENDA_LINK_DAYS)
+    meeting, person = _linked(token, invitations.AGENDA_LINK_DAYS)
     item = ActionItem.get_or_none(ActionItem.id == item_id, ActionItem.match == meeting.match_id)
     if item is None:
         abort(404)
@@ -266,7 +266,7 @@ def tick_linked_item(token: str, item_id: int):
 @blueprint.post("/sessions/agenda/<token>/notes")
 def save_linked_note(token: str):
     """Save the person's private notes on the session."""
-    meeting, person = _linked(token, booking.AGENDA_LINK_DAYS)
+    meeting, person = _linked(token, invitations.AGENDA_LINK_DAYS)
     body = request.form.get("body", "")
     try:
         follow_through.save_note(meeting, person, body)
@@ -282,7 +282,7 @@ def save_linked_note(token: str):
 def feedback(token: str):
     """How the session went and how the pairing fits, and the action items agreed. Once per person, changeable for
     a week."""
-    meeting, person = _linked(token, booking.FEEDBACK_LINK_DAYS)
+    meeting, person = _linked(token, invitations.FEEDBACK_LINK_DAYS)
     window = follow_through.window(meeting, person)
     existing = window.existing
     form = FeedbackForm(obj=existing) if request.method == "GET" else FeedbackForm()
@@ -370,7 +370,7 @@ def feed(secret: str):
     person = found.user
     mine = Match.select(Match.id).where((Match.mentor == person) | (Match.mentee == person))
     meetings = Meeting.select().where(Meeting.match.in_(mine)).order_by(Meeting.starts_at)
-    body = invites.feed([booking.invite(m, person) for m in meetings], name="Mentoring sessions")
+    body = invites.feed([invitations.invite(m, person) for m in meetings], name="Mentoring sessions")
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Cache-Control"] = "private, max-age=300"
@@ -398,6 +398,6 @@ def retry(meeting_id: int):
         abort(404)
     Meeting.update(sync_state="pending", sync_attempts=0, sync_error="").where(Meeting.id == meeting.id).execute()
     audit.record(current_user, "meeting.retry_sync", f"meeting:{meeting.id}")
-    jobs.sync_meeting(meeting.id)
+    tasks.sync_meeting(meeting.id)
     flash("Sync started again.", "info")
     return redirect(url_for("meetings.sync_status"))

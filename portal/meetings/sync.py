@@ -15,7 +15,7 @@ from calendar_sync import invites
 from calendar_sync.errors import AuthFailed, CalendarError, ReauthRequired, Throttled, Unreachable
 from calendar_sync.model import Meeting as Invite
 from portal import links, mail
-from portal.meetings import booking, schedule
+from portal.meetings import invitations, schedule
 from portal.models import Email, Meeting, User, utcnow
 
 MAX_ATTEMPTS = 8
@@ -39,7 +39,7 @@ def _record(meeting: Meeting, **values) -> None:
 
 def send_invite(meeting: Meeting, person: User) -> None:
     """An iCalendar invite (or cancellation) by email, once per person and SEQUENCE whatever the retries."""
-    ics_meeting = booking.invite(meeting, person)
+    ics_meeting = invitations.invite(meeting, person)
     cancelled = meeting.status == "cancelled"
     method = "CANCEL" if cancelled else "REQUEST"
     ics = invites.cancel(ics_meeting) if cancelled else invites.request(ics_meeting)
@@ -86,7 +86,7 @@ def shared_invite(meeting: Meeting, organizer: User) -> Invite:
     Agenda and feedback links open their pages as the person they were made for, so the organiser's must not reach
     the attendee; the match page asks whoever opens it to log in.
     """
-    own = booking.invite(meeting, organizer)
+    own = invitations.invite(meeting, organizer)
     page = links.absolute_url("pairing.match", match_id=meeting.match_id)
     return dataclasses.replace(own, agenda_url=page, feedback_url=page,
                                description=f"{own.description}\n\n{SHARED_NOTE}".strip())
@@ -97,9 +97,9 @@ def _write(meeting: Meeting, organizer: User, attendees: bool):
     from portal.calendars import connections
 
     if meeting.status != "scheduled":
-        connections.cancel_meeting(organizer, booking.invite(meeting, organizer), meeting.remote_id)
+        connections.cancel_meeting(organizer, invitations.invite(meeting, organizer), meeting.remote_id)
         return connections.Written(meeting.remote_id)
-    invite = shared_invite(meeting, organizer) if attendees else booking.invite(meeting, organizer)
+    invite = shared_invite(meeting, organizer) if attendees else invitations.invite(meeting, organizer)
     return connections.write_event(organizer, invite, meeting.remote_id, attendees=attendees)
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 from portal import links, mail, settings
 from portal.agendas import store as agenda_store
-from portal.meetings import booking, schedule
+from portal.meetings import booking, invitations, schedule
 from portal.models import Email, Match, Meeting, Program, User, utcnow
 from portal.reminders import rules
 
@@ -138,7 +138,7 @@ def _session_context(meeting: Meeting, person: User) -> dict:
         "program": match.program, "meeting": meeting, "match": match, "other": _other(match, person),
         "title": agenda.title if agenda else "Mentoring session",
         "zone": schedule.working_hours(match.program, person).zone,
-        "feedback_url": booking.feedback_url(meeting, person), "agenda_url": booking.agenda_url(meeting, person),
+        "feedback_url": invitations.feedback_url(meeting, person), "agenda_url": invitations.agenda_url(meeting, person),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from portal.agendas import store
-from portal.meetings import booking
+from portal.meetings import booking, invitations
 from portal.models import Agenda, AuditLog, Email
 from tests.pairing.conftest import page_text
 
@@ -60,7 +60,7 @@ def test_admin_edits_reorders_hides_and_adds_and_booking_follows(app, browser, a
     invite = Email.get(Email.to_address == mentee.email)
     assert "Career story workshop" in invite.subject
     with app.test_request_context():
-        page = browser().get(booking.agenda_url(meeting, mentee).replace("http://localhost", ""))
+        page = browser().get(invitations.agenda_url(meeting, mentee).replace("http://localhost", ""))
     assert "Draw your career as a map" in page_text(page)
 
     # Restoring the defaults keeps the added agenda that a session uses, hidden.

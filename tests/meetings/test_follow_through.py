@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from portal import links
-from portal.meetings import booking
+from portal.meetings import booking, invitations
 from portal.models import ActionItem, Feedback, FollowUp, Meeting, MeetingNote
 from tests.meetings.conftest import NOW
 from tests.pairing.conftest import page_text
@@ -26,7 +26,7 @@ def meeting(pair, within, frozen):
 
 def link(app, kind: str, meeting, user) -> str:
     with app.test_request_context():
-        return (booking.agenda_url if kind == "agenda" else booking.feedback_url)(meeting, user).replace(
+        return (invitations.agenda_url if kind == "agenda" else invitations.feedback_url)(meeting, user).replace(
             "http://localhost", "")
 
 
@@ -51,10 +51,10 @@ def test_links_are_refused_when_forged_tampered_or_after_the_programme(app, clie
         other_purpose = links.make_token("survey", {"meeting": meeting.id, "user": mentee.id})
     assert client.get(f"/sessions/agenda/{signed_for_stranger}").status_code == 404  # not one of the pair
     assert client.get(f"/sessions/agenda/{other_purpose}").status_code == 404  # signed for something else
-    after = dt.datetime.combine(match.program.ends, dt.time()) + dt.timedelta(days=booking.LINK_GRACE_DAYS + 1)
+    after = dt.datetime.combine(match.program.ends, dt.time()) + dt.timedelta(days=invitations.LINK_GRACE_DAYS + 1)
     with time_machine.travel(after.replace(tzinfo=dt.UTC)):
         assert client.get(good).status_code == 404
-    with time_machine.travel(NOW + dt.timedelta(days=booking.AGENDA_LINK_DAYS + 1)):
+    with time_machine.travel(NOW + dt.timedelta(days=invitations.AGENDA_LINK_DAYS + 1)):
         assert client.get(good).status_code == 404
 
 

@@ -39,12 +39,12 @@ def within(app):
 
 @pytest.fixture
 def as_job(app):
-    """`with as_job():` runs operations as the background worker does: in portal.jobs.job_context, not in a page."""
-    from portal import jobs
+    """`with as_job():` runs operations as the background worker does: in portal.queue.job_context, not in a page."""
+    from portal.queue import job_context
 
     @contextlib.contextmanager
     def run():
-        with app.app_context(), jobs.job_context():
+        with app.app_context(), job_context():
             yield
 
     return run

@@ -468,7 +468,7 @@ def test_expiry_in_admin_mode_does_not_send_new_requests(program, pairing_open, 
 def test_the_periodic_job_passes_expired_requests_on(app, program, pairing_open, within, mia, olu, priya,
                                                      make_mentee):
     """The worker's own task, as the consumer runs it: an app context, no request."""
-    from portal import jobs
+    from portal.pairing.tasks import expire_requests
 
     noah = make_mentee("noah@example.org", "Noah Kim")
     start = dt.datetime.now(UTC).replace(microsecond=0)
@@ -480,7 +480,7 @@ def test_the_periodic_job_passes_expired_requests_on(app, program, pairing_open,
             ops.send_request(program, noah)
 
     with time_machine.travel(start + dt.timedelta(days=4), tick=False), app.app_context():
-        jobs.expire_requests.call_local()
+        expire_requests.call_local()
 
     assert [r.status for r in requests_of(mia)] == ["expired", "pending"]
     assert pending_of(mia).mentor_id == priya.id

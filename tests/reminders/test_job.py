@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portal import jobs
+from portal.reminders.tasks import send_reminders
 from portal.models import Email
 from tests.reminders.conftest import at, session
 
@@ -14,7 +14,7 @@ def test_the_job_sends_what_is_due_once_and_the_outbox_shows_it(app, create_user
     meeting = session(match, at(dt.datetime(2027, 2, 25, 14, 0)))
     clock.move_to(at(meeting.ends_at) + dt.timedelta(minutes=10))
     with app.app_context():
-        jobs.send_reminders()
+        send_reminders()
     sent = {(e.to_address, e.subject) for e in Email.select()}
     assert sent == {
         ("sam@example.org", "Finish your questionnaire for Mentoring Programme"),
@@ -22,7 +22,7 @@ def test_the_job_sends_what_is_due_once_and_the_outbox_shows_it(app, create_user
         ("leo@example.org", "How did your session with Mia go?"),
     }
     with app.app_context():
-        jobs.send_reminders()
+        send_reminders()
     assert Email.select().count() == 3
     assert all(e.status == "stored" for e in Email.select())
     client.login(admin.email)

@@ -50,11 +50,11 @@ def people(create_user, dated):
 @pytest.fixture
 def run_job(app):
     """run_job(moment): the hourly survey task, as the worker runs it, with the clock at `moment`."""
-    from portal import jobs
+    from portal.surveys.tasks import send_surveys
 
     def run(moment: dt.datetime) -> None:
         with time_machine.travel(moment, tick=False), app.app_context():
-            jobs.send_surveys.call_local()
+            send_surveys.call_local()
 
     return run
 
