@@ -97,7 +97,7 @@ def test_an_admin_records_someone_leaving(browser, pair, admin, frozen):
 
 
 def test_leaving_sends_participant_left_and_match_ended(pair, within, frozen, program, heard):
-    match, mentor, mentee = pair
+    match, _, mentee = pair
     left, ended = heard(events.participant_left), heard(events.match_ended)
 
     with within():

@@ -37,7 +37,7 @@ def test_booking_moving_and_cancelling_each_send_their_event(pair, within, froze
 
 
 def test_a_refused_booking_sends_nothing(pair, within, frozen, heard):
-    match, mentor, mentee = pair
+    match, mentor, _ = pair
     booked = heard(events.session_booked)
     with within():
         booking.book(match, mentor, START, START + HOUR, location_kind="virtual")
