@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Htmx(app)
 
     _register_database_hooks(app)
+    _connect_receivers()
     _register_blueprints(app)
     _register_templates(app)
     _register_errors(app)
@@ -79,6 +80,13 @@ def _register_database_hooks(app: Flask) -> None:
         # A job run inside its caller's connection (a test, a CLI command) leaves that connection open.
         if not database.is_closed() and not g.get("borrowed_database"):
             database.close()
+
+
+def _connect_receivers() -> None:
+    """Features that react to events (portal/events.py) connect their receivers when their module is imported."""
+    from portal import followups  # noqa: F401
+    from portal.leaving import receivers as leaving  # noqa: F401
+    from portal.pairing import receivers as pairing  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

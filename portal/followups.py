@@ -1,11 +1,16 @@
-"""Pairs and people the programme team should look at: raised by answers, cleared by an admin."""
+"""Pairs and people the programme team should look at: raised by answers, cleared by an admin.
+
+What raises one is decided here, by the receivers at the end of this module: low feedback after a session, a low
+survey rating, someone leaving.
+"""
 from __future__ import annotations
 
 from peewee import IntegrityError
 
-from portal import audit
+from portal import audit, events
 from portal.db import database
 from portal.models import FollowUp, Match, Program, User, utcnow
+from portal.surveys.defaults import LABELS as SURVEY_LABELS
 
 REASONS = {
     "low_rating": "Low session rating",
@@ -48,3 +53,44 @@ def resolve(follow_up: FollowUp, actor: User, resolution: str = "") -> bool:
         if done:
             audit.record(actor, "follow_up.resolve", f"follow_up:{follow_up.id}", reason=follow_up.reason)
     return bool(done)
+
+
+# --- what raises a follow-up ---------------------------------------------------------------------------------------
+
+
+@events.feedback_given.connect
+def on_feedback(program, *, feedback, meeting, user, **extra) -> None:
+    """A session or fit rating of 2 or less flags the pair; changed to 3 or more, the open flag is withdrawn."""
+    said = f" They wrote: “{feedback.went_well[:300]}”" if feedback.went_well else ""
+    for kind, value, reason, what in (("rating", feedback.rating, "low_rating", "rated session"),
+                                      ("fit", feedback.fit, "low_fit", "rated the fit of the pairing after session")):
+        source = f"feedback:{feedback.id}:{kind}"
+        if value is not None and value <= LOW:
+            flag(program, reason, source, match=meeting.match, user=user,
+                 details=f"{user.name} {what} {meeting.number} {value} out of 5.{said}")
+        else:
+            withdraw(source)
+
+
+@events.survey_answered.connect
+def on_survey(program, *, survey, response, user, role, match, **extra) -> None:
+    """An overall survey rating of 2 or less flags the person (and their pair, when they have one)."""
+    source = f"survey:{response.id}"
+    if response.rating is not None and response.rating <= LOW:
+        label = SURVEY_LABELS[survey.kind].lower()
+        flag(program, "survey", source, user=user, match=match,
+             details=f"{user.name} ({role}) rated the {label} {response.rating} out of 5.")
+    else:
+        withdraw(source)
+
+
+@events.participant_left.connect
+def on_leaving(program, *, user, reason_text, feedback, ended, **extra) -> None:
+    """Everyone who leaves is a follow-up, with why, the pairs that ended and what they said."""
+    details = f"{user.name} left: {reason_text.lower()}."
+    if ended:
+        details += " Ended: " + "; ".join(f"{m.mentor.name} and {m.mentee.name}" for m in ended) + "."
+    if feedback:
+        details += f" They said: “{feedback[:500]}”"
+    flag(program, "exit", f"exit:{program.id}:{user.id}:{utcnow().isoformat()}",
+         match=ended[0] if ended else None, user=user, details=details)

@@ -1,9 +1,9 @@
 """The skill vocabulary: canonical names and their aliases, and normalising what people type."""
 from __future__ import annotations
 
-from portal import audit, counters
+from portal import audit, events
 from portal.db import database
-from portal.models import Program, Skill, SkillAlias
+from portal.models import Skill, SkillAlias
 
 # name -> (category, aliases); admins extend it later, this is the starting vocabulary.
 DEFAULT_VOCABULARY: dict[str, tuple[str, list[str]]] = {
@@ -134,7 +134,7 @@ def add_skill(name: str, aliases: list[str], category: str, actor) -> Skill:
         skill = Skill.create(name=name, category=" ".join(category.split()))
         _add_aliases(skill, aliases, table)
         audit.record(actor, "skill.add", f"skill:{skill.id}", name=name, aliases=aliases)
-        _vocabulary_changed()
+    events.vocabulary_changed.send(skill, aliases=aliases, actor=actor)
     return skill
 
 
@@ -146,7 +146,8 @@ def add_aliases(skill: Skill, aliases: list[str], actor) -> list[str]:
         added = _add_aliases(skill, aliases, lookup())
         if added:
             audit.record(actor, "skill.alias", f"skill:{skill.id}", aliases=added)
-            _vocabulary_changed()
+    if added:
+        events.vocabulary_changed.send(skill, aliases=added, actor=actor)
     return added
 
 
@@ -162,8 +163,3 @@ def _add_aliases(skill: Skill, aliases: list[str], table: dict[str, str]) -> lis
         added.append(alias)
     return added
 
-
-def _vocabulary_changed() -> None:
-    # Search and ranking read the vocabulary, so every programme's directory is rebuilt.
-    for program in Program.select(Program.id):
-        counters.bump(counters.directory_key(program))

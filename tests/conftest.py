@@ -161,6 +161,27 @@ def create_user(db, program):
 
 
 @pytest.fixture
+def heard():
+    """heard(signal) -> the list of (sender, keyword arguments) that signal sends from then until the test ends."""
+    connected = []
+
+    def listen(signal) -> list:
+        calls = []
+
+        def record(sender, **kwargs):
+            calls.append((sender, kwargs))
+
+        # A local function: held strongly until the test disconnects it.
+        signal.connect(record, weak=False)
+        connected.append((signal, record))
+        return calls
+
+    yield listen
+    for signal, record in connected:
+        signal.disconnect(record)
+
+
+@pytest.fixture
 def admin(create_user):
     return create_user("admin@example.org", roles=(), admin=True, name="Ada Admin")
 

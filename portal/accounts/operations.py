@@ -5,7 +5,7 @@ from flask import current_app
 from peewee import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal import audit, counters, links, mail
+from portal import audit, events, links, mail
 from portal.accounts import throttle
 from portal.db import database
 from portal.models import Participant, Program, User, utcnow
@@ -52,15 +52,16 @@ def join_programme(user: User, program: Program, roles: list[str]) -> list[Parti
     closed = [r for r in roles if not programme.registration_open_for(program, r)]
     if closed:
         raise AccountError(f"{' and '.join(r.capitalize() for r in closed)} registration is not open.", "role")
-    joined = []
+    joined, new = [], []
     with database.atomic():
         for role in roles:
             participant, created = Participant.get_or_create(program=program, user=user, role=role)
             if created:
                 audit.record(user, "participant.join", f"user:{user.id}", role=role)
+                new.append(participant)
             joined.append(participant)
-        if "mentor" in roles:
-            counters.bump(counters.directory_key(program))
+    for participant in new:
+        events.participant_joined.send(program, user=user, participant=participant)
     return joined
 
 

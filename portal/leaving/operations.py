@@ -1,10 +1,11 @@
-"""Someone leaves the programme: matches end, future sessions are cancelled, requests close or pass on, places free
-up, and the programme team is told."""
+"""Someone leaves the programme: matches end, future sessions are cancelled, requests close or pass on, and places
+free up. Who is told, and the follow-up for the programme team, react to `events.participant_left`
+(portal/leaving/receivers.py, portal/followups.py)."""
 from __future__ import annotations
 
 import datetime as dt
 
-from portal import audit, followups, links, mail
+from portal import audit, events
 from portal.db import write_lock
 from portal.meetings import booking
 from portal.meetings.schedule import stored
@@ -45,7 +46,8 @@ def leave(program: Program, user: User, reason: str, feedback: str, actor: User)
             Participant.id.in_([r.id for r in rows])).execute()
         ended = list(Match.active().where(Match.program == program, (Match.mentor == user) | (Match.mentee == user)))
         for match in ended:
-            Match.update(ended_at=utcnow(), end_reason=why).where(Match.id == match.id).execute()
+            match.ended_at, match.end_reason = utcnow(), why  # as stored, for those told below
+            Match.update(ended_at=match.ended_at, end_reason=why).where(Match.id == match.id).execute()
             other, role = (match.mentee, "mentee") if match.mentor_id == user.id else (match.mentor, "mentor")
             still = Match.active().where(Match.program == program, getattr(Match, role) == other).exists()
             Participant.update(status="paired" if still else "ready").where(
@@ -56,8 +58,9 @@ def leave(program: Program, user: User, reason: str, feedback: str, actor: User)
     pairing.close_requests_of(program, user, why)
     for match in ended:
         _cancel_future_sessions(match, actor)
-        _tell_the_other(match, user)
-    _tell_the_team(program, user, reason, feedback, ended)
+        events.match_ended.send(program, match=match, reason=why, actor=actor)
+    events.participant_left.send(program, user=user, participants=rows, reason=reason, reason_text=REASONS[reason],
+                                 feedback=feedback, ended=ended, actor=actor)
     return ended
 
 
@@ -70,28 +73,3 @@ def _cancel_future_sessions(match: Match, actor: User) -> None:
             booking.cancel(meeting, actor)
         except booking.BookingError:
             pass  # cancelled meanwhile by someone else: nothing left to do
-
-
-def _tell_the_other(match: Match, leaver: User) -> None:
-    other, role = (match.mentee, "mentee") if match.mentor_id == leaver.id else (match.mentor, "mentor")
-    mail.send_template(
-        other, f"{leaver.first_name} has left the mentoring programme", f"partner_left_{role}", category="pairing",
-        dedupe_key=f"partner-left:{match.id}", leaver=leaver, match=match,
-        mentors_url=links.absolute_url("pairing.directory"), home_url=links.absolute_url("home.index"),
-    )
-
-
-def _tell_the_team(program: Program, user: User, reason: str, feedback: str, ended: list[Match]) -> None:
-    details = f"{user.name} left: {REASONS[reason].lower()}."
-    if ended:
-        details += " Ended: " + "; ".join(f"{m.mentor.name} and {m.mentee.name}" for m in ended) + "."
-    if feedback:
-        details += f" They said: “{feedback[:500]}”"
-    followups.flag(program, "exit", f"exit:{program.id}:{user.id}:{utcnow().isoformat()}",
-                   match=ended[0] if ended else None, user=user, details=details)
-    for admin in User.select().where(User.is_admin, User.active, User.id != user.id):
-        mail.send_template(
-            admin, f"{user.name} has left the mentoring programme", "participant_left_admin", category="attrition",
-            dedupe_key=f"left-admin:{program.id}:{user.id}:{admin.id}", leaver=user, reason=REASONS[reason],
-            feedback=feedback, ended=ended, dashboard_url=links.absolute_url("dashboard.index"),
-        )

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 from flask import current_app
 
-from portal import audit, settings
+from portal import audit, events, settings
 from portal.db import is_postgres, write_lock
 from portal.meetings import schedule, tasks
 from portal.meetings.schedule import stored
@@ -86,6 +86,7 @@ def book(match: Match, organizer: User, start: dt.datetime, end: dt.datetime, *,
         )
         audit.record(organizer, "meeting.book", f"meeting:{meeting.id}", match=match.id, start=start.isoformat())
     tasks.sync_meeting(meeting.id)
+    events.session_booked.send(match.program, meeting=meeting, actor=organizer)
     return meeting
 
 
@@ -102,7 +103,9 @@ def reschedule(meeting: Meeting, actor: User, start: dt.datetime, end: dt.dateti
             Meeting.id == meeting.id).execute()
         audit.record(actor, "meeting.reschedule", f"meeting:{meeting.id}", start=start.isoformat())
     tasks.sync_meeting(meeting.id)
-    return Meeting.get_by_id(meeting.id)
+    moved = Meeting.get_by_id(meeting.id)
+    events.session_moved.send(meeting.match.program, meeting=moved, actor=actor)
+    return moved
 
 
 def cancel(meeting: Meeting, actor: User) -> Meeting:
@@ -115,4 +118,6 @@ def cancel(meeting: Meeting, actor: User) -> Meeting:
             raise BookingError("This session is already cancelled.")
         audit.record(actor, "meeting.cancel", f"meeting:{meeting.id}")
     tasks.sync_meeting(meeting.id)
-    return Meeting.get_by_id(meeting.id)
+    cancelled = Meeting.get_by_id(meeting.id)
+    events.session_cancelled.send(meeting.match.program, meeting=cancelled, actor=actor)
+    return cancelled

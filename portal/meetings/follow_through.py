@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from portal import audit, followups
+from portal import audit, events
 from portal.db import database
 from portal.meetings.schedule import aware
 from portal.models import ActionItem, Feedback, Match, Meeting, MeetingNote, User, utcnow
@@ -116,8 +116,8 @@ def lines(text: str | None) -> list[str]:
 
 def save_feedback(meeting: Meeting, person: User, *, rating: int, fit: int, went_well: str, action_items: str,
                   now: dt.datetime | None = None) -> Feedback:
-    """Store the person's feedback (once per meeting, changeable for a week), carry its action items onto the pair's
-    list and flag the pair for the programme team when a rating or the fit is 2 or less."""
+    """Store the person's feedback (once per meeting, changeable for a week) and carry its action items onto the
+    pair's list; follow-ups for low ratings react to `events.feedback_given`."""
     found = window(meeting, person, now)
     if not found.open:
         raise FollowThroughError({"too_early": "Feedback opens when the session starts.",
@@ -136,8 +136,8 @@ def save_feedback(meeting: Meeting, person: User, *, rating: int, fit: int, went
             Feedback.update(**values).where(Feedback.id == found.existing.id).execute()
             feedback = Feedback.get_by_id(found.existing.id)
         _carry_items(feedback, meeting, person, items)
-        _flag(feedback, meeting, person)
         audit.record(person, "feedback.save", f"meeting:{meeting.id}", rating=rating, fit=fit)
+    events.feedback_given.send(meeting.match.program, feedback=feedback, meeting=meeting, user=person)
     return feedback
 
 
@@ -153,15 +153,3 @@ def _carry_items(feedback: Feedback, meeting: Meeting, person: User, items: list
             ActionItem.create(match=meeting.match_id, meeting=meeting, feedback=feedback, author=person, text=text)
             have.add(text)
 
-
-def _flag(feedback: Feedback, meeting: Meeting, person: User) -> None:
-    program = meeting.match.program
-    said = f" They wrote: “{feedback.went_well[:300]}”" if feedback.went_well else ""
-    for kind, value, reason, what in (("rating", feedback.rating, "low_rating", "rated session"),
-                                      ("fit", feedback.fit, "low_fit", "rated the fit of the pairing after session")):
-        source = f"feedback:{feedback.id}:{kind}"
-        if value is not None and value <= followups.LOW:
-            followups.flag(program, reason, source, match=meeting.match, user=person,
-                           details=f"{person.name} {what} {meeting.number} {value} out of 5.{said}")
-        else:
-            followups.withdraw(source)

@@ -1,7 +1,8 @@
 """The portal's side of the mentor directory: profiles from the database, cached per process.
 
-The cache is rebuilt whenever the directory counter moves (answers saved, people joining,
-matches and requests), so any worker serves the same results.
+The index is rebuilt whenever the directory counter moves, so any worker serves the same results. The counter is
+bumped by the receivers in portal/pairing/receivers.py (people joining or leaving, answers saved, questions or the
+vocabulary changed); matches and requests are applied per call.
 """
 from __future__ import annotations
 

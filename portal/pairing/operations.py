@@ -6,7 +6,7 @@ import logging
 
 from peewee import fn
 
-from portal import audit, links, mail, settings
+from portal import audit, events, links, mail, settings
 from portal.db import database, is_postgres, write_lock
 from portal.models import Match, MatchRequest, Participant, Program, Shortlist, User, utcnow
 from portal.programme import operations as programme
@@ -337,25 +337,8 @@ def create_match(program: Program, mentor: User, mentee: User, *, made_by: str, 
         ).execute()
         Participant.update(status="paired").where(Participant.id.in_([mentor_row.id, mentee_row.id])).execute()
         audit.record(actor, "match.create", f"match:{match.id}", mentor=mentor.id, mentee=mentee.id, made_by=made_by)
-    notify_match(match)
+    events.match_created.send(program, match=match, made_by=made_by, actor=actor)
     return match
-
-
-ROLE_HANDBOOKS = {"mentor": "being-a-great-mentor", "mentee": "being-a-great-mentee"}
-
-
-def notify_match(match: Match) -> None:
-    """'(Name), you are now matched with (X)' to both; by default the mentor is asked to reach out first."""
-    mentor, mentee, program = match.mentor, match.mentee, match.program
-    first = settings.get(program, "first_contact")
-    match_url = links.absolute_url("pairing.match", match_id=match.id)
-    for person, other, role in ((mentee, mentor, "mentee"), (mentor, mentee, "mentor")):
-        mail.send_template(
-            person, f"{person.first_name}, you are now matched with {other.name}", f"match_{role}",
-            category="pairing", dedupe_key=f"match:{match.id}:{role}", other=other, match=match,
-            match_url=match_url, first_contact=first, reach_out=(first == role),
-            handbook_url=links.absolute_url("resources.handbook", slug=ROLE_HANDBOOKS[role]),
-        )
 
 
 def end_match(match: Match, reason: str, actor) -> Match:
@@ -380,12 +363,14 @@ def end_match(match: Match, reason: str, actor) -> Match:
         audit.record(actor, "match.end", f"match:{match.id}", mentor=match.mentor_id, mentee=match.mentee_id,
                      reason=reason)
     match = Match.get_by_id(match.id)
+    # Told here, not by a receiver of match_ended: someone leaving ends matches too, and says it in other words.
     for person, other, role in ((match.mentee, match.mentor, "mentee"), (match.mentor, match.mentee, "mentor")):
         mail.send_template(
             person, f"Your mentoring match with {other.name} has ended", f"match_ended_{role}",
             category="pairing", dedupe_key=f"match-ended:{match.id}:{role}", other=other, match=match,
             mentors_url=links.absolute_url("pairing.directory"),
         )
+    events.match_ended.send(match.program, match=match, reason=reason, actor=actor)
     return match
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from peewee import fn
 
-from portal import audit
+from portal import audit, events
 from portal.db import database
 from portal.models import Program, Question
 from portal.questionnaire.operations import refresh_completion
@@ -43,6 +43,7 @@ def add_question(program: Program, values: dict, actor) -> Question:
         question = Question.create(program=program, position=last + 1, **values)
         audit.record(actor, "question.add", f"question:{question.id}", prompt=question.prompt)
         refresh_completion(program)
+    events.questions_changed.send(program, question=question, actor=actor)
     return question
 
 
@@ -60,6 +61,7 @@ def update_question(question: Question, values: dict, actor) -> dict:
             question.save()
             audit.record(actor, "question.update", f"question:{question.id}", changes=changes)
             refresh_completion(question.program)
+        events.questions_changed.send(question.program, question=question, actor=actor)
     return changes
 
 
@@ -93,3 +95,4 @@ def set_active(question: Question, active: bool, actor) -> None:
         question.save(only=[Question.active])
         audit.record(actor, "question.archive" if not active else "question.restore", f"question:{question.id}")
         refresh_completion(question.program)
+    events.questions_changed.send(question.program, question=question, actor=actor)

@@ -1,7 +1,7 @@
 """Questionnaire reads and writes: who is asked what, saving answers, who may read them."""
 from __future__ import annotations
 
-from portal import audit, counters, skills
+from portal import audit, events, skills
 from portal.db import database
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, User, utcnow
 from portal.questionnaire.defaults import DEFAULT_QUESTIONS
@@ -64,10 +64,8 @@ def save_answers(user: User, program: Program, questions: list[Question], values
             ).execute()
             _apply_side_effects(user, program, question, value)
         complete = _mark_completion(user, program)
-        # Only mentors are in the directory's index; a mentee's answers are read per request.
-        if "mentor" in roles_of(user, program):
-            counters.bump(counters.directory_key(program))
         audit.record(user, "questionnaire.save", f"user:{user.id}", complete=complete)
+    events.answers_saved.send(program, user=user, complete=complete)
     return complete
 
 
@@ -118,7 +116,6 @@ def refresh_completion(program: Program) -> None:
             answered.setdefault(user_id, set()).add(question_id)
     for participant in Participant.select().where(Participant.program == program):
         _set_completion(participant, required[participant.role] <= answered.get(participant.user_id, set()))
-    counters.bump(counters.directory_key(program))
 
 
 def progress(program: Program | None, user) -> dict | None:

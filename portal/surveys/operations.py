@@ -5,7 +5,7 @@ import datetime as dt
 
 from peewee import IntegrityError
 
-from portal import followups, links
+from portal import events, links
 from portal.db import database
 from portal.models import Email, Match, Participant, Program, Survey, SurveyResponse, User, utcnow
 from portal.surveys import defaults
@@ -162,7 +162,7 @@ def _active_match(program: Program, user: User, role: str) -> Match | None:
 
 
 def save_response(survey: Survey, user: User, answers: dict) -> SurveyResponse:
-    """Store or change a person's answers; an overall rating of 2 or less asks the programme team to follow up."""
+    """Store or change a person's answers (a low overall rating asks for a follow-up: see portal/followups.py)."""
     if not is_open(survey):
         raise SurveyClosed(survey.id)
     program = survey.program
@@ -180,11 +180,6 @@ def save_response(survey: Survey, user: User, answers: dict) -> SurveyResponse:
         if response.answers != clean or response.rating != rating:
             response.answers, response.rating, response.submitted_at = clean, rating, utcnow()
             response.save()
-    source = f"survey:{response.id}"
-    if rating is not None and rating <= followups.LOW:
-        label = defaults.LABELS[survey.kind].lower()
-        followups.flag(program, "survey", source, user=user, match=_active_match(program, user, role),
-                       details=f"{user.name} ({role}) rated the {label} {rating} out of 5.")
-    else:
-        followups.withdraw(source)
+    events.survey_answered.send(program, survey=survey, response=response, user=user, role=role,
+                                match=_active_match(program, user, role))
     return response

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import icalendar
+import pytest
 
+from portal import events
+from portal.leaving import operations as leaving
 from portal.meetings import booking
 from portal.models import Email, FollowUp, Match, MatchRequest, Meeting, Participant
 from portal.pairing import operations as pairing
@@ -91,3 +94,24 @@ def test_an_admin_records_someone_leaving(browser, pair, admin, frozen):
     assert Match.get_by_id(match.id).ended_at is not None
     assert Participant.get(Participant.user == mentor).status == "exited"
     assert Email.get(Email.to_address == mentee.email).subject == "Mia has left the mentoring programme"
+
+
+def test_leaving_sends_participant_left_and_match_ended(pair, within, frozen, program, heard):
+    match, _, mentee = pair
+    left, ended = heard(events.participant_left), heard(events.match_ended)
+
+    with within():
+        leaving.leave(program, mentee, "workload", "  No time  ", mentee)
+
+    [(sender, kw)] = left
+    assert sender.id == program.id and kw["user"].id == mentee.id and kw["actor"].id == mentee.id
+    assert [p.role for p in kw["participants"]] == ["mentee"]
+    assert (kw["reason"], kw["reason_text"], kw["feedback"]) == (
+        "workload", "My workload does not leave room for it right now", "No time")
+    assert [m.id for m in kw["ended"]] == [match.id]
+    [(sender, kw)] = ended
+    assert sender.id == program.id and kw["match"].id == match.id and kw["match"].ended_at is not None
+    assert kw["reason"] == "Leo left the programme (my workload does not leave room for it right now)."
+    with within(), pytest.raises(leaving.LeavingError):
+        leaving.leave(program, mentee, "workload", "", mentee)  # left already: nothing more is sent
+    assert len(left) == 1 and len(ended) == 1

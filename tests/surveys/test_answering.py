@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from flask import url_for
 
-from portal import links
+from portal import events, links
 from portal.models import FollowUp, SurveyResponse
 from portal.surveys import operations
 from tests.pairing.conftest import page_text
@@ -163,6 +163,21 @@ def test_a_low_rating_asks_the_team_to_follow_up_and_a_better_one_withdraws_it(s
 
     client.submit(link, {"answer_overall": "4"})
     assert FollowUp.select().count() == 0
+
+
+def test_answering_sends_survey_answered_with_the_pair_it_is_about(sent, client, survey_link, heard):
+    answered = heard(events.survey_answered)
+
+    client.submit(survey_link(sent["leo"]), {"answer_overall": "4"})
+    # Mia mentors Leo and Eli (who left, so that match still counts): her answer is about no single pair.
+    client.submit(survey_link(sent["mia"]), {"answer_overall": "5"})
+
+    response = SurveyResponse.get(SurveyResponse.user == sent["leo"])
+    (leo_sender, leo), (_, mia) = answered
+    assert leo_sender.id == sent["match"].program_id and leo["survey"].kind == "midpoint"
+    assert (leo["response"].id, leo["user"].id, leo["role"], leo["match"].id) == (
+        response.id, sent["leo"].id, "mentee", sent["match"].id)
+    assert (mia["user"].id, mia["role"], mia["match"]) == (sent["mia"].id, "mentor", None)
 
 
 def test_a_rating_of_three_raises_nothing(sent, client, survey_link):

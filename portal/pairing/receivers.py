@@ -1,0 +1,66 @@
+"""What pairing does when something happens elsewhere: keep the mentor directory current, tell a new pair."""
+from __future__ import annotations
+
+from portal import counters, events, links, mail, settings
+from portal.models import Participant, Program
+
+# --- the directory's index is rebuilt when the counter moves (portal/pairing/directory.py) ------------------------
+
+
+def _refresh_directory(program) -> None:
+    counters.bump(counters.directory_key(program))
+
+
+@events.participant_joined.connect
+def on_joined(program, *, participant, **extra) -> None:
+    """A new mentor may be listed (once their questionnaire is complete, which saving answers also reports)."""
+    if participant.role == "mentor":
+        _refresh_directory(program)
+
+
+@events.participant_left.connect
+def on_left(program, *, participants, **extra) -> None:
+    """A mentor who leaves is no longer listed, at once."""
+    if any(p.role == "mentor" for p in participants):
+        _refresh_directory(program)
+
+
+@events.answers_saved.connect
+def on_answers(program, *, user, **extra) -> None:
+    """A mentor's answers are their profile; a mentee's are read per request, so they change nothing here."""
+    if Participant.select().where(Participant.program == program, Participant.user == user.id,
+                                  Participant.role == "mentor").exists():
+        _refresh_directory(program)
+
+
+@events.questions_changed.connect
+def on_questions(program, **extra) -> None:
+    """What is shown and searched, the fit weights and who has finished all depend on the questions."""
+    _refresh_directory(program)
+
+
+@events.vocabulary_changed.connect
+def on_vocabulary(skill, **extra) -> None:
+    """Search and ranking read the vocabulary, so every programme's directory is rebuilt."""
+    for program in Program.select(Program.id):
+        _refresh_directory(program)
+
+
+# --- a new pair is told -----------------------------------------------------------------------------------------
+
+ROLE_HANDBOOKS = {"mentor": "being-a-great-mentor", "mentee": "being-a-great-mentee"}
+
+
+@events.match_created.connect
+def tell_the_pair(program, *, match, **extra) -> None:
+    """'(Name), you are now matched with (X)' to both; by default the mentor is asked to reach out first."""
+    mentor, mentee = match.mentor, match.mentee
+    first = settings.get(program, "first_contact")
+    match_url = links.absolute_url("pairing.match", match_id=match.id)
+    for person, other, role in ((mentee, mentor, "mentee"), (mentor, mentee, "mentor")):
+        mail.send_template(
+            person, f"{person.first_name}, you are now matched with {other.name}", f"match_{role}",
+            category="pairing", dedupe_key=f"match:{match.id}:{role}", other=other, match=match,
+            match_url=match_url, first_contact=first, reach_out=(first == role),
+            handbook_url=links.absolute_url("resources.handbook", slug=ROLE_HANDBOOKS[role]),
+        )
