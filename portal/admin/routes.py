@@ -2,7 +2,7 @@
 vocabulary, the outbox and the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN
 
@@ -30,8 +30,9 @@ def _page() -> int:
 
 @blueprint.app_context_processor
 def admin_navigation():
-    """The admin navigation lists the pages features registered."""
-    return {"admin_pages": registry.pages}
+    """The admin navigation lists the pages features registered; any admin-only view is in the admin area."""
+    view = current_app.view_functions.get(request.endpoint) if has_request_context() and request.endpoint else None
+    return {"admin_pages": registry.pages, "in_admin_area": getattr(view, "admin_only", False)}
 
 
 @blueprint.get("/")

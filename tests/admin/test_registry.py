@@ -8,6 +8,7 @@ from lxml import html
 from portal import settings
 from portal.access import admin_required
 from portal.admin import registry
+from tests.page import Page
 
 
 @pytest.fixture
@@ -80,3 +81,21 @@ def test_each_section_saves_through_an_admin_only_handler_of_its_feature(app):
         assert getattr(view, "admin_only", False), section.endpoint
         assert set(section.keys) <= settings.DEFINITIONS.keys(), section.anchor
         assert all(hasattr(section.form, key) for key in section.keys), section.anchor
+
+
+def test_a_section_with_errors_leaves_the_other_sections_as_stored(admin_client):
+    response = admin_client.submit("/admin/settings/pairing", {"pairing_mode": "approval", "shortlist_size": "99",
+                                                               "request_expiry_days": "3", "first_contact": "mentor"},
+                                   page="/admin/settings")
+
+    page = Page(response.get_data(as_text=True))
+    assert response.status_code == 400 and page.errors["shortlist_size"] == "Between 1 and 10."
+    assert page.values["shortlist_size"] == "99"
+    # The reminders' switches were not in the form sent: they show what is stored, not "off".
+    assert page.checked["reminder_feedback_enabled"] == ["y"] and page.checked["feedback_request_enabled"] == ["y"]
+
+
+def test_the_admin_link_is_current_on_every_admin_only_page(admin_client):
+    for url in ("/admin/pairing", "/admin/surveys", "/admin/settings"):
+        admin_links = tree(admin_client.get(url)).xpath('//a[@href="/admin/dashboard"][text()="Admin"]')
+        assert [a.get("aria-current") for a in admin_links] == ["page"], url
