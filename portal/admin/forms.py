@@ -1,4 +1,4 @@
-"""Admin forms: the programme, the home page message, the skill vocabulary."""
+"""Admin forms: the programme and the home page message."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -41,16 +41,3 @@ class WelcomeForm(FlaskForm):
         "Message on the home page", validators=[Optional(), Length(max=2000, message="Keep it under 2,000 characters.")],
         description="Shown to everyone on the home page; leave empty for none.", filters=[_stripped],
     )
-
-
-class SkillForm(FlaskForm):
-    name = StringField("Skill", validators=[DataRequired("Name the skill."), Length(max=60)])
-    category = StringField("Category", validators=[Optional(), Length(max=40)], description="For example Leadership.")
-    aliases = StringField(
-        "Also known as", validators=[Optional(), Length(max=500)],
-        description="Other words people type for it, separated by commas (abbreviations, synonyms).",
-    )
-
-
-class AliasForm(FlaskForm):
-    aliases = StringField("Add words that mean this skill", validators=[DataRequired("Type at least one."), Length(max=500)])

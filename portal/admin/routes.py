@@ -1,23 +1,21 @@
-"""Admin pages: the settings page with the programme, its phases and the home page message; people, the skill
-vocabulary, the outbox and the audit log."""
+"""Admin pages: the settings page with the programme, its phases and the home page message; people, the outbox and
+the audit log."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN
 
-from portal import skills as vocabulary
 from portal.access import admin_required, current_program
 from portal.admin import forms, registry, settings_page
 from portal.fragments import fragment_or_page
-from portal.models import AuditLog, Email, Participant, Skill, SkillAlias, User
+from portal.models import AuditLog, Email, Participant, User
 from portal.programme import operations as programme
 from portal.programme import phases
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 registry.page("Settings", "admin.settings", order=20)
 registry.page("People", "admin.people", order=50)
-registry.page("Skills", "admin.skills", order=100)
 registry.page("Outbox", "admin.outbox", order=110)
 registry.page("Audit log", "admin.audit_log", order=120)
 
@@ -98,63 +96,6 @@ def set_phase(phase: str):
     verb = {True: "opened", False: "closed", None: "set to follow its dates"}[state]
     flash(f"{phases.LABELS[phase]} {verb}.", "success")
     return redirect(url_for("admin.settings") + "#phases")
-
-
-def _skills_page(skill_form=None, alias_forms=None, status: int = 200):
-    skills = list(Skill.select().order_by(Skill.category, Skill.name))
-    aliases: dict[int, list[str]] = {}
-    for alias in SkillAlias.select().order_by(SkillAlias.alias):
-        aliases.setdefault(alias.skill_id, []).append(alias.alias)
-    return render_template(
-        "admin/skills.html", skills=skills, aliases=aliases, skill_form=skill_form or forms.SkillForm(),
-        alias_forms=alias_forms or {},
-    ), status
-
-
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-@blueprint.get("/skills")
-@admin_required
-def skills():
-    """The skill vocabulary and its synonyms, which search and matching understand."""
-    return _skills_page()
-
-
-@blueprint.post("/skills")
-@admin_required
-def add_skill():
-    """Add a skill to the vocabulary."""
-    form = forms.SkillForm()
-    if form.validate():
-        try:
-            skill = vocabulary.add_skill(form.name.data, _split(form.aliases.data), form.category.data or "", current_user)
-        except vocabulary.VocabularyError as error:
-            form.name.errors = [str(error)]
-        else:
-            flash(f"“{skill.name}” added to the vocabulary.", "success")
-            return redirect(url_for("admin.skills") + f"#skill-{skill.id}")
-    return _skills_page(skill_form=form, status=400)
-
-
-@blueprint.post("/skills/<int:skill_id>/aliases")
-@admin_required
-def add_skill_aliases(skill_id: int):
-    """Teach the vocabulary more words for a skill."""
-    skill = Skill.get_or_none(Skill.id == skill_id)
-    if skill is None:
-        abort(404)
-    form = forms.AliasForm()
-    if form.validate():
-        try:
-            added = vocabulary.add_aliases(skill, _split(form.aliases.data), current_user)
-        except vocabulary.VocabularyError as error:
-            form.aliases.errors = [str(error)]
-        else:
-            flash(f"{skill.name} now also answers to: {', '.join(added)}.", "success")
-            return redirect(url_for("admin.skills") + f"#skill-{skill.id}")
-    return _skills_page(alias_forms={skill.id: form}, status=400)
 
 
 @blueprint.get("/outbox")

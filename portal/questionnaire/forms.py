@@ -1,4 +1,5 @@
-"""Building the questionnaire form from the programme's questions; the admins' question editor form."""
+"""Building the questionnaire form from the programme's questions; the admins' question editor and skill
+vocabulary forms."""
 from __future__ import annotations
 
 import datetime as dt
@@ -214,3 +215,17 @@ class QuestionForm(FlaskForm):
     def validate_kind(self, field):
         if field.data not in Question.KINDS:
             raise ValidationError("Choose a kind of answer.")
+
+
+class SkillForm(FlaskForm):
+    name = StringField("Skill", validators=[DataRequired("Name the skill."), Length(max=60)])
+    category = StringField("Category", validators=[Optional(), Length(max=40)], description="For example Leadership.")
+    aliases = StringField(
+        "Also known as", validators=[Optional(), Length(max=500)],
+        description="Other words people type for it, separated by commas (abbreviations, synonyms).",
+    )
+
+
+class AliasForm(FlaskForm):
+    aliases = StringField("Add words that mean this skill",
+                          validators=[DataRequired("Type at least one."), Length(max=500)])

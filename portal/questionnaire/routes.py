@@ -1,4 +1,5 @@
-"""Questionnaire pages: answer it, join the programme, skill suggestions; the admins' questionnaire editor."""
+"""Questionnaire pages: answer it, join the programme, skill suggestions; the admins' questionnaire editor and skill
+vocabulary."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,13 +14,14 @@ from portal.access import admin_required, current_program
 from portal.accounts import operations as accounts
 from portal.accounts.forms import ROLE_CHOICES
 from portal.admin import registry
-from portal.models import Participant, Program, Question
+from portal.models import Participant, Program, Question, Skill, SkillAlias
 from portal.programme import operations as programme
 from portal.questionnaire import editing, forms, operations
 
 blueprint = Blueprint("questionnaire", __name__)
 registry.page("Questionnaire", "questionnaire.editor", order=30,
               current=("questionnaire.new_question", "questionnaire.edit_question"))
+registry.page("Skills", "questionnaire.skill_vocabulary", order=100)
 
 SECTIONS = (("About you", "both"), ("As a mentee", "mentee"), ("As a mentor", "mentor"))
 
@@ -150,7 +152,8 @@ def new_question():
         flash(f"Question added: “{question.prompt}”.", "success")
         return redirect(url_for("questionnaire.editor") + f"#question-{question.id}")
     status = 400 if request.method == "POST" else 200
-    return render_template("questionnaire/question_form.html", form=form, question=None, editable=editing.editable_fields(None)), status
+    return render_template("questionnaire/question_form.html", form=form, question=None,
+                           editable=editing.editable_fields(None)), status
 
 
 @blueprint.route("/admin/questionnaire/<int:question_id>", methods=["GET", "POST"])
@@ -196,3 +199,63 @@ def set_question_active(question_id: int):
     else:
         flash("Question restored." if question.active else "Question archived; earlier answers are kept.", "success")
     return redirect(url_for("questionnaire.editor") + f"#question-{question.id}")
+
+
+# --- admins: the skill vocabulary, understood by skills questions, search and matching ----------------------------
+
+
+def _skills_page(skill_form=None, alias_forms=None, status: int = 200):
+    rows = list(Skill.select().order_by(Skill.category, Skill.name))
+    aliases: dict[int, list[str]] = {}
+    for alias in SkillAlias.select().order_by(SkillAlias.alias):
+        aliases.setdefault(alias.skill_id, []).append(alias.alias)
+    return render_template(
+        "questionnaire/skills.html", skills=rows, aliases=aliases, skill_form=skill_form or forms.SkillForm(),
+        alias_forms=alias_forms or {},
+    ), status
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+@blueprint.get("/admin/skills")
+@admin_required
+def skill_vocabulary():
+    """The skill vocabulary and its synonyms, which search and matching understand."""
+    return _skills_page()
+
+
+@blueprint.post("/admin/skills")
+@admin_required
+def add_skill():
+    """Add a skill to the vocabulary."""
+    form = forms.SkillForm()
+    if form.validate():
+        try:
+            skill = skills.add_skill(form.name.data, _split(form.aliases.data), form.category.data or "", current_user)
+        except skills.VocabularyError as error:
+            form.name.errors = [str(error)]
+        else:
+            flash(f"“{skill.name}” added to the vocabulary.", "success")
+            return redirect(url_for("questionnaire.skill_vocabulary") + f"#skill-{skill.id}")
+    return _skills_page(skill_form=form, status=400)
+
+
+@blueprint.post("/admin/skills/<int:skill_id>/aliases")
+@admin_required
+def add_skill_aliases(skill_id: int):
+    """Teach the vocabulary more words for a skill."""
+    skill = Skill.get_or_none(Skill.id == skill_id)
+    if skill is None:
+        abort(404)
+    form = forms.AliasForm()
+    if form.validate():
+        try:
+            added = skills.add_aliases(skill, _split(form.aliases.data), current_user)
+        except skills.VocabularyError as error:
+            form.aliases.errors = [str(error)]
+        else:
+            flash(f"{skill.name} now also answers to: {', '.join(added)}.", "success")
+            return redirect(url_for("questionnaire.skill_vocabulary") + f"#skill-{skill.id}")
+    return _skills_page(alias_forms={skill.id: form}, status=400)
