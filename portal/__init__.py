@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _register_database_hooks(app)
     _connect_receivers()
+    _register_settings()
     _register_blueprints(app)
     _register_templates(app)
     _register_errors(app)
@@ -89,6 +90,19 @@ def _connect_receivers() -> None:
     from portal.pairing import receivers as pairing  # noqa: F401
 
 
+def _register_settings() -> None:
+    """Each feature declares its settings and its settings-page section in its own settings module."""
+    from portal.admin import settings as core  # noqa: F401  (the programme, its phases, the home page message)
+    from portal.agendas import settings as agendas  # noqa: F401
+    from portal.calendars import settings as calendars  # noqa: F401
+    from portal.console import settings as console  # noqa: F401
+    from portal.meetings import settings as meetings  # noqa: F401
+    from portal.pairing import settings as pairing  # noqa: F401
+    from portal.questionnaire import settings as questionnaire  # noqa: F401
+    from portal.reminders import settings as reminders  # noqa: F401
+    from portal.surveys import settings as surveys  # noqa: F401
+
+
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import blueprint as accounts
     from portal.admin.routes import blueprint as admin
@@ -103,12 +117,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.pairing.routes import blueprint as pairing
     from portal.people.routes import blueprint as people
     from portal.questionnaire.routes import blueprint as questionnaire
+    from portal.reminders.routes import blueprint as reminders
     from portal.resources.routes import blueprint as resources
     from portal.surveys.routes import blueprint as surveys
     from portal.vendor import blueprint as vendor
 
     for blueprint in (accounts, admin, agendas, calendars, console, dashboard, health, home, leaving, meetings, pairing,
-                      people, questionnaire, resources, surveys, vendor):
+                      people, questionnaire, reminders, resources, surveys, vendor):
         app.register_blueprint(blueprint)
 
 

@@ -5,11 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from portal.access import admin_required, current_program
+from portal.admin import registry
 from portal.agendas import store
 from portal.agendas.forms import AgendaForm
 from portal.models import Agenda
 
 blueprint = Blueprint("agendas", __name__, url_prefix="/admin/agendas")
+registry.page("Agendas", "agendas.index", order=40, current=("agendas.",))
 
 
 def _row(agenda_id: int) -> Agenda:

@@ -1,11 +1,12 @@
-"""Calendar connection forms."""
+"""Calendar connection forms; the admins' Microsoft 365 settings."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, URLField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 
 def _strip(value):
@@ -32,3 +33,42 @@ class CaldavForm(FlaskForm):
         description="Create an app password for the portal in your account's security settings where your "
                     "provider offers one. It is stored encrypted.",
     )
+
+
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+DOMAIN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _lower_stripped(value):
+    # A field the browser did not send is None: stored as empty, which means Microsoft 365 is off.
+    return value.strip().lower() if isinstance(value, str) else ""
+
+
+class CalendarsForm(FlaskForm):
+    microsoft_tenant = StringField(
+        "Microsoft 365 tenant", filters=[_lower_stripped], validators=[Optional(), Length(max=253)],
+        description="The directory (tenant) id, or the tenant's domain such as contoso.onmicrosoft.com.",
+    )
+    microsoft_client_id = StringField(
+        "Application (client) id", filters=[_lower_stripped], validators=[Optional(), Length(max=36)],
+        description="From the portal's app registration in Microsoft Entra ID. Leave both empty to turn Microsoft 365 "
+                    "calendars and sign-in off.",
+    )
+
+    def validate_microsoft_tenant(self, field):
+        if not (GUID.match(field.data) or DOMAIN.match(field.data)):
+            raise ValidationError("Enter the tenant id (like 72f988bf-86f1-41af-91ab-2d7cd011db47) or a domain "
+                                  "(like contoso.onmicrosoft.com).")
+
+    def validate_microsoft_client_id(self, field):
+        if not GUID.match(field.data):
+            raise ValidationError("Enter the application id as shown in Entra ID, like "
+                                  "0a1b2c3d-4e5f-6789-abcd-ef0123456789.")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and bool(self.microsoft_tenant.data) != bool(self.microsoft_client_id.data):
+            missing = self.microsoft_client_id if self.microsoft_tenant.data else self.microsoft_tenant
+            missing.errors = ["Enter both the tenant and the application id, or leave both empty."]
+            return False
+        return valid

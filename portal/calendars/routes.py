@@ -9,12 +9,15 @@ from peewee import DatabaseError
 
 from calendar_sync.errors import AuthFailed, CalendarError, NotCalDAV, Unreachable
 from portal import links
+from portal.access import admin_required
+from portal.admin import settings_page
 from portal.calendars import connections, forms, microsoft
+from portal.calendars import settings as calendar_settings
 from portal.db import database
 from portal.models import Program
 from portal.questionnaire.operations import roles_of
 
-blueprint = Blueprint("calendars", __name__, url_prefix="/calendar")
+blueprint = Blueprint("calendars", __name__)
 
 
 def taking_part_required(view):
@@ -54,7 +57,7 @@ def _page(form=None, *, microsoft_error: str | None = None, status: int = 200):
     ), status
 
 
-@blueprint.route("/connect", methods=["GET", "POST"])
+@blueprint.route("/calendar/connect", methods=["GET", "POST"])
 @taking_part_required
 def connect():
     """The person's calendar connection; the CalDAV form posts here."""
@@ -73,7 +76,7 @@ def connect():
     return redirect(url_for("calendars.connect"))
 
 
-@blueprint.post("/disconnect")
+@blueprint.post("/calendar/disconnect")
 @taking_part_required
 def disconnect():
     """Forget the connection and its stored password or token."""
@@ -84,7 +87,7 @@ def disconnect():
     return redirect(url_for("calendars.connect"))
 
 
-@blueprint.get("/connect/microsoft")
+@blueprint.get("/calendar/connect/microsoft")
 @taking_part_required
 def microsoft_start():
     """Off to Microsoft to sign in and allow calendar access."""
@@ -98,7 +101,7 @@ def microsoft_start():
     return redirect(auth_uri)
 
 
-@blueprint.get("/connect/microsoft/callback")
+@blueprint.get("/calendar/connect/microsoft/callback")
 @taking_part_required
 def microsoft_callback():
     """Microsoft sends the browser back here with a code (or a refusal)."""
@@ -112,3 +115,10 @@ def microsoft_callback():
         return _page(microsoft_error=error.message, status=400)
     flash("Your Outlook calendar is connected.", "success")
     return redirect(url_for("calendars.connect"))
+
+
+@blueprint.post("/admin/settings/calendars")
+@admin_required
+def save_settings():
+    """Save the Microsoft 365 tenant and application id (both empty: Microsoft 365 off)."""
+    return settings_page.save_section(calendar_settings.SECTION.anchor)

@@ -6,15 +6,19 @@ from flask_login import current_user
 
 from portal import audit
 from portal.access import admin_required, current_program
-from portal.console import drafts, rematch
+from portal.admin import registry, settings_page
+from portal.console import drafts, rematch, weights
 from portal.console import pool as pools
+from portal.console import settings as console_settings
+from portal.console.forms import MatchingForm
 from portal.db import database
 from portal.fragments import fragment_or_page
 from portal.models import DraftPair, Match, PairingDraft, PairingExclusion, Participant, Program, User
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
 
-blueprint = Blueprint("console", __name__, url_prefix="/admin/pairing")
+blueprint = Blueprint("console", __name__)
+registry.page("Pairing console", "console.console", order=70)
 
 PAGE_SIZE = 50
 REASONS = {"no_acceptable": "No acceptable mentor (hard rules rule out everyone)",
@@ -76,7 +80,7 @@ def _explained(program: Program, draft: PairingDraft, rows: list[DraftPair]) -> 
     }
 
 
-@blueprint.get("")
+@blueprint.get("/admin/pairing")
 @admin_required
 def console():
     """The console: what is left to pair, the draft with its figures, and its pairs."""
@@ -117,7 +121,7 @@ def _done(message: str, category: str = "success"):
     return redirect(url_for("console.console"))
 
 
-@blueprint.post("/run")
+@blueprint.post("/admin/pairing/run")
 @admin_required
 def run():
     """Propose pairs for everyone still to pair (pinned pairs stay)."""
@@ -129,7 +133,7 @@ def run():
     return _done(f"Proposed {figures['pairs']} pairs for {figures['pool']} mentees. Review them, then publish.")
 
 
-@blueprint.post("/pairs/<int:pair_id>/remove")
+@blueprint.post("/admin/pairing/pairs/<int:pair_id>/remove")
 @admin_required
 def remove(pair_id: int):
     pair = _pair(pair_id)
@@ -140,7 +144,7 @@ def remove(pair_id: int):
     return _done(f"Removed {pair.mentee.name} and {pair.mentor.name} from the draft.")
 
 
-@blueprint.post("/pairs/<int:pair_id>/pin")
+@blueprint.post("/admin/pairing/pairs/<int:pair_id>/pin")
 @admin_required
 def pin(pair_id: int):
     pair = _pair(pair_id)
@@ -153,7 +157,7 @@ def pin(pair_id: int):
     return _done(f"{verb} {pair.mentee.name} and {pair.mentor.name}.")
 
 
-@blueprint.post("/swap")
+@blueprint.post("/admin/pairing/swap")
 @admin_required
 def swap():
     """Exchange the mentors of the two pairs ticked in the table."""
@@ -169,7 +173,7 @@ def swap():
                  f"{second.mentee.name} with {first.mentor.name}.")
 
 
-@blueprint.post("/publish")
+@blueprint.post("/admin/pairing/publish")
 @admin_required
 def publish():
     draft = drafts.open_draft(current_program())
@@ -186,7 +190,7 @@ def publish():
     return _done("Publishing: matches are being made and emails sent.", "info")
 
 
-@blueprint.post("/discard")
+@blueprint.post("/admin/pairing/discard")
 @admin_required
 def discard():
     draft = drafts.open_draft(current_program())
@@ -226,7 +230,7 @@ def _mentee_page(program: Program, mentee: User, status: int = 200, **extra):
     ), status
 
 
-@blueprint.get("/mentees/<int:user_id>")
+@blueprint.get("/admin/pairing/mentees/<int:user_id>")
 @admin_required
 def mentee(user_id: int):
     """One mentee: their match or the best mentors with a free place, and a mentor chosen by hand with its fit."""
@@ -235,7 +239,7 @@ def mentee(user_id: int):
     return _mentee_page(program, row.user)
 
 
-@blueprint.get("/mentees/<int:user_id>/fit")
+@blueprint.get("/admin/pairing/mentees/<int:user_id>/fit")
 @admin_required
 def fit(user_id: int):
     """The compatibility of the mentor chosen in the form, as a fragment (htmx) or the whole page."""
@@ -249,7 +253,7 @@ def fit(user_id: int):
                            forbidden=pools.why_forbidden(program, user_id, chosen.id) if chosen else None)
 
 
-@blueprint.post("/mentees/<int:user_id>/draft")
+@blueprint.post("/admin/pairing/mentees/<int:user_id>/draft")
 @admin_required
 def add_to_draft(user_id: int):
     """Put the mentee with this mentor in the draft, pinned."""
@@ -267,7 +271,7 @@ def add_to_draft(user_id: int):
     return _done(f"{row.user.name} and {mentor.name} are pinned in the draft.")
 
 
-@blueprint.post("/mentees/<int:user_id>/match")
+@blueprint.post("/admin/pairing/mentees/<int:user_id>/match")
 @admin_required
 def match_now(user_id: int):
     """Pair the mentee with this mentor straight away; the same emails as any match."""
@@ -287,7 +291,7 @@ def match_now(user_id: int):
     return redirect(url_for("pairing.match", match_id=made.id))
 
 
-@blueprint.post("/mentees/<int:user_id>/exclude")
+@blueprint.post("/admin/pairing/mentees/<int:user_id>/exclude")
 @admin_required
 def exclude(user_id: int):
     """Never propose this mentor for this mentee."""
@@ -307,7 +311,7 @@ def exclude(user_id: int):
     return redirect(url_for("console.mentee", user_id=user_id))
 
 
-@blueprint.post("/exclusions/<int:exclusion_id>/delete")
+@blueprint.post("/admin/pairing/exclusions/<int:exclusion_id>/delete")
 @admin_required
 def delete_exclusion(exclusion_id: int):
     program = current_program()
@@ -321,7 +325,7 @@ def delete_exclusion(exclusion_id: int):
     return _done(f"{exclusion.mentor.name} may be proposed for {exclusion.mentee.name} again.")
 
 
-@blueprint.post("/matches/<int:match_id>/end")
+@blueprint.post("/admin/pairing/matches/<int:match_id>/end")
 @admin_required
 def end_match(match_id: int):
     """Unpair with a reason: the match ends, the mentor's place frees up, the mentee can be matched again."""
@@ -337,3 +341,29 @@ def end_match(match_id: int):
                             reason=request.form.get("reason") or "")
     flash(f"The match of {found.mentee.name} and {found.mentor.name} has ended; both have been emailed.", "success")
     return redirect(url_for("console.mentee", user_id=found.mentee_id))
+
+
+# --- matching weights, from the settings page --------------------------------------------------------------------
+
+
+@blueprint.post("/admin/settings/matching")
+@admin_required
+def save_weights():
+    """Matching weights: first a preview of how the open draft would change, then save on confirmation."""
+    program = current_program()
+    anchor = console_settings.SECTION.anchor
+    form = MatchingForm()
+    if not form.validate():
+        return settings_page.render(program, anchor, form, status=400)
+    values = {name: form[name].data for name in [*weights.COMPONENTS, "department_mode", "favourite_bonus"]}
+    if request.form.get("action") == "edit":
+        return settings_page.render(program, anchor, form)
+    if request.form.get("action") != "confirm":
+        preview = drafts.preview(program, weights.scoring_from(program, values))
+        return render_template("console/weights_preview.html", form=form, preview=preview,
+                               current=weights.current(program),
+                               labels={k: label for k, (label, _) in weights.COMPONENTS.items()})
+    changed = weights.save(program, values, current_user)
+    flash("Matching weights saved; the next proposal uses them." if changed else "Nothing changed.",
+          "success" if changed else "info")
+    return redirect(url_for("admin.settings") + f"#{anchor}")

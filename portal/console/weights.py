@@ -49,7 +49,5 @@ def save(program: Program, values: dict, actor) -> list[str]:
                     question.weight = weight
                     question.save()
                     changed.append(name)
-        for key in ("department_mode", "favourite_bonus"):
-            if settings.set(program, key, values[key], actor):
-                changed.append(key)
+        changed += settings.save(program, {key: values[key] for key in ("department_mode", "favourite_bonus")}, actor)
     return sorted(set(changed))

@@ -6,12 +6,14 @@ from flask_login import current_user
 
 from portal import followups
 from portal.access import admin_required, current_program
+from portal.admin import registry
 from portal.dashboard import figures
 from portal.models import FollowUp
 from portal.programme import operations as programme
 from portal.programme import phases
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/admin")
+registry.page("Dashboard", "dashboard.index", order=10)
 
 
 @blueprint.get("/dashboard")

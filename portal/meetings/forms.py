@@ -1,9 +1,9 @@
-"""Booking and feedback forms."""
+"""Booking and feedback forms; the admins' session settings."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from portal.meetings.booking import LOCATION_KINDS
 
@@ -32,3 +32,18 @@ class FeedbackForm(FlaskForm):
     went_well = TextAreaField("What went well, or what would you change?", validators=[Optional(), Length(max=2000)])
     action_items = TextAreaField("Action items you agreed, one per line", validators=[Optional(), Length(max=3000)],
                                  description="They go on the list you both see on your match page and agenda pages.")
+
+
+class SessionsForm(FlaskForm):
+    meeting_minutes = IntegerField("Session length, minutes", validators=[
+        InputRequired("Enter a whole number."), NumberRange(15, 240, "Between 15 and 240 minutes.")])
+    meeting_buffer_minutes = IntegerField(
+        "Free time kept before and after, minutes",
+        validators=[InputRequired("Enter a whole number."), NumberRange(0, 120, "Between 0 and 120 minutes.")])
+    meeting_notice_hours = IntegerField(
+        "Book at least this many hours ahead",
+        validators=[InputRequired("Enter a whole number."), NumberRange(0, 336, "Between 0 and 336 hours.")])
+    meeting_horizon_days = IntegerField(
+        "Offer times up to this many days ahead",
+        validators=[InputRequired("Enter a whole number."), NumberRange(1, 90, "Between 1 and 90 days.")])
+    mentees_can_book = BooleanField("Mentees may book sessions too (by default the mentor books)")

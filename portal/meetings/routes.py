@@ -13,14 +13,17 @@ from calendar_sync import availability as slot_reasons
 from calendar_sync import invites
 from portal import audit
 from portal.access import admin_required
+from portal.admin import registry, settings_page
 from portal.db import database
 from portal.fragments import fragment_or_page
 from portal.meetings import booking, follow_through, invitations, schedule, tasks
+from portal.meetings import settings as meeting_settings
 from portal.meetings.forms import BookingForm, FeedbackForm
 from portal.models import ActionItem, CalendarFeed, Match, Meeting, User
 from portal.agendas import store as agenda_store
 
 blueprint = Blueprint("meetings", __name__)
+registry.page("Sessions", "meetings.sync_status", order=80)
 
 
 def _match_or_404(match_id: int) -> Match:
@@ -401,3 +404,10 @@ def retry(meeting_id: int):
     tasks.sync_meeting(meeting.id)
     flash("Sync started again.", "info")
     return redirect(url_for("meetings.sync_status"))
+
+
+@blueprint.post("/admin/settings/sessions")
+@admin_required
+def save_settings():
+    """Save how sessions are offered and who books them."""
+    return settings_page.save_section(meeting_settings.SECTION.anchor)

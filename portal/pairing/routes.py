@@ -8,15 +8,18 @@ from flask_login import current_user, login_required
 
 from portal import settings
 from portal.access import admin_required, current_program
+from portal.admin import registry, settings_page
 from portal.fragments import fragment_or_page
 from portal.meetings import routes as meeting_routes
 from portal.models import Match, MatchRequest, Participant, Program, User
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
+from portal.pairing import settings as pairing_settings
 from portal.programme import operations as programme
 from portal.questionnaire import operations as questionnaire
 
 blueprint = Blueprint("pairing", __name__)
+registry.page("To pair", "pairing.unpaired", order=60)
 
 PAGE_SIZE = 20
 LOCATIONS = {"virtual": "Virtual", "in-person": "In person"}
@@ -306,3 +309,10 @@ def unpaired():
         "pairing/unpaired.html", rows=operations.still_to_pair(program),
         pairing_open=programme.is_open(program, "pairing"),
     )
+
+
+@blueprint.post("/admin/settings/pairing")
+@admin_required
+def save_settings():
+    """Save how pairs form: mode, shortlist size, request expiry, who reaches out first."""
+    return settings_page.save_section(pairing_settings.SECTION.anchor)

@@ -1,15 +1,27 @@
-"""Building the questionnaire form from the programme's questions."""
+"""Building the questionnaire form from the programme's questions; the admins' question editor and skill
+vocabulary forms."""
 from __future__ import annotations
 
 import datetime as dt
 
 from flask_wtf import FlaskForm
-from wtforms import Form, FormField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.forms import timezone_choices
+from portal.models import Question
 
 MAX_SKILLS = 12
 MAX_SKILL_LENGTH = 60
@@ -153,3 +165,67 @@ def values_from(form, questions) -> dict:
         if data not in (None, "", [], {}):
             values[question.id] = data
     return values
+
+
+KIND_LABELS = {
+    "text": "Short text",
+    "paragraph": "Paragraph",
+    "choice": "Single choice",
+    "multi_choice": "Multiple choice",
+    "skills": "Skills (vocabulary, free entry allowed)",
+    "timezone": "Time zone",
+    "working_hours": "Working hours",
+}
+AUDIENCE_LABELS = {"both": "Mentors and mentees", "mentor": "Mentors only", "mentee": "Mentees only"}
+
+
+def parse_options(text: str) -> list[str]:
+    seen, result = set(), []
+    for line in (text or "").splitlines():
+        option = " ".join(line.split())
+        if option and option.lower() not in seen:
+            seen.add(option.lower())
+            result.append(option)
+    return result
+
+
+class QuestionForm(FlaskForm):
+    prompt = StringField("Question", validators=[DataRequired("Write the question."), Length(max=200)])
+    help_text = TextAreaField("Help text", validators=[Optional(), Length(max=500)],
+                              description="Shown under the question; optional.")
+    kind = SelectField("Kind of answer", choices=list(KIND_LABELS.items()))
+    audience = SelectField("Asked of", choices=list(AUDIENCE_LABELS.items()))
+    options = TextAreaField("Choices, one per line", validators=[Optional(), Length(max=4000)],
+                            description="For single and multiple choice questions.")
+    required = BooleanField("An answer is required")
+    weight = DecimalField(
+        "Weight in matching", places=1, default=0,
+        validators=[InputRequired("Enter a weight (0 means not used)."), NumberRange(0, 10, "Between 0 and 10.")],
+        description="0 leaves the answer out of matching; higher counts more.",
+    )
+    shown_in_directory = BooleanField("Mentors' answers are shown in the mentor directory")
+
+    def validate_options(self, field):
+        options = parse_options(field.data)
+        if self.kind.data in ("choice", "multi_choice") and len(options) < 2:
+            raise ValidationError("A choice question needs at least two choices.")
+        if any(len(o) > 100 for o in options):
+            raise ValidationError("Keep each choice under 100 characters.")
+
+    def validate_kind(self, field):
+        if field.data not in Question.KINDS:
+            raise ValidationError("Choose a kind of answer.")
+
+
+class SkillForm(FlaskForm):
+    name = StringField("Skill", validators=[DataRequired("Name the skill."), Length(max=60)])
+    category = StringField("Category", validators=[Optional(), Length(max=40)], description="For example Leadership.")
+    aliases = StringField(
+        "Also known as", validators=[Optional(), Length(max=500)],
+        description="Other words people type for it, separated by commas (abbreviations, synonyms).",
+    )
+
+
+class AliasForm(FlaskForm):
+    aliases = StringField("Add words that mean this skill",
+                          validators=[DataRequired("Type at least one."), Length(max=500)])

@@ -1,1 +1,1 @@
-"""Reminders by email: who is due (rules.py) and sending each reminder once (send.py)."""
+"""Reminders by email: who is due (rules.py), sending each reminder once (send.py), their settings (settings.py)."""

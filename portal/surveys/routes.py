@@ -7,13 +7,14 @@ from flask_login import current_user, login_required
 from portal import links
 from portal import settings as portal_settings
 from portal.access import admin_required, current_program
+from portal.admin import registry
 from portal.models import Survey
 from portal.programme import operations as programme
 from portal.surveys import defaults, editing, forms, operations, results, schedule
+from portal.surveys import settings as survey_settings
 
 blueprint = Blueprint("surveys", __name__)
-
-SETTINGS = ("survey_midpoint_enabled", "survey_end_enabled", "survey_reminder_days")
+registry.page("Surveys", "surveys.admin_index", order=90)
 
 
 # --- participants ---------------------------------------------------------------------------------------------
@@ -119,7 +120,7 @@ def save_settings():
     form = forms.SurveySettingsForm()
     if not form.validate():
         return _admin_page(program, form, 400)
-    changed = [key for key in SETTINGS if portal_settings.set(program, key, form[key].data, current_user)]
+    changed = portal_settings.save(program, {key: form[key].data for key in survey_settings.KEYS}, current_user)
     flash("Survey settings saved." if changed else "Nothing changed.", "success" if changed else "info")
     return redirect(url_for("surveys.admin_index"))
 

@@ -19,6 +19,7 @@ ROUTES = [
     ("POST", "/requests/{request}/decline"),
     ("GET", "/matches/{match}"),
     ("GET", "/admin/unpaired"),
+    ("POST", "/admin/settings/pairing"),
 ]
 
 
