@@ -11,8 +11,7 @@ from calendar_sync.errors import AuthFailed, CalendarError, NotCalDAV, Unreachab
 from portal import links
 from portal.calendars import connections, forms, microsoft
 from portal.db import database
-from portal.models import Program
-from portal.questionnaire.operations import roles_of
+from portal.models import Participant, Program
 
 blueprint = Blueprint("calendars", __name__, url_prefix="/calendar")
 
@@ -23,7 +22,7 @@ def taking_part_required(view):
     @wraps(view)
     @login_required
     def wrapper(*args, **kwargs):
-        if not current_user.is_admin and not roles_of(current_user, Program.current()):
+        if not current_user.is_admin and not Participant.roles_of(current_user, Program.current()):
             abort(403)
         return view(*args, **kwargs)
 
