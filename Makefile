@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: install run test bench clean
+.PHONY: install run test lint-imports bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -28,8 +28,12 @@ run: install
 	$(BIN)/flask --app portal demo-data --if-empty
 	PORT=$(PORT) $(BIN)/flask --app portal serve
 
-test: install $(VENV)/.test-installed
+# The import rules (pyproject.toml, [tool.importlinter]) are checked before the suite runs.
+test: install $(VENV)/.test-installed lint-imports
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint-imports: $(VENV)/.test-installed
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache --no-logo
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done

@@ -144,7 +144,7 @@ def local_time(moment, zone: str = "UTC", with_zone: bool = True) -> str:
 
 
 def _register_templates(app: Flask) -> None:
-    from portal.models import Program
+    from portal.models import Participant, Program
     from portal.programme import operations as programme
     from portal.programme.phases import LABELS
 
@@ -160,12 +160,10 @@ def _register_templates(app: Flask) -> None:
         def nav_roles() -> list[str]:
             from flask_login import current_user
 
-            from portal.questionnaire.operations import roles_of
-
             if not current_user.is_authenticated or database.is_closed():
                 return []
             if "nav_roles" not in g:
-                g.nav_roles = roles_of(current_user, g.get("program") or Program.current())
+                g.nav_roles = Participant.roles_of(current_user, g.get("program") or Program.current())
             return g.nav_roles
 
         return {"nav_roles": nav_roles}

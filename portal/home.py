@@ -38,9 +38,7 @@ def index():
         pairing["match"] = pairing_operations.active_match_of_mentee(program, current_user)
         pairing["pending"] = pairing_operations.pending_request_of(program, current_user)
     if "mentor" in roles:
-        pairing["inbox"] = MatchRequest.select().where(
-            MatchRequest.program == program, MatchRequest.mentor == current_user.id, MatchRequest.status == "pending"
-        ).count()
+        pairing["inbox"] = MatchRequest.pending(program, mentor=current_user.id).count()
         pairing["mentees"] = list(
             Match.active().where(Match.program == program, Match.mentor == current_user.id)
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from flask import abort
 from flask_login import UserMixin
 from peewee import (
     BooleanField,
@@ -23,6 +24,13 @@ from portal.db import database
 def utcnow() -> dt.datetime:
     """Naive UTC: every timestamp in the database is UTC."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _stored(moment: dt.datetime | None) -> dt.datetime:
+    """A time as the database keeps it (naive UTC), from an aware or already stored one; now if none."""
+    if moment is None:
+        return utcnow()
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 class JSONField(TextField):
@@ -114,6 +122,29 @@ class Participant(BaseModel):
     class Meta:
         indexes = ((("program", "user", "role"), True), (("program", "role", "status"), False))
 
+    @classmethod
+    def taking_part(cls, program, role: str | None = None):
+        """Everyone in the programme who has not left it (in this role, if one is given)."""
+        query = cls.select().where(cls.program == program, cls.status != "exited")
+        return query if role is None else query.where(cls.role == role)
+
+    @classmethod
+    def exited(cls, program, role: str | None = None):
+        """Everyone who left the programme (in this role, if one is given)."""
+        query = cls.select().where(cls.program == program, cls.status == "exited")
+        return query if role is None else query.where(cls.role == role)
+
+    @classmethod
+    def roles_of(cls, user, program) -> list[str]:
+        """The roles someone still holds in the programme, sorted; none for a visitor or without a programme."""
+        if program is None or not getattr(user, "is_authenticated", True):
+            return []
+        return sorted({p.role for p in cls.taking_part(program).select(cls.role).where(cls.user == user.id)})
+
+    @property
+    def has_left(self) -> bool:
+        return self.status == "exited"
+
 
 class Question(BaseModel):
     """One question of the registration questionnaire, editable by admins."""
@@ -178,6 +209,18 @@ class Match(BaseModel):
     @classmethod
     def active(cls):
         return cls.select().where(cls.ended_at.is_null())
+
+    @classmethod
+    def for_member_or_404(cls, match_id: int, user) -> "Match":
+        """The match, for one of its pair or an admin; to anyone else it does not exist."""
+        match = cls.get_or_none(cls.id == match_id)
+        if match is None or not (user.is_admin or match.has_member(user)):
+            abort(404)
+        return match
+
+    def has_member(self, user) -> bool:
+        """Whether this person (a user or an id) is the pair's mentor or mentee."""
+        return getattr(user, "id", user) in (self.mentor_id, self.mentee_id)
 
 
 class PairingDraft(BaseModel):
@@ -259,6 +302,22 @@ class MatchRequest(BaseModel):
     class Meta:
         indexes = ((("status", "expires_at"), False), (("mentor", "status"), False), (("mentee", "status"), False))
 
+    @classmethod
+    def pending(cls, program=None, *, mentee=None, mentor=None):
+        """Requests no mentor has answered yet: of a programme (or all), of a mentee or to a mentor if given."""
+        query = cls.select().where(cls.status == "pending")
+        if program is not None:
+            query = query.where(cls.program == program)
+        if mentee is not None:
+            query = query.where(cls.mentee == mentee)
+        if mentor is not None:
+            query = query.where(cls.mentor == mentor)
+        return query
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "pending"
+
 
 class CalendarConnection(BaseModel):
     """A person's own calendar: busy time is read from it and the meetings they organise are written to it."""
@@ -310,6 +369,21 @@ class Meeting(BaseModel):
 
     class Meta:
         indexes = ((("organizer", "starts_at"), False), (("match", "number"), False), (("sync_state",), False))
+
+    # A session is past once it has begun: feedback opens then, and leaving no longer cancels it.
+    @classmethod
+    def past(cls, now: dt.datetime | None = None):
+        """Scheduled sessions that have begun by `now` (aware, or naive UTC; default: now)."""
+        return cls.select().where(cls.status == "scheduled", cls.starts_at <= _stored(now))
+
+    @classmethod
+    def upcoming(cls, now: dt.datetime | None = None):
+        """Scheduled sessions still to begin after `now`."""
+        return cls.select().where(cls.status == "scheduled", cls.starts_at > _stored(now))
+
+    def is_past(self, now: dt.datetime | None = None) -> bool:
+        """Whether the session has begun by `now`, cancelled or not."""
+        return self.starts_at <= _stored(now)
 
 
 class Feedback(BaseModel):

@@ -4,11 +4,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from portal import audit
+from portal import audit, content
+from portal.content import Document
 from portal.db import database
 from portal.models import Agenda, Match, Meeting, Program, utcnow
-from portal.resources import content
-from portal.resources.content import Document
 
 PARTS = ("before", "during", "after")
 

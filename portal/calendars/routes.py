@@ -14,8 +14,7 @@ from portal.admin import settings_page
 from portal.calendars import connections, forms, microsoft
 from portal.calendars import settings as calendar_settings
 from portal.db import database
-from portal.models import Program
-from portal.questionnaire.operations import roles_of
+from portal.models import Participant, Program
 
 blueprint = Blueprint("calendars", __name__)
 
@@ -26,7 +25,7 @@ def taking_part_required(view):
     @wraps(view)
     @login_required
     def wrapper(*args, **kwargs):
-        if not current_user.is_admin and not roles_of(current_user, Program.current()):
+        if not current_user.is_admin and not Participant.roles_of(current_user, Program.current()):
             abort(403)
         return view(*args, **kwargs)
 

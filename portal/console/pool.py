@@ -70,11 +70,9 @@ def favourites(program: Program, mentee_ids: Iterable[int]) -> set[tuple[int, in
 def waiting_count(program: Program) -> int:
     """Mentees with no mentor whose request a mentor has not answered yet: the algorithm leaves them be."""
     return (
-        Participant.select().where(
-            Participant.program == program, Participant.role == "mentee", Participant.status != "exited",
-            Participant.user.in_(MatchRequest.select(MatchRequest.mentee).where(
-                MatchRequest.program == program, MatchRequest.status == "pending")),
-        ).count()
+        Participant.taking_part(program, "mentee")
+        .where(Participant.user.in_(MatchRequest.pending(program).select(MatchRequest.mentee)))
+        .count()
     )
 
 

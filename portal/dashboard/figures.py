@@ -33,28 +33,21 @@ class Figures:
 
 def gather(program: Program, now: dt.datetime | None = None) -> Figures:
     now = stored(now or dt.datetime.now(dt.UTC))
-    people: dict[tuple[str, bool], int] = {}
-    for role, status, number in (Participant.select(Participant.role, Participant.status, fn.COUNT(Participant.id))
-                                 .where(Participant.program == program)
-                                 .group_by(Participant.role, Participant.status).tuples()):
-        people[role, status == "exited"] = people.get((role, status == "exited"), 0) + number
-
-    def count(role: str, exited: bool = False) -> int:
-        return people.get((role, exited), 0)
-
+    taking_part = dict(Participant.taking_part(program).select(Participant.role, fn.COUNT(Participant.id))
+                       .group_by(Participant.role).tuples())
     matches = Match.select().where(Match.program == program)
     meetings = Meeting.select().join(Match).where(Match.program == program)
-    scheduled = meetings.where(Meeting.status == "scheduled")
     pairs = list(_last_sessions(program))  # one query for both lists of pairs that may need a nudge
     rated = (Feedback.select(fn.COUNT(Feedback.id), fn.AVG(Feedback.rating), fn.AVG(Feedback.fit))
              .join(Meeting).join(Match).where(Match.program == program).tuples().first())
     return Figures(
-        mentors=count("mentor"), mentees=count("mentee"), exited=count("mentor", True) + count("mentee", True),
+        mentors=taking_part.get("mentor", 0), mentees=taking_part.get("mentee", 0),
+        exited=Participant.exited(program).count(),
         active_pairs=matches.where(Match.ended_at.is_null()).count(),
         ended_pairs=matches.where(Match.ended_at.is_null(False)).count(),
         to_pair=len(list(pairing.still_to_pair(program))),
-        held=scheduled.where(Meeting.starts_at <= now).count(),
-        upcoming=scheduled.where(Meeting.starts_at > now).count(),
+        held=Meeting.past(now).join(Match).where(Match.program == program).count(),
+        upcoming=Meeting.upcoming(now).join(Match).where(Match.program == program).count(),
         cancelled=meetings.where(Meeting.status == "cancelled").count(),
         feedback=rated[0] or 0, average_rating=_round(rated[1]), average_fit=_round(rated[2]),
         no_first_session=_no_first_session(pairs, now), quiet=_quiet(pairs, now),

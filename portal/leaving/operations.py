@@ -3,12 +3,9 @@ free up. Who is told, and the follow-up for the programme team, react to `events
 (portal/leaving/receivers.py, portal/followups.py)."""
 from __future__ import annotations
 
-import datetime as dt
-
 from portal import audit, events
 from portal.db import write_lock
 from portal.meetings import booking
-from portal.meetings.schedule import stored
 from portal.models import Match, Meeting, Participant, Program, User, utcnow
 from portal.pairing import operations as pairing
 
@@ -27,16 +24,11 @@ class LeavingError(ValueError):
     """Shown to the person, with what they typed kept."""
 
 
-def taking_part(program: Program, user: User) -> list[Participant]:
-    return list(Participant.select().where(Participant.program == program, Participant.user == user,
-                                           Participant.status != "exited"))
-
-
 def leave(program: Program, user: User, reason: str, feedback: str, actor: User) -> list[Match]:
     """Take the person out of the programme in every role; returns the matches that ended."""
     if reason not in REASONS:
         raise LeavingError("Choose the reason closest to yours.")
-    rows = taking_part(program, user)
+    rows = list(Participant.taking_part(program).where(Participant.user == user))
     if not rows:
         raise LeavingError("You are not taking part in this programme any more.")
     feedback = (feedback or "").strip()[:5000]
@@ -66,9 +58,7 @@ def leave(program: Program, user: User, reason: str, feedback: str, actor: User)
 
 def _cancel_future_sessions(match: Match, actor: User) -> None:
     """Sessions still to come are cancelled: the cancellations go out and calendars are updated."""
-    now = stored(dt.datetime.now(dt.UTC))
-    for meeting in Meeting.select().where(Meeting.match == match, Meeting.status == "scheduled",
-                                          Meeting.starts_at > now):
+    for meeting in Meeting.upcoming().where(Meeting.match == match):
         try:
             booking.cancel(meeting, actor)
         except booking.BookingError:

@@ -1,16 +1,13 @@
 """Leaving the programme, by the person or recorded for them by an admin."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from portal.access import admin_required, current_program
 from portal.leaving import operations
 from portal.leaving.forms import LeaveForm
-from portal.meetings.schedule import stored
-from portal.models import Match, Meeting, User
+from portal.models import Match, Meeting, Participant, User
 
 blueprint = Blueprint("leaving", __name__)
 
@@ -18,8 +15,7 @@ blueprint = Blueprint("leaving", __name__)
 def _what_ends(program, user: User) -> tuple[list[Match], int]:
     """The person's active matches and how many sessions still to come would be cancelled."""
     matches = list(Match.active().where(Match.program == program, (Match.mentor == user) | (Match.mentee == user)))
-    upcoming = Meeting.select().where(Meeting.match.in_([m.id for m in matches]), Meeting.status == "scheduled",
-                                      Meeting.starts_at > stored(dt.datetime.now(dt.UTC))).count() if matches else 0
+    upcoming = Meeting.upcoming().where(Meeting.match.in_([m.id for m in matches])).count() if matches else 0
     return matches, upcoming
 
 
@@ -47,7 +43,7 @@ def _left(form: LeaveForm, program, person: User) -> bool:
 def leave():
     """Leave the programme: a reason, a word for the team, and a clear view of what happens."""
     program = current_program()
-    if not operations.taking_part(program, current_user):
+    if not Participant.roles_of(current_user, program):
         return render_template("leaving/left.html", by_admin=False, person=current_user)
     form = LeaveForm()
     if _left(form, program, current_user):
@@ -63,7 +59,7 @@ def leave_for(user_id: int):
     person = User.get_or_none(User.id == user_id)
     if person is None:
         abort(404)
-    if not operations.taking_part(program, person):
+    if not Participant.roles_of(person, program):
         flash(f"{person.name} is not taking part in this programme.", "info")
         return redirect(url_for("admin.people"))
     form = LeaveForm()

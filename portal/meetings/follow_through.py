@@ -101,7 +101,7 @@ def window(meeting: Meeting, person: User, now: dt.datetime | None = None) -> Fe
     until = aware(existing.created_at) + dt.timedelta(days=EDIT_DAYS) if existing else None
     if meeting.status == "cancelled":
         state = "cancelled"
-    elif aware(meeting.starts_at) > now:
+    elif not meeting.is_past(now):
         state = "too_early"
     elif until is not None and now > until:
         state = "closed"

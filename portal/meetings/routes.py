@@ -18,6 +18,7 @@ from portal.db import database
 from portal.fragments import fragment_or_page
 from portal.meetings import booking, follow_through, invitations, schedule, tasks
 from portal.meetings import settings as meeting_settings
+from portal.meetings.panels import match_items
 from portal.meetings.forms import BookingForm, FeedbackForm
 from portal.models import ActionItem, CalendarFeed, Match, Meeting, User
 from portal.agendas import store as agenda_store
@@ -26,18 +27,11 @@ blueprint = Blueprint("meetings", __name__)
 registry.page("Sessions", "meetings.sync_status", order=80)
 
 
-def _match_or_404(match_id: int) -> Match:
-    match = Match.get_or_none(Match.id == match_id)
-    if match is None or not (current_user.is_admin or current_user.id in (match.mentor_id, match.mentee_id)):
-        abort(404)
-    return match
-
-
 def _meeting_or_404(meeting_id: int) -> Meeting:
     meeting = Meeting.get_or_none(Meeting.id == meeting_id)
     if meeting is None:
         abort(404)
-    _match_or_404(meeting.match_id)
+    Match.for_member_or_404(meeting.match_id, current_user)
     return meeting
 
 
@@ -96,7 +90,7 @@ def _widget(match: Match, form: BookingForm | None = None, status: int = 200, re
     zone = found.zone_of(match, organizer) if found else schedule.working_hours(match.program, organizer).zone
     upcoming = list(Meeting.select().where(Meeting.match == match).order_by(Meeting.starts_at.desc()))
     # Each participant's own signed agenda and feedback pages; admins look from the dashboard instead.
-    own = organizer.id in (match.mentor_id, match.mentee_id)
+    own = match.has_member(organizer)
     tokens = {m.id: invitations.link_token(m, organizer) for m in upcoming} if own else {}
     pages = {i: (url_for("meetings.agenda", token=t), url_for("meetings.feedback", token=t)) for i, t in tokens.items()}
     days: dict[str, list] = {}
@@ -117,13 +111,13 @@ def _widget(match: Match, form: BookingForm | None = None, status: int = 200, re
 @login_required
 def sessions(match_id: int):
     """Sessions of a match and, for whoever books, the times both can meet."""
-    return _widget(_match_or_404(match_id))
+    return _widget(Match.for_member_or_404(match_id, current_user))
 
 
 @blueprint.post("/matches/<int:match_id>/sessions")
 @login_required
 def book(match_id: int):
-    match = _match_or_404(match_id)
+    match = Match.for_member_or_404(match_id, current_user)
     if not booking.can_book(match, current_user):
         abort(403)
     form = _form(match, request.form)
@@ -311,8 +305,8 @@ def feedback(token: str):
 @login_required
 def tick_item(match_id: int, item_id: int):
     """Tick an action item off (or open it again) from the match page."""
-    match = _match_or_404(match_id)
-    if current_user.id not in (match.mentor_id, match.mentee_id):
+    match = Match.for_member_or_404(match_id, current_user)
+    if not match.has_member(current_user):
         abort(403)
     item = ActionItem.get_or_none(ActionItem.id == item_id, ActionItem.match == match)
     if item is None:
@@ -321,15 +315,6 @@ def tick_item(match_id: int, item_id: int):
     if request.htmx:
         return render_template("meetings/_action_items.html", **match_items(match))
     return redirect(url_for("pairing.match", match_id=match.id) + "#action-items")
-
-
-def match_items(match: Match) -> dict:
-    """What the action-item list on the match page needs."""
-    items = follow_through.items_of(match)
-    may_tick = current_user.id in (match.mentor_id, match.mentee_id)
-    return {"match": match, "items": items, "add_url": None, "item_error": "", "item_text": "",
-            "tick_urls": {i.id: url_for("meetings.tick_item", match_id=match.id, item_id=i.id) for i in items}
-            if may_tick else {}}
 
 
 # --- the personal calendar feed -------------------------------------------------------------------------------

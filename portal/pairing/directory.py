@@ -65,8 +65,7 @@ def load_counts(program: Program) -> tuple[dict[int, int], dict[int, int]]:
         .group_by(Match.mentor).tuples()
     )
     pending = dict(
-        MatchRequest.select(MatchRequest.mentor, fn.COUNT(MatchRequest.id))
-        .where(MatchRequest.program == program, MatchRequest.status == "pending")
+        MatchRequest.pending(program).select(MatchRequest.mentor, fn.COUNT(MatchRequest.id))
         .group_by(MatchRequest.mentor).tuples()
     )
     return matched, pending
@@ -76,12 +75,10 @@ def mentor_profiles(program: Program) -> list[MentorProfile]:
     """Every mentor who finished the questionnaire, as the matching library sees them (load comes from with_load)."""
     questions = _questions(program)
     rows = list(
-        Participant.select(Participant.user, Participant.capacity, User.id, User.name)
+        Participant.taking_part(program, "mentor")
+        .select(Participant.user, Participant.capacity, User.id, User.name)
         .join(User)
-        .where(
-            Participant.program == program, Participant.role == "mentor", Participant.status != "exited",
-            Participant.questionnaire_completed_at.is_null(False), User.active,
-        )
+        .where(Participant.questionnaire_completed_at.is_null(False), User.active)
         .order_by(Participant.user)
     )
     mentors = Participant.select(Participant.user).where(Participant.program == program, Participant.role == "mentor")

@@ -27,20 +27,14 @@ class MentorFull(PairingError):
 
 
 def participant(program: Program, user, role: str) -> Participant | None:
-    return Participant.get_or_none(
-        Participant.program == program, Participant.user == user, Participant.role == role,
-        Participant.status != "exited",
-    )
+    return Participant.taking_part(program, role).where(Participant.user == user).first()
 
 
 def available_mentor(program: Program, user) -> Participant | None:
     """A mentor mentees may ask: taking part, questionnaire finished, account active (as the directory shows)."""
     return (
-        Participant.select().join(User)
-        .where(
-            Participant.program == program, Participant.user == user, Participant.role == "mentor",
-            Participant.status != "exited", Participant.questionnaire_completed_at.is_null(False), User.active,
-        )
+        Participant.taking_part(program, "mentor").join(User)
+        .where(Participant.user == user, Participant.questionnaire_completed_at.is_null(False), User.active)
         .first()
     )
 
@@ -50,9 +44,7 @@ def active_match_of_mentee(program: Program, mentee) -> Match | None:
 
 
 def pending_request_of(program: Program, mentee) -> MatchRequest | None:
-    return MatchRequest.get_or_none(
-        MatchRequest.program == program, MatchRequest.mentee == mentee, MatchRequest.status == "pending"
-    )
+    return MatchRequest.pending(program, mentee=mentee).first()
 
 
 def shortlist_of(program: Program, mentee) -> list[Shortlist]:
@@ -247,7 +239,7 @@ def decline_request(request: MatchRequest, mentor: User, reason: str = "") -> Ma
     """The mentor says no (the reason stays private); returns the request passed on, if any."""
     if request.mentor_id != mentor.id:
         raise PairingError("This request was not sent to you.")
-    if request.status != "pending":
+    if not request.is_pending:
         raise PairingError("This request has already been answered.")
     with database.atomic():
         _close(request, "declined", reason.strip())
@@ -259,7 +251,7 @@ def approve_request(request: MatchRequest, mentor: User, automatic: bool = False
     """The mentor says yes: the pair is matched if the mentor still has room."""
     if request.mentor_id != mentor.id:
         raise PairingError("This request was not sent to you.")
-    if request.status != "pending":
+    if not request.is_pending:
         raise PairingError("This request has already been answered.")
     try:
         match = create_match(
@@ -277,7 +269,7 @@ def approve_request(request: MatchRequest, mentor: User, automatic: bool = False
 def expire_requests(now: dt.datetime | None = None) -> int:
     """Pass on every request left unanswered past its deadline; returns how many expired."""
     now = now or utcnow()
-    overdue = list(MatchRequest.select().where(MatchRequest.status == "pending", MatchRequest.expires_at <= now))
+    overdue = list(MatchRequest.pending().where(MatchRequest.expires_at <= now))
     for request in overdue:
         with database.atomic():
             _close(request, "expired")
@@ -305,9 +297,9 @@ def _lock_rows(program: Program, mentor, mentee) -> tuple[Participant, Participa
     rows = {(p.user_id, p.role): p for p in query}
     mentor_row = rows.get((getattr(mentor, "id", mentor), "mentor"))
     mentee_row = rows.get((getattr(mentee, "id", mentee), "mentee"))
-    if mentor_row is None or mentor_row.status == "exited" or mentor_row.questionnaire_completed_at is None:
+    if mentor_row is None or mentor_row.has_left or mentor_row.questionnaire_completed_at is None:
         raise PairingError("That person is not an active mentor in this programme.")
-    if mentee_row is None or mentee_row.status == "exited":
+    if mentee_row is None or mentee_row.has_left:
         raise PairingError("That person is not an active mentee in this programme.")
     return mentor_row, mentee_row
 
@@ -377,9 +369,7 @@ def end_match(match: Match, reason: str, actor) -> Match:
 def close_requests_of(program: Program, user: User, why: str) -> list[MatchRequest]:
     """Someone left: their waiting requests close. A request to a mentor who left passes on to the mentee's next
     favourite, as after a decline; returns the requests passed on."""
-    pending = list(MatchRequest.select().where(
-        MatchRequest.program == program, MatchRequest.status == "pending",
-        (MatchRequest.mentee == user) | (MatchRequest.mentor == user)))
+    pending = list(MatchRequest.pending(program).where((MatchRequest.mentee == user) | (MatchRequest.mentor == user)))
     passed = []
     for request in pending:
         _close(request, "closed" if request.mentor_id == user.id else "withdrawn", why)
@@ -393,9 +383,7 @@ def close_requests_of(program: Program, user: User, why: str) -> list[MatchReque
 def still_to_pair(program: Program, mentee_id: int | None = None):
     """Ready mentees with no mentor and no request waiting: the admins' list of people to pair (or just this one)."""
     matched = Match.active().select(Match.mentee).where(Match.program == program)
-    waiting = MatchRequest.select(MatchRequest.mentee).where(
-        MatchRequest.program == program, MatchRequest.status == "pending"
-    )
+    waiting = MatchRequest.pending(program).select(MatchRequest.mentee)
     asked = (
         MatchRequest.select(MatchRequest.mentee, fn.COUNT(MatchRequest.id).alias("asked"))
         .where(MatchRequest.program == program)
@@ -403,10 +391,9 @@ def still_to_pair(program: Program, mentee_id: int | None = None):
     )
     counts = {row.mentee_id: row.asked for row in asked}
     query = (
-        Participant.select(Participant, User)
+        Participant.taking_part(program, "mentee").select(Participant, User)
         .join(User)
         .where(
-            Participant.program == program, Participant.role == "mentee", Participant.status != "exited",
             Participant.questionnaire_completed_at.is_null(False),
             Participant.user.not_in(matched), Participant.user.not_in(waiting),
         )

@@ -10,7 +10,7 @@ from portal import settings
 from portal.access import admin_required, current_program
 from portal.admin import registry, settings_page
 from portal.fragments import fragment_or_page
-from portal.meetings import routes as meeting_routes
+from portal.meetings.panels import match_items
 from portal.models import Match, MatchRequest, Participant, Program, User
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
@@ -28,7 +28,7 @@ OVERLAPS = {"2": 2.0, "4": 4.0, "6": 6.0}
 
 def _participant_or_admin(program: Program) -> None:
     """The directory is for people taking part, and for admins."""
-    if not current_user.is_admin and not questionnaire.roles_of(current_user, program):
+    if not current_user.is_admin and not Participant.roles_of(current_user, program):
         abort(403)
 
 
@@ -136,7 +136,7 @@ def _shortlist_context(program: Program) -> dict:
         .where(MatchRequest.program == program, MatchRequest.mentee == current_user.id)
         .order_by(MatchRequest.created_at.desc(), MatchRequest.id.desc())
     )
-    pending = next((r for r in requests if r.status == "pending"), None)
+    pending = next((r for r in requests if r.is_pending), None)
     match = operations.active_match_of_mentee(program, current_user)
     exhausted = not match and not pending and operations.next_mentor(program, current_user) is None and bool(requests)
     alternatives = []
@@ -233,8 +233,8 @@ def inbox():
         .where(Match.program == program, Match.mentor == current_user.id)
     )
     return render_template(
-        "pairing/inbox.html", pending=[r for r in requests if r.status == "pending"],
-        answered=[r for r in requests if r.status != "pending"], matches=matches, capacity=row.capacity or 1,
+        "pairing/inbox.html", pending=[r for r in requests if r.is_pending],
+        answered=[r for r in requests if not r.is_pending], matches=matches, capacity=row.capacity or 1,
     )
 
 
@@ -283,9 +283,7 @@ def decline(request_id: int):
 @login_required
 def match(match_id: int):
     """A pair's page: both profiles, what they share, who reaches out first."""
-    item = Match.get_or_none(Match.id == match_id)
-    if item is None or not (current_user.is_admin or current_user.id in (item.mentor_id, item.mentee_id)):
-        abort(404)
+    item = Match.for_member_or_404(match_id, current_user)
     program = item.program
     index = mentor_directory.directory(program)
     mentee = mentor_directory.mentee_profile(program, item.mentee)
@@ -296,7 +294,7 @@ def match(match_id: int):
         mentee_sections=questionnaire.profile_sections(item.mentee, program),
         first_contact=settings.get(program, "first_contact"),
         viewer_role="mentor" if current_user.id == item.mentor_id else "mentee" if current_user.id == item.mentee_id else None,
-        **meeting_routes.match_items(item),
+        **match_items(item),
     )
 
 

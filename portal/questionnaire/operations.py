@@ -25,15 +25,6 @@ def seed_questions(program: Program) -> int:
     return added
 
 
-def roles_of(user, program: Program) -> list[str]:
-    if program is None or not getattr(user, "is_authenticated", True):
-        return []
-    query = Participant.select(Participant.role).where(
-        Participant.user == user.id, Participant.program == program, Participant.status != "exited"
-    )
-    return sorted({p.role for p in query})
-
-
 def questions_for(program: Program, roles) -> list[Question]:
     """The active questions asked of someone in these roles, in order."""
     query = Question.select().where(Question.program == program, Question.active).order_by(Question.position, Question.id)
@@ -122,7 +113,7 @@ def progress(program: Program | None, user) -> dict | None:
     """How far the user is with the questionnaire."""
     if program is None:
         return None
-    roles = roles_of(user, program)
+    roles = Participant.roles_of(user, program)
     if not roles:
         return None
     required = [q.id for q in questions_for(program, roles) if q.required]
@@ -151,7 +142,7 @@ def can_view_answers(viewer, subject: User, program: Program) -> bool:
 
 def profile_sections(subject: User, program: Program) -> list[tuple[str, list[tuple[Question, object]]]]:
     """The subject's answers grouped as the questionnaire groups them."""
-    roles = roles_of(subject, program)
+    roles = Participant.roles_of(subject, program)
     answers = answers_of(subject, program)
     groups = []
     for title, audience in (("About", "both"), ("As a mentee", "mentee"), ("As a mentor", "mentor")):

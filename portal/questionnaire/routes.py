@@ -31,7 +31,7 @@ SECTIONS = (("About you", "both"), ("As a mentee", "mentee"), ("As a mentor", "m
 def edit():
     """Answer or update the registration questionnaire."""
     program = Program.current()
-    roles = operations.roles_of(current_user, program)
+    roles = Participant.roles_of(current_user, program)
     if not roles:
         return redirect(url_for("questionnaire.join"))
     if programme.current_phase(program) == "ended":
@@ -68,7 +68,7 @@ def join():
     """Join the current programme with an existing account."""
     program = Program.current()
     open_roles = [r for r in Participant.ROLES if program and programme.registration_open_for(program, r)]
-    have = operations.roles_of(current_user, program)
+    have = Participant.roles_of(current_user, program)
     form = JoinForm()
     form.role.choices = [
         (value, label)

@@ -22,14 +22,11 @@ def _ended(program: Program, now: dt.datetime) -> bool:
 
 def live_matches(program: Program):
     """Active matches of the programme whose two people still take part (neither exited nor deactivated)."""
-    def exited(role: str):
-        return Participant.select(Participant.user).where(
-            Participant.program == program, Participant.role == role, Participant.status == "exited")
-
     inactive = User.select(User.id).where(~User.active)
     return Match.active().where(
         Match.program == program,
-        Match.mentor.not_in(exited("mentor")), Match.mentee.not_in(exited("mentee")),
+        Match.mentor.not_in(Participant.exited(program, "mentor").select(Participant.user)),
+        Match.mentee.not_in(Participant.exited(program, "mentee").select(Participant.user)),
         Match.mentor.not_in(inactive), Match.mentee.not_in(inactive),
     )
 

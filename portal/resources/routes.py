@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import login_required
 
+from portal import content
 from portal.agendas import store as agenda_store
 from portal.models import Program
-from portal.resources import content
 
 blueprint = Blueprint("resources", __name__, url_prefix="/resources")
 

@@ -72,8 +72,7 @@ def was_invited(survey: Survey, user: User) -> bool:
 
 def _still_taking_part(program: Program, user_ids=None):
     # "mentee" sorts before "mentor": someone who is both answers as a mentee.
-    query = (Participant.select(Participant.user, Participant.role)
-             .where(Participant.program == program, Participant.status != "exited")
+    query = (Participant.taking_part(program).select(Participant.user, Participant.role)
              .order_by(Participant.role, Participant.id))
     return query if user_ids is None else query.where(Participant.user.in_(list(user_ids)))
 

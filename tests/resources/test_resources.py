@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.resources import content
+from portal import content
 
 HANDBOOK_SLUGS = {
     "being-a-great-mentor", "being-a-great-mentee", "diversity-equity-inclusion-mentoring",
