@@ -22,8 +22,8 @@ def _programme_values(program: Program) -> dict:
 def _registered(program: Program) -> dict:
     """Who has signed up against the organisation's size, and how the phase dates compare with the guidance."""
     counts = dict(
-        Participant.select(Participant.role, fn.COUNT(Participant.id))
-        .where(Participant.program == program, Participant.status != "exited")
+        Participant.taking_part(program)
+        .select(Participant.role, fn.COUNT(Participant.id))
         .group_by(Participant.role)
         .tuples()
     )

@@ -1,4 +1,4 @@
-"""Pairing drafts: run the algorithm, edit its proposal (remove, swap, pin), publish it as matches."""
+"""Pairing drafts: run the algorithm, edit its proposal (remove, swap, pin), hand it to the publishing job."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -10,10 +10,11 @@ from matching.profiles import FitWeights
 from matching.reasons import Voice
 from portal import audit, settings
 from portal.db import database
-from portal.models import DraftPair, PairingDraft, Participant, Program, User, utcnow
+from portal.models import DraftPair, PairingDraft, Program, User, utcnow
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
 from portal.console import pool as pools
+from portal.console import tasks
 
 OBJECTIVES = {
     "optimal": "Best total fit",
@@ -229,8 +230,6 @@ def discard(draft: PairingDraft, actor: User) -> None:
 
 def start_publishing(draft: PairingDraft, actor: User) -> None:
     """Mark the draft as publishing and hand the work to a job (it sends an email per person)."""
-    from portal.console import tasks
-
     _editable(draft)
     if not draft.pairs.exists():
         raise DraftError("The draft has no pairs to publish.")
@@ -240,26 +239,6 @@ def start_publishing(draft: PairingDraft, actor: User) -> None:
         raise DraftError("This draft is already being published.")
     audit.record(actor, "pairing.publish", f"draft:{draft.id}", pairs=draft.pairs.count())
     tasks.publish_draft(draft.id, actor.id)
-
-
-def publish(draft_id: int, actor_id: int | None) -> dict[str, int]:
-    """Create a match for every pair not yet settled, as mentee-led pairing does (same emails); safe to run again."""
-    draft = PairingDraft.get_by_id(draft_id)
-    actor = User.get_or_none(User.id == actor_id) if actor_id else None
-    counts = {"matched": 0, "skipped": 0}
-    for pair in draft.pairs.where(DraftPair.outcome == "").order_by(DraftPair.id):
-        try:
-            match = operations.create_match(draft.program, pair.mentor, pair.mentee, actor=actor,
-                                            made_by="algorithm" if pair.source == "algorithm" else "admin")
-        except operations.PairingError as error:
-            DraftPair.update(outcome=str(error)).where(DraftPair.id == pair.id).execute()
-            counts["skipped"] += 1
-        else:
-            DraftPair.update(outcome="matched", match=match).where(DraftPair.id == pair.id).execute()
-            counts["matched"] += 1
-    PairingDraft.update(status="published", published_at=utcnow(), updated_at=utcnow()).where(
-        PairingDraft.id == draft.id).execute()
-    return counts
 
 
 def preview(program: Program, scoring: Scoring) -> dict | None:
