@@ -6,6 +6,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from portal.models import Program
+
 
 def admin_required(view):
     """Admins only; others get 403, anonymous visitors the login page."""
@@ -24,8 +26,6 @@ def admin_required(view):
 
 def current_program():
     """The programme the portal runs now, or 404 when none is set up."""
-    from portal.models import Program
-
     program = Program.current()
     if program is None:
         abort(404)

@@ -33,7 +33,7 @@ def define(key: str, default, kind: type, help: str) -> Definition:
 
 def _stored(program: Program) -> dict:
     """The programme's stored values, read once per request (or job) and kept in `g` until a write."""
-    if not has_app_context():
+    if not has_app_context() or g.get("settings_uncommitted"):
         return {s.key: s.value for s in Setting.select().where(Setting.program == program)}
     cache = g.setdefault("settings", {})
     if program.id not in cache:
@@ -77,7 +77,16 @@ def save(program: Program, values: dict, actor) -> list[str]:
     finally:
         # Read again after a write, and after a rollback too.
         _forget()
+    if changed and has_app_context() and database.in_transaction():
+        # Saved inside a caller's transaction: nothing is cached until it commits, since it may still roll back.
+        g.settings_uncommitted = True
+        database.after_commit(_committed)
     return changed
+
+
+def _committed() -> None:
+    if has_app_context():
+        g.pop("settings_uncommitted", None)
 
 
 def set(program: Program, key: str, value, actor) -> bool:

@@ -102,3 +102,19 @@ def test_a_section_that_fails_half_way_keeps_none_of_its_changes(app, program, a
         assert settings.get(program, "shortlist_size") == 3
     assert Setting.select().where(Setting.program == program).count() == 0
     assert AuditLog.select().where(AuditLog.action == "setting.update").count() == 0
+
+
+def test_a_save_inside_a_transaction_that_rolls_back_leaves_no_cached_value(app, program, admin):
+    from portal.db import database
+
+    with app.test_request_context():
+        with pytest.raises(RuntimeError):
+            with database.atomic():
+                settings.save(program, {"shortlist_size": 5}, admin)
+                assert settings.get(program, "shortlist_size") == 5
+                raise RuntimeError("the caller's operation failed after the save")
+
+        assert settings.get(program, "shortlist_size") == 3
+        with database.atomic():
+            settings.save(program, {"shortlist_size": 4}, admin)
+        assert settings.get(program, "shortlist_size") == 4

@@ -1,6 +1,8 @@
 """Delivering a stored email: to the outbox (demo) or through SMTP; safe to run again."""
 from __future__ import annotations
 
+import logging
+import os
 import smtplib
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -10,16 +12,16 @@ from flask import current_app
 
 from portal.models import Email, utcnow
 
-
-class EmailMissing(Exception):
-    """No stored email with that id (deleted since it was queued); huey retries, then gives up."""
+log = logging.getLogger(__name__)
 
 
 def deliver(email_id: int) -> None:
     """Deliver one stored email through the configured transport; safe to call again."""
     email = Email.get_or_none(Email.id == email_id)
     if email is None:
-        raise EmailMissing(email_id)
+        # Jobs are queued only once the email's transaction commits, so a missing row was deleted since: nothing to do.
+        log.warning("Email %s is no longer stored; nothing delivered.", email_id)
+        return
     if email.status in ("sent", "stored"):
         return
     config = current_app.config["PORTAL"]["mail"]
@@ -67,8 +69,6 @@ def build_message(email: Email, sender: str) -> EmailMessage:
 
 
 def _send_smtp(message: EmailMessage, config: dict) -> None:
-    import os
-
     with smtplib.SMTP(config["smtp_host"], int(config["smtp_port"]), timeout=20) as smtp:
         if config.get("smtp_starttls"):
             smtp.starttls()

@@ -8,6 +8,7 @@ from calendar_sync.availability import check_proposal, free_slots
 from calendar_sync.errors import CalendarError
 from calendar_sync.model import Busy, Interval, SlotRules, WorkingHours
 from portal import settings
+from portal.calendars import connections
 from portal.models import Answer, Match, Meeting, Program, Question, User
 
 PER_DAY = 2  # offers on one day at most, so a week shows choice across days
@@ -90,8 +91,6 @@ class Availability:
 
 def availability(match: Match, start: dt.datetime, end: dt.datetime, skip: int | None = None) -> Availability:
     """Both people's busy time between start and end: their calendars where connected, and portal meetings."""
-    from portal.calendars import connections
-
     program = match.program
     found = Availability(busy=[], hours=[])
     for person in (match.mentor, match.mentee):

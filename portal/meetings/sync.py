@@ -15,6 +15,7 @@ from calendar_sync import invites
 from calendar_sync.errors import AuthFailed, CalendarError, ReauthRequired, Throttled, Unreachable
 from calendar_sync.model import Meeting as Invite
 from portal import links, mail
+from portal.calendars import connections
 from portal.meetings import invitations, schedule
 from portal.models import Email, Meeting, User, utcnow
 
@@ -74,8 +75,6 @@ def _adopts_uid(meeting: Meeting, connection) -> bool:
     Only while nothing went out under the portal's UID: once our invite is in a mailbox, Exchange's invitation
     (another UID) would be a second event there.
     """
-    from portal.calendars import connections
-
     return (connection.kind == "microsoft" and meeting.status == "scheduled"
             and not connections.graph_id(meeting.remote_id) and not invited(meeting))
 
@@ -94,8 +93,6 @@ def shared_invite(meeting: Meeting, organizer: User) -> Invite:
 
 def _write(meeting: Meeting, organizer: User, attendees: bool):
     """Write or cancel the meeting in the organiser's calendar; a connections.Written."""
-    from portal.calendars import connections
-
     if meeting.status != "scheduled":
         connections.cancel_meeting(organizer, invitations.invite(meeting, organizer), meeting.remote_id)
         return connections.Written(meeting.remote_id)
@@ -105,8 +102,6 @@ def _write(meeting: Meeting, organizer: User, attendees: bool):
 
 def sync(meeting_id: int) -> None:
     """Bring everyone's view of one meeting up to date; safe to run any number of times."""
-    from portal.calendars import connections
-
     meeting = Meeting.get_or_none(Meeting.id == meeting_id)
     if meeting is None:
         return
