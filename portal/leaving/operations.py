@@ -41,10 +41,7 @@ def leave(program: Program, user: User, reason: str, feedback: str, actor: User)
             match.ended_at, match.end_reason = utcnow(), why  # as stored, for those told below
             Match.update(ended_at=match.ended_at, end_reason=why).where(Match.id == match.id).execute()
             other, role = (match.mentee, "mentee") if match.mentor_id == user.id else (match.mentor, "mentor")
-            still = Match.active().where(Match.program == program, getattr(Match, role) == other).exists()
-            Participant.update(status="paired" if still else "ready").where(
-                Participant.program == program, Participant.user == other, Participant.role == role,
-                Participant.status != "exited").execute()
+            pairing.settle_status(program, other, role)
         audit.record(actor, "participant.exit", f"user:{user.id}", programme=program.id, reason=reason,
                      matches=[m.id for m in ended])
     pairing.close_requests_of(program, user, why)

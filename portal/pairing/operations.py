@@ -333,6 +333,16 @@ def create_match(program: Program, mentor: User, mentee: User, *, made_by: str, 
     return match
 
 
+def settle_status(program, user, role: str) -> None:
+    """After a match ended: "paired" while the person has another active match in that role, else "ready" again
+    (someone who left stays left)."""
+    still = Match.active().where(Match.program == program, getattr(Match, role) == user).exists()
+    Participant.update(status="paired" if still else "ready").where(
+        Participant.program == program, Participant.user == user, Participant.role == role,
+        Participant.status != "exited",
+    ).execute()
+
+
 def end_match(match: Match, reason: str, actor) -> Match:
     """Unpair: the match ends with the admin's reason (kept private), the mentor's place frees up, both are told."""
     reason = " ".join(reason.split())
@@ -345,13 +355,7 @@ def end_match(match: Match, reason: str, actor) -> Match:
         if not ended:
             raise PairingError("This match has already ended.")
         for user, role in ((match.mentee_id, "mentee"), (match.mentor_id, "mentor")):
-            still = Match.active().where(
-                Match.program == match.program_id, getattr(Match, role) == user
-            ).exists()
-            Participant.update(status="paired" if still else "ready").where(
-                Participant.program == match.program_id, Participant.user == user, Participant.role == role,
-                Participant.status != "exited",
-            ).execute()
+            settle_status(match.program_id, user, role)
         audit.record(actor, "match.end", f"match:{match.id}", mentor=match.mentor_id, mentee=match.mentee_id,
                      reason=reason)
     match = Match.get_by_id(match.id)
