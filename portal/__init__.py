@@ -8,6 +8,7 @@ from htmx_flask import Htmx
 from peewee import OperationalError
 from werkzeug.routing import IntegerConverter
 
+from portal import headers, logs, redaction
 from portal.config import INSTANCE, load_config, merged, secret_key
 from portal.db import database, open_database
 from portal.queue import queue
@@ -62,6 +63,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_templates(app)
     _register_errors(app)
+    headers.init_app(app)
+    # Built from the URL rules, so every address with a <token> or <secret> is covered, now and when added.
+    logs.install(redaction.for_app(app), *logs.ADDRESS_LOGGERS, app.logger.name)
 
     from portal import cli
 

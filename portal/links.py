@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 
@@ -38,3 +39,12 @@ def absolute_url(endpoint: str, **values) -> str:
 
     base = current_app.config["PORTAL"]["server"]["base_url"].rstrip("/")
     return base + url_for(endpoint, **values)
+
+
+def opened_by_someone_else(person) -> bool:
+    """A personal link opened while another account is logged in, an admin's included.
+
+    Such a link is refused: what it shows (answers, private notes) is that person's alone, and what is sent from it
+    must never land on the wrong person. Without a login the link itself is the key, as the email it came in is.
+    """
+    return current_user.is_authenticated and current_user.id != person.id

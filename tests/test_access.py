@@ -120,7 +120,7 @@ def real_ids(app, program, create_user, admin):
     question = editing.add_question(program, {"prompt": "Favourite tea?", "kind": "text", "audience": "both"}, admin)
     agenda_store.customise(program)
     with app.app_context():
-        email = mail.send("mia@example.org", "Welcome", "Hello Mia.")
+        email = mail.send("mia@example.org", "Welcome", "Hello Mia.", "<p>Hello Mia.</p>")
     return {"user_id": mentee.id, "question_id": question.id, "agenda_id": agenda_store.rows(program)[0].id,
             "email_id": email.id, "kind": "midpoint"}
 

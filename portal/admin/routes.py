@@ -2,13 +2,16 @@
 the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, has_request_context, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, has_request_context, make_response, redirect,
+                   render_template, request, url_for)
 from flask_login import current_user
 from peewee import JOIN
 
+from portal import headers
 from portal.access import admin_required, current_program
 from portal.admin import forms, registry, settings_page
 from portal.fragments import fragment_or_page
+from portal.mail import display
 from portal.models import AuditLog, Email, Participant, User
 from portal.programme import operations as programme
 from portal.programme import phases
@@ -117,14 +120,32 @@ def outbox():
     )
 
 
-@blueprint.get("/outbox/<int:email_id>")
-@admin_required
-def outbox_email(email_id: int):
-    """One email as it was sent."""
+def _email_or_404(email_id: int) -> Email:
     email = Email.get_or_none(Email.id == email_id)
     if email is None:
         abort(404)
-    return render_template("admin/outbox_email.html", email=email)
+    return email
+
+
+@blueprint.get("/outbox/<int:email_id>")
+@admin_required
+def outbox_email(email_id: int):
+    """One email as it was sent, its personal links' secrets hidden."""
+    email = _email_or_404(email_id)
+    return render_template("admin/outbox_email.html", email=email, shown=display.shown(email))
+
+
+@blueprint.get("/outbox/<int:email_id>/html")
+@admin_required
+def outbox_email_html(email_id: int):
+    """The email's HTML for the frame on its outbox page: its own styles, nothing that runs, secrets hidden."""
+    email = _email_or_404(email_id)
+    if not email.html_body:
+        abort(404)
+    response = make_response(display.shown(email).html)
+    response.headers["Content-Security-Policy"] = headers.EMAIL_PREVIEW_POLICY
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @blueprint.get("/audit")

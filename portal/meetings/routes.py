@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from calendar_sync import availability as slot_reasons
 from calendar_sync import invites
-from portal import audit
+from portal import audit, links
 from portal.access import admin_required
 from portal.admin import registry, settings_page
 from portal.db import database
@@ -193,9 +193,12 @@ def cancel(meeting_id: int):
 
 
 def _linked(token: str, days: int) -> tuple[Meeting, User]:
+    """The meeting and person of a signed link, for that person only (the rule of the survey links)."""
     found = invitations.read_link(token, days)
     if found is None:
         abort(404)
+    if links.opened_by_someone_else(found[1]):
+        abort(make_response(render_template("meetings/link_elsewhere.html"), 404))
     return found
 
 

@@ -35,6 +35,12 @@
     });
   });
 
+  // A form that asks before it sends (no inline handler: the Content-Security-Policy forbids them).
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     guessTimezone(document);
     var summary = document.getElementById("error-summary");

@@ -84,7 +84,7 @@ def answer_link(token: str):
     except links.LinkInvalid:
         return render_template("surveys/link_invalid.html", expired=False), 404
     # Someone else's link opened while logged in: answers must never land on the wrong person.
-    mismatch = current_user.is_authenticated and current_user.id != person.id
+    mismatch = links.opened_by_someone_else(person)
     if mismatch or not operations.may_answer(survey, person):
         return render_template("surveys/link_invalid.html", expired=False, someone_else=mismatch), 404
     return _answer(survey, person, url_for("surveys.answer_link", token=token))
