@@ -28,7 +28,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 from zoneinfo import ZoneInfo
 
+from calendar_sync.addresses import AddressPolicy, parse_allow_list
 from tests.conftest import free_port
+
+# The peers listen on 127.0.0.1, which the library refuses by default: tests that talk to them allow it explicitly.
+LOOPBACK: AddressPolicy = parse_allow_list("127.0.0.1")[0]
 
 # --- Radicale ---------------------------------------------------------------------------------------------------
 
