@@ -29,14 +29,12 @@ def address(text: str) -> IPAddress:
 
 
 def _embedded(ip: IPAddress) -> list[IPAddress]:
-    """IPv4 addresses an IPv6 address leads to: 6to4, NAT64, Teredo's client."""
+    """IPv4 addresses an IPv6 address leads to: 6to4, Teredo's client."""
     if ip.version == 4:
         return []
     found = []
     if ip.sixtofour is not None:
         found.append(ip.sixtofour)
-    if ip in _NAT64:
-        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
     if ip.teredo is not None:
         found.append(ip.teredo[1])
     return found
@@ -47,6 +45,9 @@ def is_public(ip: IPAddress | str) -> bool:
     site-local, multicast, reserved, unspecified and shared (carrier-grade NAT) ones, and for IPv6 forms that
     carry such an IPv4 address."""
     ip = address(ip) if isinstance(ip, str) else address(str(ip))
+    if ip.version == 6 and ip in _NAT64:
+        # DNS64 gives IPv6-only networks these for every IPv4 host: as public as the IPv4 address inside.
+        return is_public(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
     if (not ip.is_global or ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
             or ip.is_reserved or ip.is_unspecified or (ip.version == 6 and ip.is_site_local)):
         return False
