@@ -15,6 +15,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
 # A DNS name: labels of letters, digits and hyphens; the last one not all digits (that would be an IPv4 address).
 _HOST = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)*"
                    r"(?=[a-z0-9-]*[a-z-])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -88,6 +89,14 @@ class AddressPolicy:
         return None
 
 
+def _network(entry: str) -> IPNetwork:
+    """A network (or one address) as written; IPv4-mapped IPv6 as the IPv4 network it is, as addresses are."""
+    network = ipaddress.ip_network(entry.strip("[]").split("%", 1)[0], strict=True)
+    if network.version == 6 and network.prefixlen >= 96 and network.subnet_of(_MAPPED):
+        return ipaddress.IPv4Network((int(network.network_address) & 0xFFFFFFFF, network.prefixlen - 96))
+    return network
+
+
 def parse_allow_list(text: str) -> tuple[AddressPolicy, list[str]]:
     """Read an admin's allow-list, one host name or network (CIDR, or one address) per line.
 
@@ -102,23 +111,24 @@ def parse_allow_list(text: str) -> tuple[AddressPolicy, list[str]]:
         if not entry or entry.startswith("#"):
             continue
         try:
-            networks.append(ipaddress.ip_network(entry.strip("[]").split("%", 1)[0], strict=True))
+            networks.append(_network(entry))
             continue
         except ValueError:
             pass
+        shown = entry if len(entry) <= 60 else entry[:57] + "..."
         if "/" in entry and "://" not in entry:
             try:
                 loose = ipaddress.ip_network(entry, strict=False)
             except ValueError:
-                problems.append(f"Line {number}: “{entry}” is not a network. Write networks like 10.0.0.0/8 or "
+                problems.append(f"Line {number}: “{shown}” is not a network. Write networks like 10.0.0.0/8 or "
                                 f"fd00::/8.")
             else:
-                problems.append(f"Line {number}: “{entry}” has bits set after the prefix; did you mean {loose}?")
+                problems.append(f"Line {number}: “{shown}” has bits set after the prefix; did you mean {loose}?")
             continue
         host = host_key(entry)
         if _HOST.match(host):
             hosts.add(host)
         else:
-            problems.append(f"Line {number}: “{entry}” is not a host name or a network. Write one per line without "
+            problems.append(f"Line {number}: “{shown}” is not a host name or a network. Write one per line without "
                             f"https://, a port or a path, like nextcloud.example.org or 10.0.0.0/8.")
     return AddressPolicy(frozenset(hosts), tuple(networks)), problems

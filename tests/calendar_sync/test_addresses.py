@@ -58,9 +58,10 @@ def test_an_allowed_host_passes_by_name_and_an_allowed_network_by_address():
 
 
 def test_an_address_alone_allows_that_address():
-    policy, problems = parse_allow_list("127.0.0.1\n[::1]")
+    policy, problems = parse_allow_list("127.0.0.1\n[::1]\n::ffff:10.0.0.0/104")
 
     assert problems == []
+    assert policy.refusal("mapped.intra.example", ["10.9.9.9"]) is None  # written mapped, matched as IPv4
     assert policy.refusal("127.0.0.1", ["127.0.0.1"]) is None
     assert policy.refusal("::1", ["::1"]) is None
     assert policy.refusal("127.0.0.2", ["127.0.0.2"]) is not None
