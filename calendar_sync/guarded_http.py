@@ -46,7 +46,6 @@ class GuardedResolver(SystemResolver):
     def __init__(self, policy: AddressPolicy):
         super().__init__()
         self.policy = policy
-        self.refused: list[str] = []  # why, for each refusal (for logs and the caller's error detail)
 
     def recycle(self) -> GuardedResolver:
         return self
@@ -55,7 +54,6 @@ class GuardedResolver(SystemResolver):
         records = super().getaddrinfo(host, port, family, type, proto, flags)
         reason = self.policy.refusal(host or "", [str(record[4][0]) for record in records])
         if reason is not None:
-            self.refused.append(reason)
             log.warning("calendar connection refused: %s", reason)
             raise AddressRefused(reason)
         return records
