@@ -6,6 +6,7 @@ Only the plain data and the errors are imported here; import the modules that ta
 (`caldav_source`, `graph`, `graph_auth`) where they are used, so the portal does not load them at start-up.
 """
 from calendar_sync.errors import (
+                                  AddressNotAllowed,
                                   AuthFailed,
                                   CalendarError,
                                   CredentialUnreadable,
@@ -19,6 +20,6 @@ from calendar_sync.errors import (
 )
 from calendar_sync.model import CANCELLED, CONFIRMED, Busy, Interval, Meeting, Person, SlotRules, WorkingHours
 
-__all__ = ["AuthFailed", "Busy", "CANCELLED", "CONFIRMED", "CalendarError", "CredentialUnreadable", "Interval",
+__all__ = ["AddressNotAllowed", "AuthFailed", "Busy", "CANCELLED", "CONFIRMED", "CalendarError", "CredentialUnreadable", "Interval",
            "Meeting", "NoCalendar", "NotCalDAV", "Person", "ReauthRequired", "RequestFailed", "SecretMissing",
            "SlotRules", "Throttled", "Unreachable", "WorkingHours"]

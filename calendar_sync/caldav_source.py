@@ -2,6 +2,11 @@
 
 Every failure comes out as a CalendarError subclass with a message for the person connecting: AuthFailed,
 NotCalDAV, NoCalendar, Unreachable (or RequestFailed for anything else the server refuses).
+
+The address comes from the person connecting, so every request goes through `guarded_http`: only public addresses
+and what the AddressPolicy allows, within a deadline. Whatever keeps the portal from a server (an address refused,
+nothing listening, a timeout, a TLS failure) reads the same, NOT_REACHED, so the messages tell nobody which
+addresses or ports answer; the details go to `detail`, for logs.
 """
 from __future__ import annotations
 
@@ -13,13 +18,25 @@ from zoneinfo import ZoneInfo
 import caldav
 from caldav.lib import error as dav_error
 
-from calendar_sync import invites
-from calendar_sync.errors import AuthFailed, CalendarError, NoCalendar, NotCalDAV, RequestFailed, Unreachable
+from calendar_sync import guarded_http, invites
+from calendar_sync.addresses import AddressPolicy
+from calendar_sync.errors import (
+                                  AddressNotAllowed,
+                                  AuthFailed,
+                                  CalendarError,
+                                  NoCalendar,
+                                  NotCalDAV,
+                                  RequestFailed,
+                                  Unreachable,
+)
 from calendar_sync.model import CANCELLED, Busy, Meeting
 from calendar_sync.occurrences import busy_from_ics, component_occurrence, merge
 
 # Servers drop all-day and floating events from narrow time-range queries; ask for a day more each side.
 QUERY_SLACK = timedelta(days=1)
+
+NOT_REACHED = ("The portal could not reach a calendar server at that address. Check the address, or try again "
+               "later; a server on a private network must first be allowed by the programme team.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,21 +62,56 @@ def _translated(action: str):
     except dav_error.DAVError as exc:
         raise RequestFailed(f"The calendar server refused to {action}.", detail=str(exc)[:300]) from exc
     except OSError as exc:  # niquests' ConnectionError, Timeout and SSLError are OSErrors, as are socket errors
-        if "certificate" in str(exc).lower() or "ssl" in type(exc).__name__.lower():
-            raise Unreachable("The calendar server's certificate is not trusted.", detail=str(exc)[:300]) from exc
-        raise Unreachable(detail=str(exc)[:300]) from exc
+        raise _not_reached(exc) from exc
 
 
-def connect(url: str, username: str, password: str, *, timeout: float = 15,
-            verify: bool | str = True) -> CaldavAccount:
+def _not_reached(exc: BaseException) -> Unreachable:
+    """The one message for a server the portal could not talk to; AddressNotAllowed when the policy said no."""
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    if _refused(exc):
+        return AddressNotAllowed(NOT_REACHED, detail=detail)
+    return Unreachable(NOT_REACHED, detail=detail)
+
+
+def _refused(exc: BaseException | None) -> bool:
+    """Whether an AddressRefused lies behind what the HTTP stack raised."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, guarded_http.AddressRefused):
+            return True
+        seen.add(id(exc))
+        if any(isinstance(arg, guarded_http.AddressRefused) for arg in getattr(exc, "args", ())):
+            return True
+        exc = exc.__cause__ or exc.__context__ or getattr(exc, "reason", None)
+    return False
+
+
+def connect(url: str, username: str, password: str, *, timeout: float = 15, deadline: float = 60,
+            verify: bool | str = True, policy: AddressPolicy | None = None) -> CaldavAccount:
     """Sign in and check that this is a CalDAV account with at least one calendar.
 
+    Only public addresses are fetched, and those `policy` allows (an AddressPolicy; default: public only), on the
+    first request, every redirect and every address the server names. `timeout` bounds each connect and each read,
+    `deadline` the whole life of the account (this check, or the reads and writes of one job).
+
     Raises AuthFailed (wrong user name or password), NotCalDAV (the URL answers but speaks no CalDAV),
-    NoCalendar (signed in, no calendar) or Unreachable (nothing answers, or TLS fails).
+    NoCalendar (signed in, no calendar) or Unreachable (refused address, nothing answers, too slow, TLS fails:
+    all with the NOT_REACHED message; AddressNotAllowed when the policy refused).
     """
     with _translated("sign in"):
         client = caldav.DAVClient(url=url, username=username, password=password, timeout=timeout,
                                   ssl_verify_cert=verify, enable_rfc6764=False)
+        client.session.close()
+        client.session = guarded_http.session(policy, timeout=timeout, deadline=deadline)
+    try:
+        return _checked(client)
+    except BaseException:
+        client.close()
+        raise
+
+
+def _checked(client: caldav.DAVClient) -> CaldavAccount:
+    """The signed-in account, once the server has shown it speaks CalDAV and has a calendar."""
     try:
         with _translated("sign in"):
             principal = client.get_principal()
@@ -84,10 +136,16 @@ def connect(url: str, username: str, password: str, *, timeout: float = 15,
 
 
 def _speaks_caldav(client: caldav.DAVClient) -> bool:
-    """OPTIONS says 'calendar-access' in its DAV header on every CalDAV server (RFC 4791 section 5.1)."""
+    """OPTIONS says 'calendar-access' in its DAV header on every CalDAV server (RFC 4791 section 5.1).
+
+    Unreachable (the NOT_REACHED message) when the server cannot be asked: a server that went silent, or an
+    address the policy refuses, is not "not CalDAV".
+    """
     try:
         return bool(client.check_cdav_support())
-    except Exception:  # noqa: BLE001 - whatever breaks here, the answer is "no"
+    except OSError as exc:
+        raise _not_reached(exc) from exc
+    except Exception:  # noqa: BLE001 - whatever else breaks here, the answer is "no"
         return False
 
 

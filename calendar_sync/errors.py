@@ -29,6 +29,11 @@ class Unreachable(CalendarError):
     message = "The calendar server could not be reached. Check the address, or try again later."
 
 
+class AddressNotAllowed(Unreachable):
+    """The address is one the portal may not fetch (not public, not allowed by an admin). Shown to the person with
+    the same message as any other server the portal could not reach, so it tells nothing about that address."""
+
+
 class ReauthRequired(CalendarError):
     message = "The calendar connection has expired or was revoked. Please connect your calendar again."
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from flask import current_app
 from peewee import IntegrityError
 
+from calendar_sync.addresses import AddressPolicy, parse_allow_list
 from calendar_sync.errors import (
                                   AuthFailed,
                                   CalendarError,
@@ -26,11 +27,11 @@ from calendar_sync.errors import (
                                   RequestFailed,
 )
 from calendar_sync.model import CANCELLED, Busy, Meeting
-from portal import audit, links, mail
+from portal import audit, links, mail, settings
 from portal.calendars import microsoft
 from portal.config import calendar_secret
 from portal.db import database
-from portal.models import CalendarConnection, User, utcnow
+from portal.models import CalendarConnection, Program, User, utcnow
 
 KINDS = {"caldav": "CalDAV", "microsoft": "Microsoft 365"}
 # Only the person can mend these (a new password, a new sign-in): the connection is broken until they do.
@@ -86,14 +87,29 @@ def _timeout() -> float:
     return float(current_app.config["PORTAL"]["calendar"]["timeout_seconds"])
 
 
+def _address_policy() -> AddressPolicy:
+    """Public addresses, and the private servers an admin allowed (the lines that read; the form refuses others)."""
+    program = Program.current()
+    allowed = settings.get(program, "calendar_allowed_hosts") if program is not None else ""
+    return parse_allow_list(allowed)[0]
+
+
+def _open_caldav(url: str, username: str, password: str):
+    """Sign in to a CalDAV account under the address policy, the timeouts and the deadline."""
+    from calendar_sync import caldav_source
+
+    calendar = current_app.config["PORTAL"]["calendar"]
+    return caldav_source.connect(url, username, password, timeout=_timeout(),
+                                 deadline=float(calendar["deadline_seconds"]), policy=_address_policy())
+
+
 def connect_caldav(user: User, url: str, username: str, password: str) -> CalendarConnection:
     """Check a CalDAV account and store it (password encrypted); CalendarError with a message when it fails.
 
-    Meetings go to the first calendar the server lists.
+    Meetings go to the first calendar the server lists. Only public addresses and those allowed in the settings
+    are fetched; any server the portal cannot talk to is Unreachable with one message, whatever the reason.
     """
-    from calendar_sync import caldav_source
-
-    account = caldav_source.connect(url, username, password, timeout=_timeout())
+    account = _open_caldav(url, username, password)
     try:
         calendars = account.calendars()
     finally:
@@ -214,10 +230,7 @@ def _calendar(connection: CalendarConnection):
     connection broken and go on up; a Graph token refreshed on the way is stored again, whatever happened."""
     try:
         if connection.kind == "caldav":
-            from calendar_sync import caldav_source
-
-            account = caldav_source.connect(connection.url, connection.username, _decrypt(connection.secret),
-                                            timeout=_timeout())
+            account = _open_caldav(connection.url, connection.username, _decrypt(connection.secret))
             try:
                 yield account.calendar(connection.calendar_url or None)
             finally:

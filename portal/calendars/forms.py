@@ -1,12 +1,14 @@
-"""Calendar connection forms; the admins' Microsoft 365 settings."""
+"""Calendar connection forms; the admins' calendar settings (Microsoft 365, private calendar servers allowed)."""
 from __future__ import annotations
 
 import re
 from urllib.parse import urlparse
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, URLField
+from wtforms import PasswordField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from calendar_sync.addresses import parse_allow_list
 
 
 def _strip(value):
@@ -44,6 +46,19 @@ def _lower_stripped(value):
     return value.strip().lower() if isinstance(value, str) else ""
 
 
+def _lines(value):
+    # One entry a line, blank lines and edge spaces dropped; a field the browser did not send is stored as empty.
+    if not isinstance(value, str):
+        return ""
+    return "\n".join(line.strip() for line in value.splitlines() if line.strip())
+
+
+def allow_list(form, field):
+    problems = parse_allow_list(field.data)[1]
+    if problems:
+        raise ValidationError(" ".join(problems))
+
+
 class CalendarsForm(FlaskForm):
     microsoft_tenant = StringField(
         "Microsoft 365 tenant", filters=[_lower_stripped], validators=[Optional(), Length(max=253)],
@@ -53,6 +68,12 @@ class CalendarsForm(FlaskForm):
         "Application (client) id", filters=[_lower_stripped], validators=[Optional(), Length(max=36)],
         description="From the portal's app registration in Microsoft Entra ID. Leave both empty to turn Microsoft 365 "
                     "calendars and sign-in off.",
+    )
+    calendar_allowed_hosts = TextAreaField(
+        "Private calendar servers", filters=[_lines], validators=[Length(max=4000), allow_list],
+        description="The portal connects participants' CalDAV calendars only on public addresses. To allow a server "
+                    "on your own network (an internal Nextcloud, say), enter its host name, or a network such as "
+                    "10.20.0.0/16, one per line.",
     )
 
     def validate_microsoft_tenant(self, field):

@@ -66,8 +66,9 @@ def connect():
     try:
         connections.connect_caldav(current_user, form.url.data, form.username.data, form.password.data)
     except CalendarError as error:
-        # Next to the field the person should look at again.
-        field = {AuthFailed: form.password, NotCalDAV: form.url, Unreachable: form.url}.get(type(error))
+        # Next to the field the person should look at again (an address refused is an Unreachable too).
+        field = next((field for kind, field in ((AuthFailed, form.password), (NotCalDAV, form.url),
+                                                (Unreachable, form.url)) if isinstance(error, kind)), None)
         (field.errors if field is not None else form.form_errors).append(error.message)
         return _page(form, status=400)
     flash("Your calendar is connected. Busy times are read from it and sessions you organise are written to it.",

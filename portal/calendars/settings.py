@@ -1,4 +1,5 @@
-"""Calendar settings: the Microsoft 365 tenant and application; the calendars section of the settings page."""
+"""Calendar settings: the Microsoft 365 tenant and application, the private calendar servers participants may
+connect; the calendars section of the settings page."""
 from __future__ import annotations
 
 from portal import links, settings
@@ -12,6 +13,11 @@ settings.define(
     "Microsoft 365 tenant (directory) id or domain; empty turns Microsoft calendars and sign-in off.",
 )
 settings.define("microsoft_client_id", "", str, "The application (client) id registered for the portal in that tenant.")
+settings.define(
+    "calendar_allowed_hosts", "", str,
+    "Calendar servers on private or local addresses that participants may connect: host names and networks (CIDR), "
+    "one per line; every other address must be public.",
+)
 
 
 def _microsoft_status(program: Program) -> dict:
@@ -27,6 +33,6 @@ def _microsoft_status(program: Program) -> dict:
 
 SECTION = registry.section(
     anchor="calendars", title="Calendars", template="calendars/_settings.html", order=70, form=CalendarsForm,
-    endpoint="calendars.save_settings", keys=("microsoft_tenant", "microsoft_client_id"),
+    endpoint="calendars.save_settings", keys=("microsoft_tenant", "microsoft_client_id", "calendar_allowed_hosts"),
     saved="Calendar settings saved.", context=_microsoft_status,
 )

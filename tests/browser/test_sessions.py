@@ -9,6 +9,7 @@ import icalendar
 import vobject
 from playwright.sync_api import expect
 
+from portal import settings
 from portal.db import database
 from portal.models import Match, Meeting, Program
 from tests.browser.test_pairing_journey import log_in
@@ -22,6 +23,8 @@ HOURS = {"timezone": "Europe/London", "working_hours": {"start": "08:00", "end":
 def prepare(app) -> int:
     with app.app_context(), database.connection_context():
         program = Program.current()
+        # Radicale listens on 127.0.0.1, which the portal refuses unless an admin allows it.
+        settings.set(program, "calendar_allowed_hosts", "127.0.0.1", None)
         mentor = make_account("mia@example.org", "Mia Mentor", "demo-password")
         mentee = make_account("leo@example.org", "Leo Mentee", "demo-password")
         from portal.models import Participant

@@ -28,7 +28,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 from zoneinfo import ZoneInfo
 
+from calendar_sync.addresses import AddressPolicy, parse_allow_list
 from tests.conftest import free_port
+
+# The peers listen on 127.0.0.1, which the library refuses by default: tests that talk to them allow it explicitly.
+LOOPBACK: AddressPolicy = parse_allow_list("127.0.0.1")[0]
 
 # --- Radicale ---------------------------------------------------------------------------------------------------
 
@@ -474,14 +478,94 @@ class WebPage(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def web_server(handler: type[BaseHTTPRequestHandler] = WebPage) -> Iterator[str]:
-    """A plain HTTP server on 127.0.0.1 for as long as the block runs; yields its address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def web_server(handler: type[BaseHTTPRequestHandler] = WebPage, host: str = "127.0.0.1") -> Iterator[str]:
+    """A plain HTTP server on 127.0.0.1 (or another loopback address) while the block runs; yields its address."""
+    server = ThreadingHTTPServer((host, 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://{host}:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
 
+
+
+# --- listeners for the address guard ----------------------------------------------------------------------------
+
+class Listener:
+    """A TCP socket on 127.0.0.1 (or ::1) that records every connection it accepts and never answers: it shows
+    whether anything connected, and it stands in for a server that lets a request time out."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+        import socket
+
+        self.sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        self.sock.bind((host, port))
+        self.sock.listen(16)
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.accepted: list = []
+        self._held: list = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, peer = self.sock.accept()
+            except OSError:
+                continue
+            self.accepted.append(peer)
+            self._held.append(conn)  # kept open and silent
+
+    def __enter__(self) -> Listener:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        for conn in self._held:
+            conn.close()
+        self.sock.close()
+
+
+def redirecting_to(target: str) -> type[BaseHTTPRequestHandler]:
+    """A handler that answers every method with a redirect to `target`."""
+
+    class Redirect(BaseHTTPRequestHandler):
+        def _redirect(self):
+            self.send_response(307)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST = do_PROPFIND = do_OPTIONS = do_REPORT = _redirect
+
+        def log_message(self, *args):
+            pass
+
+    return Redirect
+
+
+class Dripping(BaseHTTPRequestHandler):
+    """A server that answers at once, then sends its body a byte every 0.2 s, for a minute."""
+
+    def _drip(self):
+        self.send_response(207)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", "300")
+        self.end_headers()
+        for _ in range(300):
+            try:
+                self.wfile.write(b" ")
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.2)
+
+    do_GET = do_PROPFIND = do_OPTIONS = _drip
+
+    def log_message(self, *args):
+        pass

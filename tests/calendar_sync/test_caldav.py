@@ -23,7 +23,8 @@ END = START + timedelta(weeks=4)
 @pytest.fixture
 def calendar(caldav_account):
     """The test account's calendar, through the wrapper."""
-    account = caldav_source.connect(caldav_account.url, caldav_account.username, caldav_account.password)
+    account = caldav_source.connect(caldav_account.url, caldav_account.username, caldav_account.password,
+                                    policy=peers.LOOPBACK)
     yield account.calendar()
     account.close()
 
@@ -49,7 +50,8 @@ def web_server(request):
 
 
 def test_connect_lists_the_calendars(caldav_account):
-    account = caldav_source.connect(caldav_account.url, caldav_account.username, caldav_account.password)
+    account = caldav_source.connect(caldav_account.url, caldav_account.username, caldav_account.password,
+                                    policy=peers.LOOPBACK)
     [info] = account.calendars()
     assert info.name == "Work" and info.url.endswith(f"/{caldav_account.username}/work/")
     assert account.calendar(info.url).url == info.url
@@ -57,25 +59,27 @@ def test_connect_lists_the_calendars(caldav_account):
 
 def test_a_wrong_password_is_auth_failed(caldav_account):
     with pytest.raises(AuthFailed) as caught:
-        caldav_source.connect(caldav_account.url, caldav_account.username, "not the password")
+        caldav_source.connect(caldav_account.url, caldav_account.username, "not the password",
+                              policy=peers.LOOPBACK)
     assert "password" in caught.value.message
 
 
 def test_a_web_server_that_is_not_caldav_is_not_caldav(web_server):
     with pytest.raises(NotCalDAV) as caught:
-        caldav_source.connect(web_server, "someone", "secret")
+        caldav_source.connect(web_server, "someone", "secret", policy=peers.LOOPBACK)
     assert "not a CalDAV" in caught.value.message
 
 
 def test_nothing_listening_is_unreachable(free_tcp_port):
     with pytest.raises(Unreachable):
-        caldav_source.connect(f"http://127.0.0.1:{free_tcp_port}/", "someone", "secret", timeout=3)
+        caldav_source.connect(f"http://127.0.0.1:{free_tcp_port}/", "someone", "secret", timeout=3,
+                              policy=peers.LOOPBACK)
 
 
 def test_an_account_without_calendars_is_no_calendar(radicale):
     name, password = radicale.add_user("empty")
     with pytest.raises(NoCalendar):
-        caldav_source.connect(radicale.url, name, password)
+        caldav_source.connect(radicale.url, name, password, policy=peers.LOOPBACK)
 
 
 def test_each_error_is_a_calendar_error_with_a_message():

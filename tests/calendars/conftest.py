@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calendar_sync.model import Meeting, Person
+from portal import settings
 from portal.models import CalendarConnection, Email
 from tests.calendar_sync.conftest import caldav_account, microsoft, radicale  # noqa: F401
 
@@ -20,6 +21,14 @@ START = datetime(2031, 3, 17, tzinfo=LONDON)  # a Monday
 def calendar_secret(monkeypatch):
     """A known encryption secret, so no test writes instance/calendar_key."""
     monkeypatch.setenv("CALENDAR_SECRET", CALENDAR_SECRET)
+
+
+@pytest.fixture(autouse=True)
+def loopback_calendar_servers(request):
+    """The CalDAV peers listen on 127.0.0.1, which the portal refuses by default: a test that uses one allows it in
+    the programme's settings, as an admin allows an internal server."""
+    if "caldav_account" in request.fixturenames or "radicale" in request.fixturenames:
+        settings.set(request.getfixturevalue("program"), "calendar_allowed_hosts", "127.0.0.1", None)
 
 
 @pytest.fixture

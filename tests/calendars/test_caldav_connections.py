@@ -96,7 +96,7 @@ def test_a_connection_that_does_not_work_is_explained_and_what_was_typed_is_kept
     expected = {
         "wrong-password": ("password", "refused the user name or password"),
         "not-caldav": ("url", "not a CalDAV calendar server"),
-        "unreachable": ("url", "could not be reached"),
+        "unreachable": ("url", "could not reach a calendar server at that address"),
         "no-calendar": (None, "no calendar was found"),
     }[case]
     html = response.get_data(as_text=True)

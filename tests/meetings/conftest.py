@@ -8,6 +8,7 @@ import time_machine
 
 from portal.models import Match
 from tests.calendar_sync.conftest import caldav_account, microsoft, radicale  # noqa: F401
+from tests.calendars.conftest import loopback_calendar_servers  # noqa: F401
 from tests.console.conftest import give_answers
 from tests.pairing.conftest import _fresh_directory_cache, browser, set_setting, within  # noqa: F401
 
