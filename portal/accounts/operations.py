@@ -92,6 +92,23 @@ def authenticate(email: str, password: str, ip: str) -> User:
     return user
 
 
+def user_for_session(session_id: str) -> User | None:
+    """The active user of a session id "<id>:<session version>"; None once that version has ended."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not all(part.isascii() and part.isdigit() and len(part) < 10 for part in (user_id, version)):
+        return None
+    user = User.get_or_none(User.id == int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: sessions and remember-me cookies carry the old version and stop working."""
+    User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
+    user.session_version = User.get_by_id(user.id).session_version
+
+
 def reset_token(user: User) -> str:
     # Part of the current hash is signed in, so the link stops working once the password changes.
     return links.make_token(RESET_PURPOSE, {"u": user.id, "p": user.password_hash[-12:]})
@@ -123,5 +140,6 @@ def set_password(user: User, password: str, actor=None) -> None:
     with database.atomic():
         user.password_hash = generate_password_hash(password)
         user.save(only=[User.password_hash])
+        end_sessions(user)
         throttle.forget(user.email)
         audit.record(actor or user, "account.password", f"user:{user.id}")

@@ -17,13 +17,8 @@ blueprint = Blueprint("accounts", __name__)
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    user_id, _, fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = User.get_or_none(User.id == int(user_id))
-    if user is None or user.password_hash[-12:] != fingerprint:
-        return None
-    return user
+    """The user a session or remember-me cookie names, if its session version is still the current one."""
+    return operations.user_for_session(session_id)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -99,7 +94,8 @@ def microsoft_login_callback():
 @blueprint.post("/logout")
 @login_required
 def logout():
-    """Log out (POST, so a link elsewhere cannot log you out)."""
+    """Log out (POST, so a link elsewhere cannot log you out): every copy of this session stops working."""
+    operations.end_sessions(current_user)
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("home.index"))
