@@ -73,18 +73,27 @@ def register(name: str, email: str, password: str, role_choice: str, timezone: s
     return user
 
 
-def authenticate(email: str, password: str, ip: str) -> User:
-    """The user for these credentials, or AccountError (wrong details, or too many failures)."""
+class LoginThrottled(AccountError):
+    """Too many failures: the attempt was not heard; try again after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def authenticate(email: str, password: str, ip: str, device: str = "") -> User:
+    """The user for these credentials, or AccountError (wrong details) / LoginThrottled (too many failures).
+
+    `device` is the browser's known-device id for this address (throttle.known_device), "" if none.
+    """
     email = normalise_email(email)
-    wait = throttle.minutes_blocked(email, ip)
+    wait = throttle.wait_before_login(email, ip, device)
     if wait:
-        raise AccountError(
-            f"Too many failed attempts. Try again in {wait} minute{'s' if wait != 1 else ''}, or reset your password."
-        )
+        raise LoginThrottled(wait.message, wait.seconds)
     user = User.get_or_none(User.email == email)
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and valid and user.active):
-        throttle.note_failure(email, ip)
+        throttle.note_failure(email, ip, device)
         raise AccountError("That email and password do not match an account.")
     throttle.forget(email)
     user.last_login_at = utcnow()

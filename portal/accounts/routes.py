@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal import links, login_manager
-from portal.accounts import forms, operations
+from portal.accounts import forms, operations, throttle
 from portal.calendars import microsoft
 from portal.models import Participant, Program, User
 from portal.programme import operations as programme
@@ -33,6 +33,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _client_ip() -> str:
+    # Behind `[server] proxy_hops` trusted proxies, ProxyFix has already put the client's own address here.
     return request.remote_addr or "unknown"
 
 
@@ -44,14 +45,26 @@ def login():
     form = forms.LoginForm()
     status = 200
     if form.validate_on_submit():
+        email = operations.normalise_email(form.email.data)
+        device = throttle.known_device(request.cookies.get(throttle.DEVICE_COOKIE), email)
         try:
-            user = operations.authenticate(form.email.data, form.password.data, _client_ip())
+            user = operations.authenticate(email, form.password.data, _client_ip(), device)
+        except operations.LoginThrottled as error:
+            form.form_errors.append(str(error))
+            page, status = _login_page(form, 429)
+            return page, status, {"Retry-After": str(error.retry_after)}
         except operations.AccountError as error:
             form.form_errors.append(str(error))
-            status = 429 if "Too many" in str(error) else 401
+            status = 401
         else:
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            response = redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            # This browser is now known to the account: others' failures on it never make it wait.
+            response.set_cookie(
+                throttle.DEVICE_COOKIE, throttle.device_token(email), max_age=throttle.device_max_age(),
+                httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+            )
+            return response
     elif request.method == "POST":
         status = 400
     return _login_page(form, status)
