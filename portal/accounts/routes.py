@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from portal import links, login_manager
 from portal.accounts import forms, operations, throttle
 from portal.calendars import microsoft
-from portal.models import Participant, Program, User
+from portal.models import Participant, Program
 from portal.programme import operations as programme
 
 blueprint = Blueprint("accounts", __name__)
@@ -128,19 +128,35 @@ def register():
     status = 200
     if open_roles and form.validate_on_submit():
         try:
-            user = operations.register(
+            operations.register(
                 form.name.data, form.email.data, form.password.data, form.role.data, form.timezone.data, program
             )
         except operations.AccountError as error:
             getattr(form, error.field).errors.append(str(error)) if error.field else form.form_errors.append(str(error))
             status = 400
         else:
-            login_user(user)
-            flash("Welcome! Tell us about yourself so we can find the right match.", "success")
-            return redirect(url_for("questionnaire.edit"))
+            # The same page whether the address was new or taken: only its owner's mailbox tells which.
+            return render_template("accounts/register_sent.html", email=form.email.data)
     elif request.method == "POST":
         status = 400
     return render_template("accounts/register.html", form=form, open_roles=open_roles), status
+
+
+@blueprint.get("/register/confirm/<token>")
+def confirm_email(token: str):
+    """The emailed link that confirms a new account's address and logs it in."""
+    try:
+        user, confirmed_now = operations.confirm_email(token)
+    except links.LinkExpired:
+        return render_template("accounts/confirm_invalid.html", expired=True), 410
+    except links.LinkInvalid:
+        return render_template("accounts/confirm_invalid.html", expired=False), 404
+    if not confirmed_now:
+        flash("Your address is already confirmed. Log in to continue.", "info")
+        return redirect(url_for("accounts.login"))
+    login_user(user)
+    flash("Welcome! Tell us about yourself so we can find the right match.", "success")
+    return redirect(url_for("questionnaire.edit"))
 
 
 @blueprint.route("/password/forgot", methods=["GET", "POST"])
@@ -148,7 +164,7 @@ def forgot_password():
     """Ask for a reset link by email."""
     form = forms.ForgotForm()
     if form.validate_on_submit():
-        operations.request_password_reset(form.email.data)
+        operations.request_password_reset(form.email.data, _client_ip())
         return render_template("accounts/forgot_sent.html", email=form.email.data)
     return render_template("accounts/forgot.html", form=form), 400 if request.method == "POST" else 200
 

@@ -15,7 +15,7 @@ LIMITS = {"login_max_failures": 3, "login_window_minutes": 15, "login_account_fr
 
 
 def later(**delta) -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc) + dt.timedelta(**delta)
+    return dt.datetime.now(dt.UTC) + dt.timedelta(**delta)
 
 
 @pytest.fixture

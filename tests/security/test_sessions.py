@@ -86,7 +86,7 @@ def test_remember_cookie_lives_two_weeks_is_http_only_and_same_site_lax(client, 
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("remember_token="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     expires = client.client.get_cookie("remember_token", domain="localhost").expires
-    left = expires - dt.datetime.now(dt.timezone.utc)
+    left = expires - dt.datetime.now(dt.UTC)
     assert dt.timedelta(days=13, hours=23) < left <= dt.timedelta(days=14)
 
 
