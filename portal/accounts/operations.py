@@ -1,4 +1,4 @@
-"""Account operations: create, authenticate, reset."""
+"""Account operations: register and confirm, authenticate, end sessions, reset a password."""
 from __future__ import annotations
 
 from flask import current_app
@@ -50,11 +50,16 @@ def create_user(
         raise AccountError("An account with this email already exists. Log in, or reset your password.", "email") from None
 
 
-def join_programme(user: User, program: Program, roles: list[str]) -> list[Participant]:
-    """Add the user to the programme in each role whose registration is open."""
+def refuse_closed_roles(program: Program, roles: list[str]) -> None:
+    """AccountError (on the role field) if registration is not open for one of these roles."""
     closed = [r for r in roles if not programme.registration_open_for(program, r)]
     if closed:
         raise AccountError(f"{' and '.join(r.capitalize() for r in closed)} registration is not open.", "role")
+
+
+def join_programme(user: User, program: Program, roles: list[str]) -> list[Participant]:
+    """Add the user to the programme in each role whose registration is open."""
+    refuse_closed_roles(program, roles)
     joined, new = [], []
     with database.atomic():
         for role in roles:
@@ -75,9 +80,7 @@ def register(name: str, email: str, password: str, role_choice: str, timezone: s
     answer either way, so registration does not tell who has an account.
     """
     roles = roles_for(role_choice)
-    closed = [r for r in roles if not programme.registration_open_for(program, r)]
-    if closed:
-        raise AccountError(f"{' and '.join(r.capitalize() for r in closed)} registration is not open.", "role")
+    refuse_closed_roles(program, roles)
     # Hashed on both paths, so a taken address answers as slowly as a new one.
     password_hash = generate_password_hash(password)
     try:
@@ -85,7 +88,9 @@ def register(name: str, email: str, password: str, role_choice: str, timezone: s
             user = create_user(email, name, password, timezone=timezone, confirmed=False, password_hash=password_hash)
             join_programme(user, program, roles)
             emails.send_confirmation(user)
-    except AccountError:
+    except AccountError as error:
+        if error.field != "email":
+            raise
         existing = User.get_or_none(User.email == normalise_email(email))
         if existing is not None:
             emails.send_registration_attempt(existing)
