@@ -1,15 +1,18 @@
 """The mentoring-programme portal: application factory."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, g, render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from peewee import OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from portal import headers, logs, redaction
-from portal.config import INSTANCE, load_config, merged, secret_key
+from portal.config import INSTANCE, load_config, merged, secret_key, secure_cookies
 from portal.db import database, open_database
 from portal.queue import queue
 
@@ -34,12 +37,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Ids beyond a database integer are no id at all: 404, not an overflow deeper down.
     app.url_map.converters["int"] = BoundedInt
     app.config["PORTAL"] = config
+    hops = int(config["server"].get("proxy_hops", 0))
+    if hops:
+        # Trust exactly the proxies we run: the client address is `hops` entries from the right of X-Forwarded-For.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    secure = secure_cookies(config)
     app.config.update(
         SECRET_KEY=config.get("flask", {}).get("SECRET_KEY") or secret_key(config),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=config["security"]["secure_cookies"],
-        REMEMBER_COOKIE_SECURE=config["security"]["secure_cookies"],
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=dt.timedelta(days=int(config["security"].get("remember_days", 14))),
         # A form left open all day still submits; the token is bound to the session instead.
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,

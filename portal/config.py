@@ -96,3 +96,14 @@ def merged(config: dict, overrides: dict) -> dict:
         else:
             result[section] = values
     return result
+
+
+def secure_cookies(config: dict) -> bool:
+    """Whether cookies carry Secure: `[security] secure_cookies` true/false, or "auto" (when base_url is https)."""
+    value = config["security"].get("secure_cookies", "auto")
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text == "auto":
+        return config["server"]["base_url"].strip().lower().startswith("https://")
+    return text in {"1", "true", "yes", "on"}

@@ -41,7 +41,8 @@ def add_security_headers(response: Response) -> Response:
     # sites never see an address, and ours carry tokens (agenda, feedback, survey links).
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-    if request.is_secure or current_app.config["PORTAL"]["security"]["secure_cookies"] is True:
+    # Secure cookies mean the portal is served over HTTPS (set, or "auto" from an https base URL).
+    if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 

@@ -15,6 +15,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    SQL,
     TextField,
 )
 
@@ -58,10 +59,15 @@ class User(UserMixin, BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
+    # Raised on logout and on a password change: every session and remember-me cookie made before stops working.
+    # The database default too, so rows written by hand or by older code get a version.
+    session_version = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    # False for a self-registered account until its owner opens the emailed link (accounts made by admins are true).
+    email_confirmed = BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])
 
     def get_id(self) -> str:
-        # A password change alters the id, which signs out every other session of this user.
-        return f"{self.id}:{self.password_hash[-12:]}"
+        # The session and the remember-me cookie both carry this id, so a version change ends both.
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:
@@ -536,6 +542,16 @@ class LoginAttempt(BaseModel):
     email = CharField(index=True)
     ip = CharField(index=True)
     at = DateTimeField(default=utcnow, index=True)
+    # The signed known-device cookie's id when the browser had one for this address, else "".
+    device = CharField(default="", index=True)
+
+
+class ResetRequest(BaseModel):
+    """Password-reset requests, kept in the database so every worker counts them for the rate limit."""
+
+    email = CharField(index=True)
+    ip = CharField(index=True)
+    at = DateTimeField(default=utcnow, index=True)
 
 
 class SchemaVersion(BaseModel):
@@ -572,5 +588,6 @@ MODELS = [
     Email,
     AuditLog,
     LoginAttempt,
+    ResetRequest,
     SchemaVersion,
 ]

@@ -10,13 +10,15 @@ from portal.questionnaire import editing
 
 SKIPPED = {"static", "vendor.asset", "health.healthz"}
 PUBLIC = {"home.index", "accounts.login", "accounts.register", "accounts.forgot_password", "accounts.reset_password",
+          "accounts.confirm_email",
           "accounts.microsoft_login", "accounts.microsoft_login_callback",
           # Opened from invites and calendar apps: the signed token or secret in the address is the key.
           "meetings.agenda", "meetings.feedback", "meetings.feed", "meetings.add_linked_item",
           "meetings.tick_linked_item", "meetings.save_linked_note", "surveys.answer_link"}
-# Public pages that answer with a message rather than 200 when opened bare: a dummy reset token does not work, and
+# Public pages that answer with a message rather than 200 when opened bare: a dummy reset or confirmation token does
+# not work, and
 # Sign in with Microsoft is off (404) or was not started in this session (400).
-PUBLIC_STATUS = {"accounts.reset_password": 404, "accounts.microsoft_login": 404,
+PUBLIC_STATUS = {"accounts.reset_password": 404, "accounts.confirm_email": 404, "accounts.microsoft_login": 404,
                  "accounts.microsoft_login_callback": 400, "meetings.agenda": 404, "meetings.feedback": 404,
                  "meetings.feed": 404, "meetings.add_linked_item": 404, "meetings.tick_linked_item": 404,
                  "meetings.save_linked_note": 404, "surveys.answer_link": 404}

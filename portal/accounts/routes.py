@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal import links, login_manager
-from portal.accounts import forms, operations
+from portal.accounts import forms, operations, throttle
 from portal.calendars import microsoft
-from portal.models import Participant, Program, User
+from portal.models import Participant, Program
 from portal.programme import operations as programme
 
 blueprint = Blueprint("accounts", __name__)
@@ -17,13 +17,8 @@ blueprint = Blueprint("accounts", __name__)
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    user_id, _, fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = User.get_or_none(User.id == int(user_id))
-    if user is None or user.password_hash[-12:] != fingerprint:
-        return None
-    return user
+    """The user a session or remember-me cookie names, if its session version is still the current one."""
+    return operations.user_for_session(session_id)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -38,6 +33,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _client_ip() -> str:
+    # Behind `[server] proxy_hops` trusted proxies, ProxyFix has already put the client's own address here.
     return request.remote_addr or "unknown"
 
 
@@ -49,14 +45,26 @@ def login():
     form = forms.LoginForm()
     status = 200
     if form.validate_on_submit():
+        email = operations.normalise_email(form.email.data)
+        device = throttle.known_device(request.cookies.get(throttle.DEVICE_COOKIE), email)
         try:
-            user = operations.authenticate(form.email.data, form.password.data, _client_ip())
+            user = operations.authenticate(email, form.password.data, _client_ip(), device)
+        except operations.LoginThrottled as error:
+            form.form_errors.append(str(error))
+            page, status = _login_page(form, 429)
+            return page, status, {"Retry-After": str(error.retry_after)}
         except operations.AccountError as error:
             form.form_errors.append(str(error))
-            status = 429 if "Too many" in str(error) else 401
+            status = 401
         else:
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            response = redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            # This browser is now known to the account: others' failures on it never make it wait.
+            response.set_cookie(
+                throttle.DEVICE_COOKIE, throttle.device_token(email), max_age=throttle.device_max_age(),
+                httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+            )
+            return response
     elif request.method == "POST":
         status = 400
     return _login_page(form, status)
@@ -99,7 +107,8 @@ def microsoft_login_callback():
 @blueprint.post("/logout")
 @login_required
 def logout():
-    """Log out (POST, so a link elsewhere cannot log you out)."""
+    """Log out (POST, so a link elsewhere cannot log you out): every copy of this session stops working."""
+    operations.end_sessions(current_user)
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("home.index"))
@@ -119,19 +128,35 @@ def register():
     status = 200
     if open_roles and form.validate_on_submit():
         try:
-            user = operations.register(
+            operations.register(
                 form.name.data, form.email.data, form.password.data, form.role.data, form.timezone.data, program
             )
         except operations.AccountError as error:
             getattr(form, error.field).errors.append(str(error)) if error.field else form.form_errors.append(str(error))
             status = 400
         else:
-            login_user(user)
-            flash("Welcome! Tell us about yourself so we can find the right match.", "success")
-            return redirect(url_for("questionnaire.edit"))
+            # The same page whether the address was new or taken: only its owner's mailbox tells which.
+            return render_template("accounts/register_sent.html", email=form.email.data)
     elif request.method == "POST":
         status = 400
     return render_template("accounts/register.html", form=form, open_roles=open_roles), status
+
+
+@blueprint.get("/register/confirm/<token>")
+def confirm_email(token: str):
+    """The emailed link that confirms a new account's address and logs it in."""
+    try:
+        user, confirmed_now = operations.confirm_email(token)
+    except links.LinkExpired:
+        return render_template("accounts/confirm_invalid.html", expired=True), 410
+    except links.LinkInvalid:
+        return render_template("accounts/confirm_invalid.html", expired=False), 404
+    if not confirmed_now:
+        flash("Your address is already confirmed. Log in to continue.", "info")
+        return redirect(url_for("accounts.login"))
+    login_user(user)
+    flash("Welcome! Tell us about yourself so we can find the right match.", "success")
+    return redirect(url_for("questionnaire.edit"))
 
 
 @blueprint.route("/password/forgot", methods=["GET", "POST"])
@@ -139,7 +164,7 @@ def forgot_password():
     """Ask for a reset link by email."""
     form = forms.ForgotForm()
     if form.validate_on_submit():
-        operations.request_password_reset(form.email.data)
+        operations.request_password_reset(form.email.data, _client_ip())
         return render_template("accounts/forgot_sent.html", email=form.email.data)
     return render_template("accounts/forgot.html", form=form), 400 if request.method == "POST" else 200
 

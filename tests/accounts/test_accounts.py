@@ -51,15 +51,78 @@ def is_logged_in(client) -> bool:
 # Registration ------------------------------------------------------------------------------------
 
 
-def test_register_creates_mentee_logs_in_and_opens_questionnaire(client, registration_open):
+def test_register_creates_an_unconfirmed_mentee_and_asks_to_check_email(client, registration_open):
     response = client.submit("/register", registration())
 
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/questionnaire"
+    assert response.status_code == 200
+    assert "Check your email" in response.get_data(as_text=True)
     user = User.get(User.email == "jamie.rivera@example.org")
     assert user.name == "Jamie Rivera" and user.timezone == "Europe/Lisbon"
+    assert not user.email_confirmed
     assert [p.role for p in Participant.select().where(Participant.user == user)] == ["mentee"]
+    assert not is_logged_in(client)
+
+
+def confirmation_path(address: str) -> str:
+    email = Email.select().where(Email.to_address == address).order_by(Email.id.desc()).first()
+    assert email is not None and email.subject == "Confirm your email address"
+    return urlparse(link_in(email.text_body, "/register/confirm/")).path
+
+
+def test_the_emailed_link_confirms_the_address_logs_in_and_opens_the_questionnaire(client, registration_open):
+    client.submit("/register", registration())
+
+    response = client.get(confirmation_path("jamie.rivera@example.org"))
+
+    assert response.status_code == 302 and response.headers["Location"] == "/questionnaire"
+    assert User.get(User.email == "jamie.rivera@example.org").email_confirmed
     assert is_logged_in(client)
+
+
+def test_an_unconfirmed_account_cannot_log_in_with_its_password_yet(client, registration_open):
+    client.submit("/register", registration())
+
+    response = client.submit("/login", {"email": "jamie.rivera@example.org", "password": "a long enough password"})
+
+    assert response.status_code == 401
+    assert "That email and password do not match an account." in response.get_data(as_text=True)
+    client.get(confirmation_path("jamie.rivera@example.org"))
+    client.submit("/logout", page="/")
+    again = client.submit("/login", {"email": "jamie.rivera@example.org", "password": "a long enough password"})
+    assert again.status_code == 302
+
+
+def test_a_used_confirmation_link_sends_to_login(client, registration_open, app):
+    client.submit("/register", registration())
+    path = confirmation_path("jamie.rivera@example.org")
+    client.get(path)
+    browser = PortalClient(app.test_client())
+
+    response = browser.get(path)
+
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert not is_logged_in(browser)
+
+
+def test_a_tampered_confirmation_link_is_404(client, registration_open):
+    client.submit("/register", registration())
+
+    response = client.get(confirmation_path("jamie.rivera@example.org")[:-3] + "AAA")
+
+    assert response.status_code == 404
+    assert "This link does not work" in response.get_data(as_text=True)
+    assert not is_logged_in(client)
+
+
+def test_an_expired_confirmation_link_is_410(client, registration_open, app):
+    client.submit("/register", registration())
+    hours = app.config["PORTAL"]["security"]["confirm_link_hours"]
+
+    with time_machine.travel(later(hours=hours, minutes=1)):
+        response = client.get(confirmation_path("jamie.rivera@example.org"))
+
+    assert response.status_code == 410
+    assert not User.get(User.email == "jamie.rivera@example.org").email_confirmed
 
 
 def test_register_as_both_creates_mentor_and_mentee_participants(client, registration_open):
@@ -120,17 +183,20 @@ def test_register_error_keeps_name_and_email_but_not_passwords(client, registrat
     assert data["password"] not in html
 
 
-def test_register_with_existing_email_says_the_account_exists(client, registration_open, create_user):
-    create_user("jamie.rivera@example.org")
+def test_register_with_existing_email_answers_as_for_a_new_one_and_tells_the_owner(client, registration_open,
+                                                                                   create_user):
+    create_user("jamie.rivera@example.org", name="Jamie Rivera")
 
     response = client.submit("/register", registration(email="Jamie.Rivera@example.org", name="Another Jamie"))
 
-    html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "An account with this email already exists" in html
-    assert 'value="Another Jamie"' in html and 'value="Jamie.Rivera@example.org"' in html
+    assert response.status_code == 200
+    assert "Check your email" in response.get_data(as_text=True)
     assert User.select().count() == 1
+    assert User.get(User.email == "jamie.rivera@example.org").name == "Jamie Rivera"
     assert not is_logged_in(client)
+    told = Email.get(Email.to_address == "jamie.rivera@example.org")
+    assert told.subject == "You already have an account"
+    assert "http://localhost/login" in told.text_body and "http://localhost/password/forgot" in told.text_body
 
 
 def test_register_page_says_closed_when_no_registration_is_open(client, program):

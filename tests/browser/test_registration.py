@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 from playwright.sync_api import expect
 
 from portal.db import database
-from portal.models import Participant, Program, User
+from portal.models import Email, Participant, Program, User
+from tests.conftest import link_in
 
 
 def open_mentee_registration(app):
@@ -37,6 +39,12 @@ def test_mentee_registers_answers_questionnaire_and_sees_profile(live_server, pa
     page.get_by_role("textbox", name="Password", exact=True).fill("a long enough password")
     page.get_by_label("Repeat password").fill("a long enough password")
     page.get_by_role("button", name="Create account").click()
+
+    # The account waits for its address to be confirmed by the emailed link.
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    with live_server.app.app_context(), database.connection_context():
+        sent = Email.get(Email.to_address == "jamie.rivera@example.org")
+    page.goto(live_server.url + urlparse(link_in(sent.text_body, "/register/confirm/")).path)
 
     expect(page.get_by_role("heading", name="Your questionnaire")).to_be_visible()
     page.get_by_label("What is your job title?").fill("Junior Data Analyst")

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import html as htmllib
 import re
+from urllib.parse import urlparse
 
 import pytest
 
-from portal.models import Answer, Match, Participant, Program, Question, User
+from portal.models import Answer, Email, Match, Participant, Program, Question, User
 from portal.programme import phases
 from portal.programme.operations import today
-from tests.conftest import PASSWORD, PortalClient
+from tests.conftest import PASSWORD, PortalClient, link_in
 from tests.page import Page
 
 # What a participant types, by question key; working hours are (from, to).
@@ -75,7 +76,11 @@ def answer_form(roles, **changes) -> dict:
 def register(client, email: str, role: str, name: str = "Jamie Rivera"):
     response = client.submit("/register", {"name": name, "email": email, "password": PASSWORD, "confirm": PASSWORD,
                                            "role": role, "timezone": "UTC"})
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
+    # The emailed link confirms the address and logs the new account in.
+    sent = Email.select().where(Email.to_address == email).order_by(Email.id.desc()).first()
+    confirmed = client.get(urlparse(link_in(sent.text_body, "/register/confirm/")).path)
+    assert confirmed.status_code == 302, confirmed.get_data(as_text=True)[:3000]
     return User.get(User.email == email)
 
 
