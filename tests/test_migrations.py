@@ -54,7 +54,8 @@ def test_head_snapshot_matches_the_models(tmp_path):
     assert migrations.schema_of(from_snapshot) == migrations.schema_of(fresh)
 
 
-@pytest.mark.parametrize("version", range(1, migrations.head_version() + 1))
+# Every released schema that has a snapshot (branches may number their migrations apart until they are merged).
+@pytest.mark.parametrize("version", sorted(int(path.stem) for path in migrations.SNAPSHOTS.glob("*.sql")))
 def test_every_snapshot_upgrades_to_the_models_with_rows_kept(tmp_path, version):
     """Each released schema, with a row in it, becomes today's schema and keeps the row."""
     path = tmp_path / "old.db"
