@@ -15,7 +15,7 @@ def deliver_email(email_id: int) -> None:
     retry_at = delivery.deliver(email_id)
     if retry_at is not None:
         # The row holds the schedule; if this job is lost, the sweep finds the email when it is due.
-        deliver_email.schedule((email_id,), eta=retry_at.replace(tzinfo=dt.timezone.utc))
+        deliver_email.schedule((email_id,), eta=retry_at.replace(tzinfo=dt.UTC))
 
 
 @queue.periodic_task(crontab(minute="*/10"))
