@@ -521,11 +521,21 @@ class Email(BaseModel):
     parts = JSONField(default=list)
     category = CharField(default="general")
     dedupe_key = CharField(null=True, unique=True)
-    status = CharField(default="queued")  # queued, sent, stored, failed
+    status = CharField(default="queued")  # queued, sending, sent, stored, failed
     attempts = IntegerField(default=0)
     last_error = TextField(null=True)
     created_at = DateTimeField(default=utcnow, index=True)
     sent_at = DateTimeField(null=True)
+    # The attempt under way: who holds it (a random token) and since when; one sender at a time.
+    claim = CharField(null=True)
+    claimed_at = DateTimeField(null=True)
+    # When a failed email is tried again; none means no more automatic attempts (an admin may retry it).
+    next_attempt_at = DateTimeField(null=True)
+
+    STATUSES = ("queued", "sending", "sent", "stored", "failed")
+
+    class Meta:
+        indexes = ((("status", "next_attempt_at"), False),)
 
 
 class AuditLog(BaseModel):

@@ -111,7 +111,7 @@ def test_every_feature_defines_its_own_tasks_and_the_worker_finds_them():
     assert {"portal.mail.tasks", "portal.pairing.tasks", "portal.meetings.tasks", "portal.reminders.tasks",
             "portal.surveys.tasks", "portal.console.tasks"} <= set(found)
     periodic = {task.name for task in queue._registry.periodic_tasks}
-    assert {"expire_requests", "send_reminders", "send_surveys"} <= {name.rsplit(".", 1)[-1] for name in periodic}
+    assert {"expire_requests", "send_reminders", "send_surveys", "sweep_outbox"} <= {name.rsplit(".", 1)[-1] for name in periodic}
 
 
 @NO_REDIS

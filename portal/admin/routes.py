@@ -12,6 +12,7 @@ from portal.access import admin_required, current_program
 from portal.admin import forms, registry, settings_page
 from portal.fragments import fragment_or_page
 from portal.mail import display
+from portal.mail import outbox as mail_outbox
 from portal.models import AuditLog, Email, Participant, User
 from portal.programme import operations as programme
 from portal.programme import phases
@@ -107,7 +108,7 @@ def outbox():
     """Every email the portal sent or stored."""
     query = Email.select().order_by(Email.created_at.desc(), Email.id.desc())
     status = request.args.get("status")
-    if status in ("queued", "sent", "stored", "failed"):
+    if status in Email.STATUSES:
         query = query.where(Email.status == status)
     search = (request.args.get("q") or "").strip()
     if search:
@@ -116,8 +117,43 @@ def outbox():
     total = query.count()
     return render_template(
         "admin/outbox.html", emails=list(query.paginate(page, PAGE_SIZE)), page=page, total=total,
-        pages=max(1, -(-total // PAGE_SIZE)), status=status, q=search,
+        pages=max(1, -(-total // PAGE_SIZE)), status=status, q=search, statuses=Email.STATUSES,
+        failed=Email.select().where(Email.status == "failed").count(),
     )
+
+
+@blueprint.get("/outbox/retry")
+@admin_required
+def confirm_retry_failed():
+    """Ask before trying every failed email again."""
+    failed = Email.select().where(Email.status == "failed").count()
+    return render_template("admin/outbox_retry.html", failed=failed)
+
+
+@blueprint.post("/outbox/retry")
+@admin_required
+def retry_failed():
+    """Try every failed email again now."""
+    count = mail_outbox.retry_all_failed(current_user)
+    if count:
+        flash(f"Trying {count} failed email{'s' if count != 1 else ''} again.", "success")
+    else:
+        flash("There are no failed emails to retry.", "info")
+    return redirect(url_for("admin.outbox"))
+
+
+@blueprint.post("/outbox/<int:email_id>/retry")
+@admin_required
+def retry_email(email_id: int):
+    """Try one failed email again now."""
+    email = _email_or_404(email_id)
+    if mail_outbox.retry(email.id, current_user):
+        flash(f"Trying the email to {email.to_address} again.", "success")
+    else:
+        flash(f"This email is {Email.get_by_id(email.id).status}, not failed: nothing to retry.", "info")
+    if request.form.get("back") == "outbox":
+        return redirect(url_for("admin.outbox"))
+    return redirect(url_for("admin.outbox_email", email_id=email.id))
 
 
 def _email_or_404(email_id: int) -> Email:

@@ -1,12 +1,21 @@
-"""Delivering a stored email: to the outbox (demo) or through SMTP; safe to run again."""
+"""Delivering a stored email: claim it, send it through SMTP (or keep it in the outbox), record the outcome.
+
+One sender at a time: an attempt first claims the row with a compare-and-set UPDATE, so two workers, or the sweep
+racing a retry, cannot both send it. SMTP has no transactions, though: a worker that dies after the server accepted
+a message but before the row says "sent" leaves a claim that goes stale, and the sweep sends the email again. That
+copy carries the same Message-ID, so mail clients can drop it; nothing stronger can be promised over SMTP.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
+import secrets
 import smtplib
+from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formatdate, parseaddr
 
 from flask import current_app
 
@@ -14,30 +23,114 @@ from portal.models import Email, utcnow
 
 log = logging.getLogger(__name__)
 
+# Pauses between attempts at a failed email: 30 seconds, doubling, never more than an hour.
+FIRST_PAUSE = dt.timedelta(seconds=30)
+LONGEST_PAUSE = dt.timedelta(hours=1)
 
-def deliver(email_id: int) -> None:
-    """Deliver one stored email through the configured transport; safe to call again."""
-    email = Email.get_or_none(Email.id == email_id)
-    if email is None:
+
+@dataclass(frozen=True)
+class Rules:
+    """How long an email may sit queued or sending before it is taken up again, and how long failures are retried."""
+
+    stuck_after: dt.timedelta
+    retry_for: dt.timedelta
+
+
+def rules() -> Rules:
+    """The app's `[mail]` retry rules."""
+    config = current_app.config["PORTAL"]["mail"]
+    return Rules(dt.timedelta(minutes=config["stuck_after_minutes"]), dt.timedelta(hours=config["retry_for_hours"]))
+
+
+def deliver(email_id: int) -> dt.datetime | None:
+    """Deliver one stored email unless it is sent, under way elsewhere or not due; returns when to try again, if so."""
+    if not Email.select().where(Email.id == email_id).exists():
         # Jobs are queued only once the email's transaction commits, so a missing row was deleted since: nothing to do.
         log.warning("Email %s is no longer stored; nothing delivered.", email_id)
-        return
-    if email.status in ("sent", "stored"):
-        return
+        return None
     config = current_app.config["PORTAL"]["mail"]
     if config["transport"] == "outbox":
-        email.status, email.sent_at = "stored", utcnow()
-        email.save()
-        return
-    email.attempts += 1
+        keep_in_outbox(email_id)
+        return None
+    claim = claim_email(email_id)
+    if claim is None:
+        return None
+    email = Email.get_by_id(email_id)
     try:
         _send_smtp(build_message(email, config["sender"]), config)
-    except (OSError, smtplib.SMTPException) as error:
-        email.status, email.last_error = "failed", f"{type(error).__name__}: {error}"
-        email.save()
-        raise
-    email.status, email.sent_at, email.last_error = "sent", utcnow(), None
-    email.save()
+    except Exception as error:
+        retry_at = record_failure(email, claim, error)
+        if not isinstance(error, (OSError, smtplib.SMTPException)):
+            raise  # a bug, not the mail server: loud in the worker's log, and retried like any failure
+        log.warning("Email %s not delivered (attempt %s): %s; next attempt %s.",
+                    email_id, email.attempts, error, retry_at or "by an admin")
+        return retry_at
+    record_sent(email_id, claim)
+    return None
+
+
+def claim_email(email_id: int, now: dt.datetime | None = None) -> str | None:
+    """Take the email for one attempt if it is queued, failed and due, or abandoned by a stopped worker; else None."""
+    now = now or utcnow()
+    token = secrets.token_hex(16)
+    takeable = (
+        (Email.status == "queued")
+        | ((Email.status == "failed") & (Email.next_attempt_at <= now))
+        | ((Email.status == "sending") & (Email.claimed_at < now - rules().stuck_after))
+    )
+    # One UPDATE decides: whoever changes the row holds the claim; a second contender matches no row.
+    taken = (
+        Email.update(status="sending", claim=token, claimed_at=now, attempts=Email.attempts + 1)
+        .where(Email.id == email_id, takeable)
+        .execute()
+    )
+    return token if taken else None
+
+
+def record_sent(email_id: int, claim: str) -> None:
+    """Mark the email sent: whoever holds the claim now, the message has left."""
+    done = {"status": "sent", "sent_at": utcnow(), "last_error": None, "claim": None, "claimed_at": None,
+            "next_attempt_at": None}
+    if Email.update(**done).where(Email.id == email_id, Email.claim == claim).execute():
+        return
+    # This attempt took so long that its claim went stale and was taken over: another copy may be on its way,
+    # with the same Message-ID. Recording "sent" still stops any further attempt.
+    log.warning("Email %s was sent after its claim had been taken over; a second copy may follow.", email_id)
+    Email.update(**done).where(Email.id == email_id).execute()
+
+
+def record_failure(email: Email, claim: str, error: Exception) -> dt.datetime | None:
+    """Mark the email failed with the error and its next attempt (none once it is too old); returns that time."""
+    now = utcnow()
+    retry_at = next_attempt(email.attempts, email.created_at, now, rules())
+    (
+        Email.update(status="failed", last_error=f"{type(error).__name__}: {error}", claim=None, claimed_at=None,
+                     next_attempt_at=retry_at)
+        .where(Email.id == email.id, Email.claim == claim)
+        .execute()
+    )
+    return retry_at
+
+
+def next_attempt(attempts: int, created_at: dt.datetime, now: dt.datetime, rules: Rules) -> dt.datetime | None:
+    """When to try again after `attempts` failures: a doubling pause, or None once past the email's retry window."""
+    pause = min(FIRST_PAUSE * 2 ** min(max(attempts - 1, 0), 10), LONGEST_PAUSE)
+    return now + pause if now + pause <= created_at + rules.retry_for else None
+
+
+def keep_in_outbox(email_id: int) -> None:
+    """Delivery is off (transport "outbox"): the stored email is all there is."""
+    (
+        Email.update(status="stored", sent_at=utcnow(), claim=None, claimed_at=None, next_attempt_at=None)
+        .where(Email.id == email_id, Email.status.in_(("queued", "failed")))
+        .execute()
+    )
+
+
+def message_id(email: Email, sender: str) -> str:
+    """The same Message-ID on every attempt, so a client can drop a second copy; the creation time keeps it unique."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "portal.local"
+    return f"<portal-email.{email.id}.{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"
 
 
 def build_message(email: Email, sender: str) -> EmailMessage:
@@ -47,9 +140,7 @@ def build_message(email: Email, sender: str) -> EmailMessage:
     msg["From"] = sender
     msg["To"] = Address(display_name=email.to_name, addr_spec=email.to_address) if email.to_name else email.to_address
     msg["Date"] = formatdate(localtime=False)
-    # A stable Message-ID lets mail clients drop a copy delivered twice after a retry.
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "portal.local"
-    msg["Message-ID"] = make_msgid(idstring=f"email-{email.id}", domain=domain)
+    msg["Message-ID"] = message_id(email, sender)
     msg.set_content(email.text_body)
     if email.html_body:
         msg.add_alternative(email.html_body, subtype="html")

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import render_template
 from peewee import IntegrityError
 
+from portal import audit
 from portal.db import database
 from portal.mail.tasks import deliver_email
-from portal.models import Email
+from portal.models import Email, utcnow
 
 
 def send(
@@ -47,3 +48,25 @@ def send_template(user, subject: str, template: str, *, category: str, dedupe_ke
     return send(
         user.email, subject, text, html, to_name=user.name, category=category, dedupe_key=dedupe_key, parts=parts
     )
+
+
+def retry(email_id: int, actor) -> bool:
+    """Try a failed email again now; False if it is not failed (sent or under way since the page was drawn)."""
+    with database.atomic():
+        due = Email.update(next_attempt_at=utcnow()).where(Email.id == email_id, Email.status == "failed").execute()
+        if due:
+            audit.record(actor, "email.retry", f"email:{email_id}")
+            deliver_email(email_id)  # queued when the transaction commits
+    return bool(due)
+
+
+def retry_all_failed(actor) -> int:
+    """Try every failed email again now; returns how many."""
+    with database.atomic():
+        Email.update(next_attempt_at=utcnow()).where(Email.status == "failed").execute()
+        ids = [email.id for email in Email.select(Email.id).where(Email.status == "failed").order_by(Email.id)]
+        if ids:
+            audit.record(actor, "email.retry_all", "outbox", count=len(ids))
+        for email_id in ids:
+            deliver_email(email_id)
+    return len(ids)

@@ -1,11 +1,25 @@
-"""Mail's background work: delivering stored emails."""
+"""Mail's background work: delivering stored emails, and sweeping up those a worker or the mail server dropped."""
 from __future__ import annotations
 
-from portal.mail import delivery
+import datetime as dt
+
+from huey import crontab
+
+from portal.mail import delivery, sweep
 from portal.queue import queue
 
 
-@queue.task(retries=6, retry_delay=30, retry_backoff=2)
+@queue.task()
 def deliver_email(email_id: int) -> None:
-    """Send one stored email; retried with backoff while the mail server is unreachable."""
-    delivery.deliver(email_id)
+    """Send one stored email; after a failure, come back when its next attempt is due."""
+    retry_at = delivery.deliver(email_id)
+    if retry_at is not None:
+        # The row holds the schedule; if this job is lost, the sweep finds the email when it is due.
+        deliver_email.schedule((email_id,), eta=retry_at.replace(tzinfo=dt.UTC))
+
+
+@queue.periodic_task(crontab(minute="*/10"))
+def sweep_outbox() -> None:
+    """Deliver again what waited too long: a lost job, a worker stopped mid-send, a failure whose retry is due."""
+    for email_id in sweep.due_email_ids():
+        deliver_email(email_id)

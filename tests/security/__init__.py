@@ -1,0 +1,1 @@
+"""The security suite: what the portal promises about privacy, input, sessions and email, and the proof."""
