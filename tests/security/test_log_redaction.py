@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from portal import links
-from portal.accounts import operations as accounts
+from portal.accounts import emails as accounts
 from portal.meetings import invitations
 from portal.models import CalendarFeed
 from tests.conftest import LiveServer, free_port

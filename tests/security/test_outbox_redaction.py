@@ -9,7 +9,7 @@ import pytest
 from flask import url_for
 
 from portal import links, mail
-from portal.accounts import operations as accounts
+from portal.accounts import emails as accounts
 from portal.meetings import invitations
 from portal.models import Email
 from portal.redaction import MARK, Redactor
