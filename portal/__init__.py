@@ -7,11 +7,10 @@ from flask import Flask, g, render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
-from peewee import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import headers, logs, redaction
+from portal import headers, logs, outage, redaction
 from portal.config import INSTANCE, load_config, merged, secret_key, secure_cookies
 from portal.db import database, open_database
 from portal.queue import queue
@@ -94,8 +93,8 @@ def _register_database_hooks(app: Flask) -> None:
     @app.teardown_request
     def close_db(exc):
         # A job run inside its caller's connection (a test, a CLI command) leaves that connection open.
-        if not database.is_closed() and not g.get("borrowed_database"):
-            database.close()
+        if not g.get("borrowed_database"):
+            outage.close_after_request()
 
 
 def _connect_receivers() -> None:
@@ -211,7 +210,4 @@ def _register_errors(app: Flask) -> None:
     app.register_error_handler(
         500, lambda e: page(500, "Something went wrong", "The error was logged; please try again in a moment.")
     )
-    app.register_error_handler(
-        OperationalError,
-        lambda e: page(503, "The portal is resting", "It cannot reach its database right now; please try again shortly."),
-    )
+    outage.register(app, page)

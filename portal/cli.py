@@ -7,12 +7,13 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 
-from portal import migrations
-from portal.db import database
+from portal import backup, migrations
+from portal.db import database, is_postgres
 from portal.models import Program, User
 from portal.queue import queue
 
@@ -123,6 +124,54 @@ def register(app: Flask) -> None:
         finally:
             if consumer:
                 consumer.stop(graceful=True)
+
+    @app.cli.command("backup")
+    @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path):
+        """Copy the SQLite database consistently while the portal runs (PostgreSQL: prints the pg_dump command)."""
+        if is_postgres():
+            commands = backup.postgres_commands(current_app.config["PORTAL"]["database"]["url"], path and str(path))
+            click.echo("This portal uses PostgreSQL: back it up with pg_dump (not run here):")
+            click.echo(f"  {commands['dump']}")
+            if commands["password"]:
+                click.echo(f"  ({commands['password']})")
+            return
+        source = database.obj.database
+        target = path or backup.default_path(source)
+        try:
+            version = backup.backup_sqlite(source, target)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        # The job queue's file is left out on purpose: each job's work is a row in this database first.
+        click.echo(f"Backed up the database (schema version {version}) to {target}")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Replace the current database's data.")
+    def restore_command(path, yes):
+        """Replace the SQLite database with a backup, then upgrade it (PostgreSQL: prints the pg_restore command)."""
+        if is_postgres():
+            commands = backup.postgres_commands(current_app.config["PORTAL"]["database"]["url"], str(path))
+            click.echo("This portal uses PostgreSQL: restore with pg_restore (not run here), then upgrade the schema:")
+            click.echo(f"  {commands['restore']}")
+            click.echo("  flask --app portal init-db")
+            if commands["password"]:
+                click.echo(f"  ({commands['password']})")
+            return
+        live = database.obj.database
+        try:
+            version = backup.portal_version(path)
+            if backup.has_data(live) and not yes:
+                raise backup.BackupError(
+                    f"{live} holds a portal database; restoring replaces all of it. Run again with --yes to go ahead."
+                )
+            backup.restore_sqlite(path, live)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        with database.connection_context():
+            applied = migrations.upgrade(database)
+        click.echo(f"Restored {path} (schema version {version}) into {live}"
+                   + (f"; upgraded with migrations {applied}." if applied else "."))
 
     @app.cli.command("db-snapshot")
     def db_snapshot():

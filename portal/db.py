@@ -49,3 +49,21 @@ def write_lock():
     if is_postgres():
         return database.atomic()
     return database.atomic("IMMEDIATE")
+
+
+def discard_connection() -> None:
+    """Forget this thread's connection whatever state it is in, so the next query opens a fresh one.
+
+    `database.close()` refuses while a transaction is recorded as open, and a connection the server dropped
+    would otherwise stay in peewee's thread-local state, failing every later request on this thread.
+    """
+    db = database.obj
+    if db is None:
+        return
+    conn = db._state.conn
+    db._state.reset()
+    if conn is not None:
+        try:
+            conn.close()  # rolls back whatever it was in the middle of
+        except Exception:  # noqa: BLE001 - already broken: there is nothing more to release
+            pass
