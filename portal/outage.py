@@ -8,7 +8,7 @@ import psycopg2
 from flask import Flask, current_app, g
 from peewee import InterfaceError, OperationalError
 
-from portal.db import discard_connection
+from portal.db import database, discard_connection
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,6 @@ def take_offline() -> None:
 
 def close_after_request() -> None:
     """Close this request's connection; one left broken or mid-transaction is discarded instead of kept."""
-    from portal.db import database
-
     try:
         database.close()
     except Exception as error:  # noqa: BLE001 - whatever went wrong, this thread must not keep the connection
