@@ -13,7 +13,7 @@ import icalendar
 import pytest
 
 from portal.dashboard import figures
-from portal.meetings import booking
+from portal.meetings import booking, invitations
 from portal.models import (ActionItem, Answer, AuditLog, CalendarConnection, CalendarFeed, Email, Feedback, FollowUp,
                            LoginAttempt, Match, MatchRequest, Meeting, MeetingNote, Participant, Shortlist, Survey,
                            SurveyResponse, User)
@@ -165,6 +165,9 @@ def test_deleting_mia_ends_her_match_with_the_usual_emails_cancels_with_a_cancel
         app, browser, admin, history, smtp_sink, program):
     mia, leo = history["mia"], history["leo"]
     still_signed_in = browser(mia.email)
+    with app.test_request_context():
+        agenda_link = invitations.agenda_url(history["held"], mia).replace("http://localhost", "")
+    assert browser().get(agenda_link).status_code == 200
     ada = browser(admin.email)
     before = len(smtp_sink.messages)
     held_before = figures.gather(program).held
@@ -194,6 +197,7 @@ def test_deleting_mia_ends_her_match_with_the_usual_emails_cancels_with_a_cancel
                                                               False, False)
     assert "mia" not in row.password_hash.lower() and row.password_hash == "!"
     assert still_signed_in.get("/profile").status_code == 302  # her session ended
+    assert browser().get(agenda_link).status_code == 404  # and the links in her mailbox open nothing
     assert ada.get(f"/admin/people/{mia.id}/delete").status_code == 404  # nothing left to delete
 
     # Her place in the match ends; the session to come is cancelled, the one held stays for the figures.
