@@ -17,8 +17,12 @@ from portal.meetings import booking, invitations
 from portal.models import (ActionItem, Answer, AuditLog, CalendarConnection, CalendarFeed, Email, Feedback, FollowUp,
                            LoginAttempt, Match, MatchRequest, Meeting, MeetingNote, Participant, Shortlist, Survey,
                            SurveyResponse, User)
+from portal.calendars import connections
+from tests.calendar_sync.conftest import caldav_account, radicale  # noqa: F401
+from tests.calendars.conftest import loopback_calendar_servers  # noqa: F401
 from tests.conftest import PASSWORD, text_of
 from tests.meetings.conftest import calendar_secret, frozen, pair  # noqa: F401
+from tests.meetings.test_calendar_sync import events_on
 from tests.pairing.conftest import browser, page_text, within  # noqa: F401
 
 START = dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.UTC)  # Wednesday, within both people's working hours
@@ -253,6 +257,31 @@ def test_deleting_a_mentee_who_was_invited_cancels_the_organiser_s_session_by_em
     assert MatchRequest.get(MatchRequest.mentee == leo).message == ""
     assert MatchRequest.get(MatchRequest.mentee == leo).reason == DECLINE_REASON  # Max's words, for the admins
     assert not [m for m in smtp_sink.messages[before:] if any("leo@example.org" in t for t in m["to"])]
+
+
+def test_deleting_the_attendee_cancels_the_session_in_the_organiser_s_own_calendar(app, browser, admin, pair, within,
+                                                                                  frozen, caldav_account, smtp_sink):
+    match, mia, leo = pair
+    with app.test_request_context():
+        connections.connect_caldav(mia, caldav_account.url, caldav_account.username, caldav_account.password)
+    with within():
+        coming = booking.book(match, mia, START, START + dt.timedelta(hours=1), location_kind="virtual",
+                              location="https://meet.example.org/coming")
+    [event] = events_on(caldav_account)
+    assert str(event.get("STATUS", "")) != "CANCELLED"
+    before = len(smtp_sink.messages)
+
+    browser(admin.email).submit(f"/admin/people/{leo.id}/delete", {"confirm": "y"})
+
+    # The sync job, as for any cancellation, cancels it where Mia keeps it; she is emailed only that Leo left.
+    remaining = events_on(caldav_account)
+    assert remaining and all(str(e.get("STATUS", "")) == "CANCELLED" for e in remaining)
+    cancelled = Meeting.get_by_id(coming.id)
+    assert (cancelled.status, cancelled.sync_state) == ("cancelled", "synced")
+    new = smtp_sink.messages[before:]
+    assert [m["message"]["Subject"] for m in new if "mia@example.org" in m["to"]] == [
+        "Leo has left the mentoring programme"]
+    assert not [m for m in new if any("leo@example.org" in t or "erased.invalid" in t for t in m["to"])]
 
 
 def test_an_admin_cannot_delete_themselves_and_only_admins_reach_the_page(browser, admin, history):
