@@ -80,13 +80,15 @@ def erase(user: User, actor: User) -> None:
         _remove_sign_in_and_calendars(user)
         _remove_name_from_records(user, names)
         _anonymise_account(user)
-        audit.record(actor, "person.erase", f"user:{user.id}", matches_ended=len(ended), sessions_cancelled=len(upcoming))
+        audit.record(actor, "person.erase", f"user:{user.id}", matches_ended=len(ended),
+                     sessions_cancelled=len(upcoming))
 
 
 def _leave_every_programme(user: User, actor: User) -> list[Match]:
     """Leaving as everyone leaves: matches end, the other person and the admins are emailed, sessions are cancelled."""
     ended = []
-    taking_part = Participant.select(Participant.program).where(Participant.user == user, Participant.status != "exited")
+    taking_part = Participant.select(Participant.program).where(Participant.user == user,
+                                                                Participant.status != "exited")
     for program in Program.select().where(Program.id.in_(taking_part)):
         ended += leaving.leave(program, user, "other", "", actor)
     return ended

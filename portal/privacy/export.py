@@ -170,11 +170,6 @@ def _plain(value):
     return value
 
 
-def collect(user: User) -> dict[str, list[Row]]:
-    """Everything at once, as plain values (for tests and small uses; the downloads stream)."""
-    return {kind.name: [{k: _plain(v) for k, v in row.items()} for row in kind.rows(user)] for kind in KINDS}
-
-
 def as_json(user: User) -> Iterator[str]:
     """One JSON document, {kind: [rows]}, in pieces as the rows are read."""
     yield '{"exported_at": ' + json.dumps(dt.datetime.now(dt.UTC).isoformat())
