@@ -13,6 +13,7 @@ import icalendar
 import pytest
 
 from portal.dashboard import figures
+from portal.leaving import operations as leaving
 from portal.meetings import booking, invitations
 from portal.models import (ActionItem, Answer, AuditLog, CalendarConnection, CalendarFeed, Email, Feedback, FollowUp,
                            LoginAttempt, Match, MatchRequest, Meeting, MeetingNote, Participant, Shortlist, Survey,
@@ -84,7 +85,7 @@ def test_the_json_download_holds_everything_about_leo_and_nothing_private_of_any
     assert "Your data" in page_text(leo.get(f"/people/{history['leo'].id}"))
     response = leo.get("/profile/data.json")
 
-    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.status_code == 200 and response.mimetype == "application/json" and response.is_streamed
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["Cache-Control"] == "private, no-store"
     body = response.get_data(as_text=True)
@@ -282,6 +283,22 @@ def test_deleting_the_attendee_cancels_the_session_in_the_organiser_s_own_calend
     assert [m["message"]["Subject"] for m in new if "mia@example.org" in m["to"]] == [
         "Leo has left the mentoring programme"]
     assert not [m for m in new if any("leo@example.org" in t or "erased.invalid" in t for t in m["to"])]
+
+
+def test_someone_who_left_before_is_deleted_without_anyone_being_told_again(app, browser, admin, pair, within,
+                                                                           frozen, smtp_sink, program):
+    match, mia, leo = pair
+    with within():
+        leaving.leave(program, leo, "workload", "Too busy this year", leo)
+    assert "Leo" in Match.get_by_id(match.id).end_reason
+    before = len(smtp_sink.messages)
+
+    done = browser(admin.email).submit(f"/admin/people/{leo.id}/delete", {"confirm": "y"})
+
+    assert done.status_code == 302 and smtp_sink.messages[before:] == []
+    assert User.get_by_id(leo.id).is_erased
+    assert Participant.get(Participant.user == leo).exit_feedback == ""
+    assert "Leo" not in Match.get_by_id(match.id).end_reason
 
 
 def test_an_admin_cannot_delete_themselves_and_only_admins_reach_the_page(browser, admin, history):
