@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from portal import audit
 from portal.calendars import connections
-from portal.db import write_lock
+from portal.db import is_postgres, write_lock
 from portal.leaving import operations as leaving
 from portal.meetings import sync
 from portal.models import (ActionItem, Answer, AuditLog, CalendarConnection, CalendarFeed, Email, Feedback, FollowUp,
@@ -66,12 +66,12 @@ def erasure_address(user: User) -> str:
 
 def erase(user: User, actor: User) -> None:
     """Delete the person as described above, in one transaction; the jobs it starts run once it has committed."""
-    if user.is_erased:
-        raise ErasureError("This account has already been deleted.")
     if user.id == actor.id:
         raise ErasureError("You cannot delete your own account. Another admin can.")
     names = _names_of(user)
     with write_lock():
+        if _locked(user).is_erased:
+            raise ErasureError("This account has already been deleted.")  # by another admin, a moment ago
         upcoming = list(Meeting.upcoming().where(Meeting.match.in_(_matches_of(user).select(Match.id))))
         ended = _leave_every_programme(user, actor)
         for meeting in Meeting.select().where(Meeting.id.in_([m.id for m in upcoming]), Meeting.status == "cancelled"):
@@ -82,6 +82,13 @@ def erase(user: User, actor: User) -> None:
         _anonymise_account(user)
         audit.record(actor, "person.erase", f"user:{user.id}", matches_ended=len(ended),
                      sessions_cancelled=len(upcoming))
+
+
+def _locked(user: User) -> User:
+    """The account as stored now; on PostgreSQL its row locked, so two admins deleting it at once run one after the
+    other (SQLite's write lock already does that)."""
+    query = User.select().where(User.id == user.id)
+    return (query.for_update() if is_postgres() else query).get()
 
 
 def _leave_every_programme(user: User, actor: User) -> list[Match]:

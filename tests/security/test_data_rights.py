@@ -8,23 +8,26 @@ import datetime as dt
 import io
 import json
 import zipfile
+from functools import partial
 
 import icalendar
 import pytest
 
+from portal.calendars import connections
 from portal.dashboard import figures
 from portal.leaving import operations as leaving
 from portal.meetings import booking, invitations
 from portal.models import (ActionItem, Answer, AuditLog, CalendarConnection, CalendarFeed, Email, Feedback, FollowUp,
                            LoginAttempt, Match, MatchRequest, Meeting, MeetingNote, Participant, Shortlist, Survey,
                            SurveyResponse, User)
-from portal.calendars import connections
+from portal.privacy import erasure
 from tests.calendar_sync.conftest import caldav_account, radicale  # noqa: F401
 from tests.calendars.conftest import loopback_calendar_servers  # noqa: F401
 from tests.conftest import PASSWORD, text_of
 from tests.meetings.conftest import calendar_secret, frozen, pair  # noqa: F401
 from tests.meetings.test_calendar_sync import events_on
 from tests.pairing.conftest import browser, page_text, within  # noqa: F401
+from tests.pairing.test_capacity_race import race, split
 
 START = dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.UTC)  # Wednesday, within both people's working hours
 LEO_NOTE, MIA_NOTE = "Leo's worry about his manager", "Mia's private view of Leo"
@@ -299,6 +302,21 @@ def test_someone_who_left_before_is_deleted_without_anyone_being_told_again(app,
     assert User.get_by_id(leo.id).is_erased
     assert Participant.get(Participant.user == leo).exit_feedback == ""
     assert "Leo" not in Match.get_by_id(match.id).end_reason
+
+
+def test_two_admins_deleting_the_same_person_at_once_delete_them_once(app, create_user, admin, pair, frozen):
+    match, mia, leo = pair
+    other_admin = create_user("ben@example.org", roles=(), admin=True, name="Ben Admin")
+
+    results = race(app, [partial(erasure.erase, User.get_by_id(leo.id), actor)
+                         for actor in (User.get_by_id(admin.id), other_admin)])
+
+    wins, losses = split(results)
+    assert len(wins) == 1 and [str(e) for e in losses] == ["This account has already been deleted."]
+    assert AuditLog.select().where(AuditLog.action == "person.erase").count() == 1
+    assert Email.select().where(Email.to_address == mia.email,
+                                Email.subject == "Leo has left the mentoring programme").count() == 1
+    assert User.get_by_id(leo.id).is_erased and Match.get_by_id(match.id).ended_at is not None
 
 
 def test_an_admin_cannot_delete_themselves_and_only_admins_reach_the_page(browser, admin, history):
