@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.meetings.routes import blueprint as meetings
     from portal.pairing.routes import blueprint as pairing
     from portal.people.routes import blueprint as people
+    from portal.privacy.routes import blueprint as privacy
     from portal.questionnaire.routes import blueprint as questionnaire
     from portal.reminders.routes import blueprint as reminders
     from portal.resources.routes import blueprint as resources
@@ -137,7 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.vendor import blueprint as vendor
 
     for blueprint in (accounts, admin, agendas, calendars, console, dashboard, health, home, leaving, meetings, pairing,
-                      people, questionnaire, reminders, resources, surveys, vendor):
+                      people, privacy, questionnaire, reminders, resources, surveys, vendor):
         app.register_blueprint(blueprint)
 
 

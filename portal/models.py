@@ -51,6 +51,10 @@ class BaseModel(Model):
 
 
 class User(UserMixin, BaseModel):
+    # An account an admin deleted keeps its row (matches and sessions held still count in the figures) under an
+    # address in this reserved domain, which no mail server delivers to (RFC 2606).
+    ERASED_DOMAIN = "erased.invalid"
+
     email = CharField(unique=True)  # stored lower-case
     name = CharField()
     password_hash = CharField()
@@ -72,6 +76,11 @@ class User(UserMixin, BaseModel):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_erased(self) -> bool:
+        """Whether an admin deleted this person: the row is anonymous and nobody is emailed at it."""
+        return self.email.endswith("@" + self.ERASED_DOMAIN)
 
     @property
     def first_name(self) -> str:

@@ -41,7 +41,10 @@ def send(
 
 
 def send_template(user, subject: str, template: str, *, category: str, dedupe_key=None, parts=None, **context):
-    """Render `template`.txt and .html from templates/emails/ for a user and send them."""
+    """Render `template`.txt and .html from templates/emails/ for a user and send them; nothing to a deleted account."""
+    if getattr(user, "is_erased", False):
+        # Jobs queued before a person was deleted (a session's cancellation) run after it: there is nobody to tell.
+        return None
     context.setdefault("user", user)
     text = render_template(f"emails/{template}.txt", **context)
     html = render_template(f"emails/{template}.html", subject=subject, **context)

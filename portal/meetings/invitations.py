@@ -34,7 +34,8 @@ def read_link(token: str, days: int) -> tuple[Meeting, User] | None:
         return None
     meeting = Meeting.get_or_none(Meeting.id == payload.get("meeting"))
     user = User.get_or_none(User.id == payload.get("user"))
-    if meeting is None or user is None or user.id not in (meeting.match.mentor_id, meeting.match.mentee_id):
+    if (meeting is None or user is None or user.is_erased
+            or user.id not in (meeting.match.mentor_id, meeting.match.mentee_id)):
         return None
     if dt.datetime.now(dt.UTC).date() > meeting.match.program.ends + dt.timedelta(days=LINK_GRACE_DAYS):
         return None  # the programme is over: its links stop opening anything

@@ -1,0 +1,1 @@
+"""Data rights: a person downloads everything the portal stores about them; an admin deletes a person."""
