@@ -127,7 +127,7 @@ class StandInState:
     schedules: dict = field(default_factory=dict)  # mailbox address -> [{"status", "start", "end"}] (aware datetimes)
     events: dict = field(default_factory=dict)  # event id -> event json
     transactions: dict = field(default_factory=dict)  # transactionId -> event id
-    # For the next Graph calls: (Retry-After or None for no header, path part or None, method or None) each
+    # For the next Graph calls: (Retry-After or None for no header, path part or None, method or None, status) each
     throttle: list = field(default_factory=list)
     requests: list = field(default_factory=list)  # (method, path, json body or form)
 
@@ -183,18 +183,19 @@ class MicrosoftStandIn:
             self.state.access_tokens.clear()
 
     def throttle_next(self, count: int = 1, retry_after: int | None = 7, *, path: str | None = None,
-                      method: str | None = None) -> None:
-        """Answer 429 to the next `count` Graph calls, or to the next ones whose path contains `path` (and method)."""
+                      method: str | None = None, status: int = 429) -> None:
+        """Answer 429 (or `status`, e.g. 503) to the next `count` Graph calls, or to the next ones whose path contains
+        `path` (and method)."""
         with self.lock:
-            self.state.throttle.extend([(retry_after, path, method)] * count)
+            self.state.throttle.extend([(retry_after, path, method, status)] * count)
 
     def _throttled(self, method: str, path: str):
-        """The Retry-After of the first throttle entry this call uses up, or False when it is not throttled."""
+        """(Retry-After, status) of the first throttle entry this call uses up, or False when it is not throttled."""
         with self.lock:
-            for index, (retry_after, part, verb) in enumerate(self.state.throttle):
+            for index, (retry_after, part, verb, status) in enumerate(self.state.throttle):
                 if (part is None or part in path) and (verb is None or verb == method):
                     del self.state.throttle[index]
-                    return retry_after
+                    return retry_after, status
         return False
 
     def set_schedule(self, address: str, items: list[dict]) -> None:
@@ -363,9 +364,10 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.standin.state
         throttled = self.standin._throttled(method, "/" + "/".join(parts))
         if throttled is not False:
-            headers = {"Retry-After": str(throttled)} if throttled is not None else {}
-            return self._send(429, {"error": {"code": "TooManyRequests", "message": "Please retry again later."}},
-                              headers)
+            retry_after, status = throttled
+            headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+            code = "TooManyRequests" if status == 429 else "ServiceNotAvailable"
+            return self._send(status, {"error": {"code": code, "message": "Please retry again later."}}, headers)
         token = self.headers.get("Authorization", "").removeprefix("Bearer ")
         if token not in state.access_tokens:
             return self._error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.")
