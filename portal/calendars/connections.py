@@ -10,7 +10,6 @@ not load them at start-up.
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,8 +27,7 @@ from calendar_sync.errors import (
 )
 from calendar_sync.model import CANCELLED, Busy, Meeting
 from portal import audit, links, mail, settings
-from portal.calendars import microsoft
-from portal.config import calendar_secret
+from portal.calendars import keys, microsoft
 from portal.db import database
 from portal.models import CalendarConnection, Program, User, utcnow
 
@@ -60,28 +58,6 @@ def _working(user) -> CalendarConnection | None:
 
 
 # --- connecting -------------------------------------------------------------------------------------------------
-
-def _environ() -> dict:
-    """What calendar_sync.crypto reads its key from: the configured secret (and a previous one while rotating)."""
-    from calendar_sync.crypto import PREVIOUS_VARIABLE, SECRET_VARIABLE
-
-    environ = {SECRET_VARIABLE: calendar_secret(current_app.config["PORTAL"])}
-    if os.environ.get(PREVIOUS_VARIABLE):
-        environ[PREVIOUS_VARIABLE] = os.environ[PREVIOUS_VARIABLE]
-    return environ
-
-
-def _encrypt(text: str) -> str:
-    from calendar_sync.crypto import encrypt
-
-    return encrypt(text, environ=_environ())
-
-
-def _decrypt(token: str) -> str:
-    from calendar_sync.crypto import decrypt
-
-    return decrypt(token, environ=_environ())
-
 
 def _timeout() -> float:
     return float(current_app.config["PORTAL"]["calendar"]["timeout_seconds"])
@@ -117,7 +93,7 @@ def connect_caldav(user: User, url: str, username: str, password: str) -> Calend
     if not calendars:
         raise NoCalendar()
     return _store(user, kind="caldav", url=url, username=username, calendar_url=calendars[0].url, account_id="",
-                  secret=_encrypt(password))
+                  secret=keys.encrypt(password))
 
 
 def start_microsoft(redirect_uri: str, login_hint: str | None = None) -> tuple[str, dict]:
@@ -136,7 +112,7 @@ def connect_microsoft(user: User, flow: dict, params) -> CalendarConnection:
     auth = microsoft.graph_auth(ms)
     signed_in = auth.finish(flow, params)
     return _store(user, kind="microsoft", url=ms.authority, username=signed_in.username, calendar_url="",
-                  account_id=signed_in.account_id, secret=_encrypt(auth.cache_state()))
+                  account_id=signed_in.account_id, secret=keys.encrypt(auth.cache_state()))
 
 
 def _store(user: User, **fields) -> CalendarConnection:
@@ -230,7 +206,7 @@ def _calendar(connection: CalendarConnection):
     connection broken and go on up; a Graph token refreshed on the way is stored again, whatever happened."""
     try:
         if connection.kind == "caldav":
-            account = _open_caldav(connection.url, connection.username, _decrypt(connection.secret))
+            account = _open_caldav(connection.url, connection.username, keys.open_secret(connection))
             try:
                 yield account.calendar(connection.calendar_url or None)
             finally:
@@ -241,7 +217,7 @@ def _calendar(connection: CalendarConnection):
             ms = microsoft.setup()
             if ms is None:
                 raise NotConfigured()
-            auth = microsoft.graph_auth(ms, cache=_decrypt(connection.secret))
+            auth = microsoft.graph_auth(ms, cache=keys.open_secret(connection))
             try:
                 yield GraphCalendar(auth.token_provider(connection.account_id), base_url=ms.graph_url,
                                     timeout=_timeout())
@@ -254,7 +230,7 @@ def _calendar(connection: CalendarConnection):
 
 
 def _store_tokens(connection: CalendarConnection, cache: str) -> None:
-    connection.secret = _encrypt(cache)
+    connection.secret = keys.encrypt(cache)
     CalendarConnection.update(secret=connection.secret).where(CalendarConnection.id == connection.id).execute()
 
 
