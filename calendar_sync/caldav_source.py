@@ -82,7 +82,8 @@ def _refused(exc: BaseException | None) -> bool:
         seen.add(id(exc))
         if any(isinstance(arg, guarded_http.AddressRefused) for arg in getattr(exc, "args", ())):
             return True
-        exc = exc.__cause__ or exc.__context__ or getattr(exc, "reason", None)
+        reason = getattr(exc, "reason", None)  # urllib3's wrapped error; an SSLError's reason is a string
+        exc = exc.__cause__ or exc.__context__ or (reason if isinstance(reason, BaseException) else None)
     return False
 
 

@@ -70,13 +70,23 @@ def _address_policy() -> AddressPolicy:
     return parse_allow_list(allowed)[0]
 
 
+def _verify() -> bool | str:
+    """The certificate authorities a CalDAV server's certificate may come from: the system's, and those an admin
+    added for private servers."""
+    from calendar_sync import trust
+
+    program = Program.current()
+    return trust.verify(settings.get(program, "calendar_ca_bundle") if program is not None else "")
+
+
 def _open_caldav(url: str, username: str, password: str):
-    """Sign in to a CalDAV account under the address policy, the timeouts and the deadline."""
+    """Sign in to a CalDAV account under the address policy, the trusted authorities, the timeouts and the deadline."""
     from calendar_sync import caldav_source
 
     calendar = current_app.config["PORTAL"]["calendar"]
     return caldav_source.connect(url, username, password, timeout=_timeout(),
-                                 deadline=float(calendar["deadline_seconds"]), policy=_address_policy())
+                                 deadline=float(calendar["deadline_seconds"]), policy=_address_policy(),
+                                 verify=_verify())
 
 
 def connect_caldav(user: User, url: str, username: str, password: str) -> CalendarConnection:

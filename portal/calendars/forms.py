@@ -1,4 +1,5 @@
-"""Calendar connection forms; the admins' calendar settings (Microsoft 365, private calendar servers allowed)."""
+"""Calendar connection forms; the admins' calendar settings (Microsoft 365, private calendar servers allowed and
+their certificate authorities)."""
 from __future__ import annotations
 
 import re
@@ -8,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from calendar_sync import trust
 from calendar_sync.addresses import parse_allow_list
 
 
@@ -59,6 +61,12 @@ def allow_list(form, field):
         raise ValidationError(" ".join(problems))
 
 
+def certificate_authorities(form, field):
+    problems = trust.problems(field.data)
+    if problems:
+        raise ValidationError(" ".join(problems))
+
+
 class CalendarsForm(FlaskForm):
     microsoft_tenant = StringField(
         "Microsoft 365 tenant", filters=[_lower_stripped], validators=[Optional(), Length(max=253)],
@@ -74,6 +82,13 @@ class CalendarsForm(FlaskForm):
         description="The portal connects participants' CalDAV calendars only on public addresses. To allow a server "
                     "on your own network (an internal Nextcloud, say), enter its host name, or a network such as "
                     "10.20.0.0/16, one per line.",
+    )
+    calendar_ca_bundle = TextAreaField(
+        "Certificate authorities of private calendar servers", filters=[_lines],
+        validators=[Length(max=100_000), certificate_authorities],
+        description="If such a server's certificate comes from your organisation's own certificate authority, paste "
+                    "that authority's certificate (PEM, -----BEGIN CERTIFICATE----- ...), or give the full path of a "
+                    "PEM file on the portal's server. Public authorities stay trusted as well.",
     )
 
     def validate_microsoft_tenant(self, field):

@@ -37,17 +37,35 @@ LOOPBACK: AddressPolicy = parse_allow_list("127.0.0.1")[0]
 # --- Radicale ---------------------------------------------------------------------------------------------------
 
 class Radicale:
-    """Radicale 3 on 127.0.0.1 with plain htpasswd users, storage in `folder`. Users can be added while it runs."""
+    """Radicale 3 on 127.0.0.1 with plain htpasswd users, storage in `folder`. Users can be added while it runs.
 
-    def __init__(self, folder: Path):
+    `tls`: served over HTTPS with a certificate for 127.0.0.1 from a private CA of its own (trustme); `ca_file` and
+    `ca_pem` are that CA, as an internal Nextcloud's would be.
+    """
+
+    def __init__(self, folder: Path, *, tls: bool = False):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.users = self.folder / "users"
         self.users.write_text("")
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}/"
         self.process: subprocess.Popen | None = None
         self._names = itertools.count()
+        self.tls_options: list[str] = []
+        self.ca_file: Path | None = None
+        self.ca_pem = ""
+        if tls:
+            import trustme
+
+            ca = trustme.CA(organization_name="Internal CA")
+            cert = ca.issue_cert("127.0.0.1")
+            self.ca_file, chain, key = self.folder / "ca.pem", self.folder / "server.pem", self.folder / "server.key"
+            ca.cert_pem.write_to_path(str(self.ca_file))
+            cert.private_key_pem.write_to_path(str(key))
+            chain.write_bytes(b"".join(blob.bytes() for blob in cert.cert_chain_pems))
+            self.ca_pem = self.ca_file.read_text()
+            self.tls_options = ["--server-ssl", "True", "--server-certificate", str(chain), "--server-key", str(key)]
 
     def start(self) -> Radicale:
         log = open(self.folder / "radicale.log", "wb")
@@ -55,7 +73,7 @@ class Radicale:
             [sys.executable, "-m", "radicale", "-C", "--server-hosts", f"127.0.0.1:{self.port}",
              "--storage-filesystem-folder", str(self.folder / "storage"), "--auth-type", "htpasswd",
              "--auth-htpasswd-filename", str(self.users), "--auth-htpasswd-encryption", "plain",
-             "--auth-delay", "0", "--logging-level", "warning"],
+             "--auth-delay", "0", "--logging-level", "warning", *self.tls_options],
             stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + 15
@@ -92,7 +110,8 @@ class Radicale:
         """Create a calendar for a user through caldav; returns the caldav Calendar."""
         import caldav
 
-        client = caldav.DAVClient(url=self.url, username=name, password=password)
+        client = caldav.DAVClient(url=self.url, username=name, password=password,
+                                  ssl_verify_cert=str(self.ca_file) if self.ca_file else True)
         return client.get_principal().make_calendar(name=display, cal_id=cal_id)
 
 
