@@ -10,6 +10,7 @@ not load them at start-up.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,21 +90,31 @@ def _open_caldav(url: str, username: str, password: str):
                                  verify=_verify())
 
 
+NO_EVENT_CALENDAR = ("Signed in, but none of this account's calendars takes events the portal may add. Create a "
+                     "calendar for events in your calendar app, then connect again.")
+
+
 def connect_caldav(user: User, url: str, username: str, password: str) -> CalendarConnection:
     """Check a CalDAV account and store it (password encrypted); CalendarError with a message when it fails.
 
-    Meetings go to the first calendar the server lists. Only public addresses and those allowed in the settings
-    are fetched; any server the portal cannot talk to is Unreachable with one message, whatever the reason.
+    Sessions go to the server's default calendar, else the first that holds events and may be written; the
+    person's own event calendars count as busy (not read-only ones such as holidays), until they choose otherwise
+    (`choosing.choose_calendars`). Only public addresses and those allowed in the settings are fetched; any server
+    the portal cannot talk to is Unreachable with one message, whatever the reason.
     """
+    from calendar_sync.caldav_source import busy_calendars, session_calendar
+
     account = _open_caldav(url, username, password)
     try:
         calendars = account.calendars()
     finally:
         account.close()
-    if not calendars:
-        raise NoCalendar()
-    return _store(user, kind="caldav", url=url, username=username, calendar_url=calendars[0].url, account_id="",
-                  secret=keys.encrypt(password))
+    chosen = session_calendar(calendars)
+    if chosen is None:
+        raise NoCalendar(NO_EVENT_CALENDAR)
+    return _store(user, kind="caldav", url=url, username=username, calendar_url=chosen.url, account_id="",
+                  secret=keys.encrypt(password), calendars=[dataclasses.asdict(info) for info in calendars],
+                  busy_calendar_urls=[info.url for info in busy_calendars(calendars)])
 
 
 def start_microsoft(redirect_uri: str, login_hint: str | None = None) -> tuple[str, dict]:
@@ -122,7 +133,8 @@ def connect_microsoft(user: User, flow: dict, params) -> CalendarConnection:
     auth = microsoft.graph_auth(ms)
     signed_in = auth.finish(flow, params)
     return _store(user, kind="microsoft", url=ms.authority, username=signed_in.username, calendar_url="",
-                  account_id=signed_in.account_id, secret=keys.encrypt(auth.cache_state()))
+                  account_id=signed_in.account_id, secret=keys.encrypt(auth.cache_state()), calendars=[],
+                  busy_calendar_urls=[])
 
 
 def _store(user: User, **fields) -> CalendarConnection:
@@ -211,29 +223,44 @@ def mark_ok(connection: CalendarConnection) -> None:
 
 
 @contextlib.contextmanager
+def caldav_account(connection: CalendarConnection):
+    """The signed-in CalDAV account of a connection (a CaldavAccount), closed after; errors only the person can mend
+    mark the connection broken and go on up."""
+    try:
+        account = _open_caldav(connection.url, connection.username, keys.open_secret(connection))
+        try:
+            yield account
+        finally:
+            account.close()
+    except BROKEN_BY as error:
+        mark_broken(connection, error.message)
+        raise
+
+
+@contextlib.contextmanager
 def _calendar(connection: CalendarConnection):
     """The connected calendar (CaldavCalendar or GraphCalendar). Errors only the person can mend mark the
-    connection broken and go on up; a Graph token refreshed on the way is stored again, whatever happened."""
-    try:
-        if connection.kind == "caldav":
-            account = _open_caldav(connection.url, connection.username, keys.open_secret(connection))
-            try:
-                yield account.calendar(connection.calendar_url or None)
-            finally:
-                account.close()
-        else:
-            from calendar_sync.graph import GraphCalendar
+    connection broken and go on up; a Graph token refreshed on the way is stored again, whatever happened.
 
-            ms = microsoft.setup()
-            if ms is None:
-                raise NotConfigured()
-            auth = microsoft.graph_auth(ms, cache=keys.open_secret(connection))
-            try:
-                yield GraphCalendar(auth.token_provider(connection.account_id), base_url=ms.graph_url,
-                                    timeout=_timeout())
-            finally:
-                if auth.changed:  # asked before cache_state(), as MSAL wants
-                    _store_tokens(connection, auth.cache_state())
+    CalDAV: sessions are written to the calendar chosen for them; busy time is read from those chosen as busy."""
+    if connection.kind == "caldav":
+        with caldav_account(connection) as account:
+            yield account.calendar(connection.calendar_url or None,
+                                   busy_from=connection.busy_calendar_urls or None)
+        return
+    try:
+        from calendar_sync.graph import GraphCalendar
+
+        ms = microsoft.setup()
+        if ms is None:
+            raise NotConfigured()
+        auth = microsoft.graph_auth(ms, cache=keys.open_secret(connection))
+        try:
+            yield GraphCalendar(auth.token_provider(connection.account_id), base_url=ms.graph_url,
+                                timeout=_timeout())
+        finally:
+            if auth.changed:  # asked before cache_state(), as MSAL wants
+                _store_tokens(connection, auth.cache_state())
     except BROKEN_BY as error:
         mark_broken(connection, error.message)
         raise

@@ -6,8 +6,9 @@ import re
 from urllib.parse import urlparse
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField, URLField
+from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from calendar_sync import trust
 from calendar_sync.addresses import parse_allow_list
@@ -108,3 +109,37 @@ class CalendarsForm(FlaskForm):
             missing.errors = ["Enter both the tenant and the application id, or leave both empty."]
             return False
         return valid
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (the name `render_field` draws as a fieldset); the questionnaire has its own,
+    and a feature does not import another's forms."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CalendarChoiceForm(FlaskForm):
+    """Which of the account's calendars count as busy, and which one receives sessions (choices from the list)."""
+
+    busy = CheckboxesField(
+        "Calendars whose events make you busy", choices=[],
+        validators=[DataRequired("Choose at least one calendar whose events make you busy.")],
+        description="Session times are offered only when none of these has an event. Leave out calendars such as "
+                    "holidays or other people's birthdays.",
+    )
+    sessions = RadioField(
+        "Calendar that receives your sessions", choices=[],
+        validators=[InputRequired("Choose the calendar your sessions go to.")],
+        description="Sessions you organise are added to it.",
+    )
+
+    def offer(self, calendars) -> CalendarChoiceForm:
+        """Offer the account's calendars: any that holds events as busy, those one may add to for sessions."""
+        self.busy.choices = [(info.url, _label(info)) for info in calendars if info.events]
+        self.sessions.choices = [(info.url, _label(info)) for info in calendars if info.takes_sessions]
+        return self
+
+
+def _label(info) -> str:
+    return info.name + ("" if info.writable else " (read-only)")

@@ -40,10 +40,11 @@ class Radicale:
     """Radicale 3 on 127.0.0.1 with plain htpasswd users, storage in `folder`. Users can be added while it runs.
 
     `tls`: served over HTTPS with a certificate for 127.0.0.1 from a private CA of its own (trustme); `ca_file` and
-    `ca_pem` are that CA, as an internal Nextcloud's would be.
+    `ca_pem` are that CA, as an internal Nextcloud's would be. `read_only`: calendars of that id are read-only to
+    their owner (as a subscribed holiday calendar is); `add_read_only_calendar` makes one.
     """
 
-    def __init__(self, folder: Path, *, tls: bool = False):
+    def __init__(self, folder: Path, *, tls: bool = False, read_only: str | None = None):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.users = self.folder / "users"
@@ -66,6 +67,15 @@ class Radicale:
             chain.write_bytes(b"".join(blob.bytes() for blob in cert.cert_chain_pems))
             self.ca_pem = self.ca_file.read_text()
             self.tls_options = ["--server-ssl", "True", "--server-certificate", str(chain), "--server-key", str(key)]
+        self.rights_options: list[str] = []
+        self.read_only = read_only
+        if read_only:
+            # Radicale's owner_only, except that the calendar `read_only` of each user may only be read.
+            rights = self.folder / "rights"
+            rights.write_text(f"[read-only]\nuser: .+\ncollection: {{user}}/{read_only}\npermissions: r\n\n"
+                              "[owner]\nuser: .+\ncollection: {user}(/.*)?\npermissions: RrWw\n\n"
+                              "[root]\nuser: .+\ncollection:\npermissions: R\n")
+            self.rights_options = ["--rights-type", "from_file", "--rights-file", str(rights)]
 
     def start(self) -> Radicale:
         log = open(self.folder / "radicale.log", "wb")
@@ -73,7 +83,7 @@ class Radicale:
             [sys.executable, "-m", "radicale", "-C", "--server-hosts", f"127.0.0.1:{self.port}",
              "--storage-filesystem-folder", str(self.folder / "storage"), "--auth-type", "htpasswd",
              "--auth-htpasswd-filename", str(self.users), "--auth-htpasswd-encryption", "plain",
-             "--auth-delay", "0", "--logging-level", "warning", *self.tls_options],
+             "--auth-delay", "0", "--logging-level", "warning", *self.tls_options, *self.rights_options],
             stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + 15
@@ -113,6 +123,17 @@ class Radicale:
         client = caldav.DAVClient(url=self.url, username=name, password=password,
                                   ssl_verify_cert=str(self.ca_file) if self.ca_file else True)
         return client.get_principal().make_calendar(name=display, cal_id=cal_id)
+
+    def add_read_only_calendar(self, name: str, display: str, events: str = "") -> str:
+        """The user's read-only calendar (id `read_only`), holding `events` (a VCALENDAR), put straight into
+        Radicale's storage as a subscription would be filled; returns its URL."""
+        assert self.read_only, "start this Radicale with read_only=..."
+        folder = self.folder / "storage" / "collection-root" / name / self.read_only
+        folder.mkdir(parents=True)
+        (folder / ".Radicale.props").write_text(json.dumps({"D:displayname": display, "tag": "VCALENDAR"}))
+        if events:
+            (folder / "holiday.ics").write_text(events)
+        return f"{self.url}{name}/{self.read_only}/"
 
 
 # --- Microsoft identity platform + Graph stand-in ---------------------------------------------------------------
