@@ -39,8 +39,7 @@ def free_slots(busy: Sequence[Busy], hours: Sequence[WorkingHours], rules: SlotR
     if not hours:
         raise ValueError("free_slots needs the working hours of at least one person")
     viewer = ZoneInfo(zone or hours[0].zone)
-    earliest = (now + rules.min_notice).timestamp()
-    latest = (now + timedelta(days=rules.horizon_days)).timestamp()
+    earliest, latest = _bounds(now, rules)
     windows = shared_windows(hours, earliest, latest)
     if not len(windows):
         return []
@@ -55,13 +54,15 @@ def free_slots(busy: Sequence[Busy], hours: Sequence[WorkingHours], rules: SlotR
 def check_proposal(start: datetime, busy: Sequence[Busy], hours: Sequence[WorkingHours], rules: SlotRules,
                    now: datetime, *, end: datetime | None = None) -> Verdict:
     """Whether a custom time suits everyone: notice, horizon, each person's working hours, then busy time."""
-    end = end or start + rules.duration
-    s, e = start.timestamp(), end.timestamp()
+    # Elapsed time, not wall-clock arithmetic: 02:45 plus 30 minutes on a fall-back night is the second 02:15.
+    s = start.timestamp()
+    e = end.timestamp() if end is not None else s + rules.duration.total_seconds()
     if e <= s:
         raise ValueError("a proposal must end after it starts")
-    if s < (now + rules.min_notice).timestamp():
+    earliest, latest = _bounds(now, rules)
+    if s < earliest:
         return Verdict(False, TOO_SOON)
-    if e > (now + timedelta(days=rules.horizon_days)).timestamp():
+    if e > latest:
         return Verdict(False, BEYOND_HORIZON)
     for person, person_hours in enumerate(hours):
         windows = working_windows(person_hours, s, e)
@@ -74,6 +75,13 @@ def check_proposal(start: datetime, busy: Sequence[Busy], hours: Sequence[Workin
         if rules.tentative_blocks and not _free(starts, ends, _blocked([Busy(person_busy.tentative)], rules))[0]:
             return Verdict(False, TENTATIVE, person)
     return Verdict(True)
+
+
+def _bounds(now: datetime, rules: SlotRules) -> tuple[float, float]:
+    """The earliest start and latest end of an offer (epoch seconds), counted in elapsed time from `now`."""
+    moment = now.timestamp()
+    return (moment + rules.min_notice.total_seconds(),
+            moment + timedelta(days=rules.horizon_days).total_seconds())
 
 
 def working_windows(hours: WorkingHours, lo: float, hi: float) -> np.ndarray:

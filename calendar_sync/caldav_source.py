@@ -16,7 +16,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import caldav
+from caldav.elements import cdav, dav
+from caldav.elements.base import BaseElement
 from caldav.lib import error as dav_error
+from caldav.lib.namespace import ns
 
 from calendar_sync import guarded_http, invites
 from calendar_sync.addresses import AddressPolicy
@@ -41,10 +44,40 @@ NOT_REACHED = ("The portal could not reach a calendar server at that address. Ch
 
 @dataclass(frozen=True, slots=True)
 class CalendarInfo:
-    """A calendar in the account: its URL (what the portal stores) and display name."""
+    """A calendar in the account: its URL (what the portal stores), display name, whether it holds events (VEVENT;
+    a task list does not), whether this account may write to it (a subscribed holiday calendar may not), and whether
+    the server names it the account's default calendar (RFC 6638)."""
 
     url: str
     name: str
+    events: bool = True
+    writable: bool = True
+    default: bool = False
+
+    @property
+    def takes_sessions(self) -> bool:
+        return self.events and self.writable
+
+
+class _ScheduleDefaultCalendarURL(BaseElement):
+    tag = ns("C", "schedule-default-calendar-URL")
+
+
+# Privileges that let this account put an event in a calendar (RFC 3744 section 3.12: write covers write-content).
+WRITE_PRIVILEGES = {ns("D", "all"), ns("D", "write"), ns("D", "write-content")}
+
+
+def session_calendar(calendars: list[CalendarInfo]) -> CalendarInfo | None:
+    """Where sessions go unless the person chooses: the server's default calendar if it takes them, else the first
+    that holds events and may be written; None when there is none."""
+    fit = [info for info in calendars if info.takes_sessions]
+    return next((info for info in fit if info.default), fit[0] if fit else None)
+
+
+def busy_calendars(calendars: list[CalendarInfo]) -> list[CalendarInfo]:
+    """Which calendars count as busy unless the person chooses: their own event calendars (those they may write),
+    not subscriptions such as a holiday calendar, whose all-day events would block whole days."""
+    return [info for info in calendars if info.takes_sessions]
 
 
 @contextlib.contextmanager
@@ -82,7 +115,8 @@ def _refused(exc: BaseException | None) -> bool:
         seen.add(id(exc))
         if any(isinstance(arg, guarded_http.AddressRefused) for arg in getattr(exc, "args", ())):
             return True
-        exc = exc.__cause__ or exc.__context__ or getattr(exc, "reason", None)
+        reason = getattr(exc, "reason", None)  # urllib3's wrapped error; an SSLError's reason is a string
+        exc = exc.__cause__ or exc.__context__ or (reason if isinstance(reason, BaseException) else None)
     return False
 
 
@@ -157,31 +191,72 @@ class CaldavAccount:
         self.principal = principal
 
     def calendars(self) -> list[CalendarInfo]:
-        """The account's calendars that can hold events."""
+        """The account's calendars, in the server's order, each with what it holds and whether it may be written."""
         with _translated("list the calendars"):
             found = self.principal.get_calendars()
-            return [CalendarInfo(str(cal.url), cal.get_display_name() or str(cal.url).rstrip("/").rsplit("/", 1)[-1])
-                    for cal in found]
+            default = self._default_calendar_url()
+            return [self._info(cal, default) for cal in found]
 
-    def calendar(self, url: str | None = None) -> CaldavCalendar:
-        """One calendar by URL (from `calendars()`), or the first one."""
+    @staticmethod
+    def _info(cal, default: str) -> CalendarInfo:
+        props = cal.get_properties([dav.DisplayName(), cdav.SupportedCalendarComponentSet(),
+                                    dav.CurrentUserPrivilegeSet()], parse_props=False)
+        name = props.get(dav.DisplayName.tag)
+        name = (name.text if name is not None else "") or str(cal.url).rstrip("/").rsplit("/", 1)[-1]
+        components = props.get(cdav.SupportedCalendarComponentSet.tag)
+        # Absent: the server takes every kind (RFC 4791 section 5.2.3).
+        events = components is None or any(comp.get("name", "").upper() == "VEVENT" for comp in components)
+        privileges = props.get(dav.CurrentUserPrivilegeSet.tag)
+        # Absent: the server does not say, and a write will tell; present, it must grant a write.
+        writable = privileges is None or any(grant.tag in WRITE_PRIVILEGES for grant in privileges.iter())
+        return CalendarInfo(str(cal.url), name.strip(), events, writable, _same_url(str(cal.url), default))
+
+    def _default_calendar_url(self) -> str:
+        """The calendar the server names the account's default (RFC 6638 schedule-default-calendar-URL), or ""."""
+        try:
+            inbox = self.principal.get_properties([cdav.ScheduleInboxURL()], parse_props=False)
+            href = inbox.get(cdav.ScheduleInboxURL.tag)
+            href = href.findtext(dav.Href.tag) if href is not None else None
+            if not href:
+                return ""  # a server without scheduling (Radicale) names none
+            inbox_url = self.client.url.join(href)
+            props = self.client.calendar(url=inbox_url).get_properties([_ScheduleDefaultCalendarURL()],
+                                                                       parse_props=False)
+            default = props.get(_ScheduleDefaultCalendarURL.tag)
+            href = default.findtext(dav.Href.tag) if default is not None else None
+            return str(self.client.url.join(href)) if href else ""
+        except (dav_error.DAVError, ValueError, KeyError, AttributeError):
+            return ""  # no default known: the first calendar that fits is chosen instead
+
+    def calendar(self, url: str | None = None, *, busy_from: list[str] | None = None) -> CaldavCalendar:
+        """One calendar by URL (from `calendars()`), or the first that takes sessions; its busy time is read from
+        the calendars `busy_from` names (default: itself)."""
         with _translated("open the calendar"):
             if url:
-                return CaldavCalendar(self.client.calendar(url=url))
-            found = self.principal.get_calendars()
-        if not found:
-            raise NoCalendar()
-        return CaldavCalendar(found[0])
+                chosen = self.client.calendar(url=url)
+            else:
+                info = session_calendar(self.calendars())
+                if info is None:
+                    raise NoCalendar()
+                chosen = self.client.calendar(url=info.url)
+            others = [self.client.calendar(url=other) for other in busy_from] if busy_from is not None else None
+        return CaldavCalendar(chosen, busy_from=others)
 
     def close(self) -> None:
         self.client.close()
 
 
-class CaldavCalendar:
-    """One calendar collection: busy time in, meetings out."""
+def _same_url(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a.rstrip("/") == b.rstrip("/")
 
-    def __init__(self, calendar):
+
+class CaldavCalendar:
+    """One calendar collection: meetings out, busy time in (from `busy_from`, the calendars that count as busy;
+    default: this one)."""
+
+    def __init__(self, calendar, *, busy_from: list | None = None):
         self.calendar = calendar
+        self.busy_from = [calendar] if busy_from is None else list(busy_from)
 
     @property
     def url(self) -> str:
@@ -198,13 +273,14 @@ class CaldavCalendar:
         lo, hi = start.astimezone(owner), end.astimezone(owner)
         with _translated("search the calendar"):
             if expand:
-                found = self.calendar.search(event=True, start=lo, end=hi, expand=True)
+                found = [obj for cal in self.busy_from for obj in cal.search(event=True, start=lo, end=hi,
+                                                                               expand=True)]
                 occurrences = [component_occurrence(obj.icalendar_component, owner) for obj in found]
                 return merge([o for o in occurrences if o is not None], start, end)
             # post_filter=False: caldav's own filter would parse every object with icalendar, 50x our cost.
-            found = self.calendar.search(event=True, start=lo - QUERY_SLACK, end=hi + QUERY_SLACK,
-                                         post_filter=False)
-            texts = [obj.data for obj in found]
+            texts = [obj.data for cal in self.busy_from
+                     for obj in cal.search(event=True, start=lo - QUERY_SLACK, end=hi + QUERY_SLACK,
+                                           post_filter=False)]
         return busy_from_ics(texts, zone, start, end)
 
     def put(self, meeting: Meeting) -> str:

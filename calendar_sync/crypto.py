@@ -4,8 +4,8 @@ The key comes from the environment: CALENDAR_SECRET holds a long random string, 
 `python -c "import secrets; print(secrets.token_urlsafe(32))"`. It is not used as the key itself: HKDF-SHA256
 derives the 32-byte Fernet key from it (with a fixed salt and purpose label), so any high-entropy text works and
 the same secret could serve another purpose under another label without giving this key away. To rotate, move the
-old value to CALENDAR_SECRET_PREVIOUS and set a new CALENDAR_SECRET: both decrypt, new tokens use the new one, and
-`reencrypt` brings a stored token up to date. Fernet tokens carry a timestamp and an HMAC: tampering fails to
+old value to CALENDAR_SECRET_PREVIOUS and set a new CALENDAR_SECRET: both decrypt, new tokens use the new one,
+`is_current` tells whether a stored token is under the new one, and `reencrypt` brings it up to date. Fernet tokens carry a timestamp and an HMAC: tampering fails to
 decrypt rather than yielding garbage.
 """
 from __future__ import annotations
@@ -35,7 +35,8 @@ def derive_key(secret: str) -> bytes:
     return base64.urlsafe_b64encode(raw)
 
 
-def _fernet(environ: Mapping[str, str] | None) -> MultiFernet:
+def _keys(environ: Mapping[str, str] | None) -> list[Fernet]:
+    """The current key, then the previous one while a rotation is under way."""
     environ = os.environ if environ is None else environ
     secret = environ.get(SECRET_VARIABLE, "")
     if not secret:
@@ -43,7 +44,11 @@ def _fernet(environ: Mapping[str, str] | None) -> MultiFernet:
     keys = [Fernet(derive_key(secret))]
     if environ.get(PREVIOUS_VARIABLE):
         keys.append(Fernet(derive_key(environ[PREVIOUS_VARIABLE])))
-    return MultiFernet(keys)
+    return keys
+
+
+def _fernet(environ: Mapping[str, str] | None) -> MultiFernet:
+    return MultiFernet(_keys(environ))
 
 
 def encrypt(text: str, *, environ: Mapping[str, str] | None = None) -> str:
@@ -57,6 +62,15 @@ def decrypt(token: str, *, environ: Mapping[str, str] | None = None) -> str:
         return _fernet(environ).decrypt(token.encode("ascii")).decode()
     except (InvalidToken, UnicodeError) as exc:
         raise CredentialUnreadable() from exc
+
+
+def is_current(token: str, *, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the current secret alone decrypts the token (False: an older secret, or no secret at all)."""
+    try:
+        _keys(environ)[0].decrypt(token.encode("ascii"))
+    except (InvalidToken, UnicodeError):
+        return False
+    return True
 
 
 def reencrypt(token: str, *, environ: Mapping[str, str] | None = None) -> str:

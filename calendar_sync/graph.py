@@ -1,7 +1,8 @@
 """Microsoft Graph calendar calls: busy time (getSchedule), create with transactionId, reschedule, cancel.
 
-Errors: 429 (and 503 with Retry-After) -> Throttled(retry_after) for the job queue to retry; 401 -> ReauthRequired;
-no answer -> Unreachable; anything else -> RequestFailed with the HTTP status.
+Errors: 429, 500, 502, 503 and 504 -> Throttled for the job queue to retry (after Retry-After when Graph sends it,
+else after an exponential backoff); 401 -> ReauthRequired; no answer -> Unreachable; anything else -> RequestFailed
+with the HTTP status.
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ MAX_WINDOW = timedelta(days=60)  # getSchedule takes under 62 days per call
 STATUS_KINDS = {"free": None, "workingElsewhere": None, "tentative": TENTATIVE, "busy": BUSY, "oof": BUSY,
                 "unknown": BUSY}
 BACKOFF_BASE, BACKOFF_CAP = 5.0, 300.0
+# Answers that say "not now" rather than "no": Graph's gateways give 503 and 504 without Retry-After at times.
+TRANSIENT = frozenset({429, 500, 502, 503, 504})
 
 
 def backoff(attempt: int) -> float:
@@ -70,7 +73,7 @@ class GraphCalendar:
         response = self._send(method, path, self.token() if callable(self.token) else self.token, json, headers)
         if response.status_code == 401 and callable(self.token):
             response = self._send(method, path, self.token(force_refresh=True), json, headers)
-        if response.status_code == 429 or (response.status_code == 503 and "Retry-After" in response.headers):
+        if response.status_code in TRANSIENT:
             header = response.headers.get("Retry-After", "")
             if header.strip().isdigit():
                 raise Throttled(int(header), detail=response.text[:300])

@@ -14,9 +14,18 @@ def _aware(value: datetime, name: str) -> None:
         raise ValueError(f"{name} must be a timezone-aware datetime, got {value!r}")
 
 
+def instant(value: datetime) -> float:
+    """Epoch seconds of an aware datetime.
+
+    Python compares and subtracts two datetimes of one zone by their wall clocks, fold ignored, so across a
+    daylight-saving fall-back 02:45 (summer time) reads as later than the 02:15 (winter time) half an hour after it.
+    """
+    return value.timestamp()
+
+
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """A half-open span of time [start, end) between two aware datetimes."""
+    """A half-open span of time [start, end) between two aware datetimes (compared as instants, see `instant`)."""
 
     start: datetime
     end: datetime
@@ -24,15 +33,15 @@ class Interval:
     def __post_init__(self):
         _aware(self.start, "start")
         _aware(self.end, "end")
-        if self.end < self.start:
+        if instant(self.end) < instant(self.start):
             raise ValueError(f"interval ends before it starts: {self.start} > {self.end}")
 
     def overlaps(self, other: Interval) -> bool:
-        return self.start < other.end and other.start < self.end
+        return instant(self.start) < instant(other.end) and instant(other.start) < instant(self.end)
 
     @property
     def duration(self) -> timedelta:
-        return self.end - self.start
+        return timedelta(seconds=instant(self.end) - instant(self.start))
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +132,7 @@ class Meeting:
         _aware(self.end, "end")
         ZoneInfo(self.zone)
         object.__setattr__(self, "attendees", tuple(self.attendees))
-        if self.end <= self.start:
+        if instant(self.end) <= instant(self.start):
             raise ValueError("a meeting must end after it starts")
         if self.status not in (CONFIRMED, CANCELLED):
             raise ValueError(f"status is {CONFIRMED} or {CANCELLED}, got {self.status!r}")

@@ -173,6 +173,20 @@ def register(app: Flask) -> None:
         click.echo(f"Restored {path} (schema version {version}) into {live}"
                    + (f"; upgraded with migrations {applied}." if applied else "."))
 
+    @app.cli.command("rotate-calendar-key")
+    def rotate_calendar_key():
+        """Re-encrypt stored calendar passwords and tokens under CALENDAR_SECRET (the old one in CALENDAR_SECRET_PREVIOUS)."""
+        from portal.calendars import keys
+
+        with database.connection_context():
+            done = keys.rotate_stored_credentials()
+        click.echo(f"Re-encrypted {done.rotated} calendar connection(s); {done.current} already used the current key.")
+        if done.unreadable:
+            click.echo(f"{len(done.unreadable)} connection(s) could not be decrypted with either key (users "
+                       f"{', '.join(map(str, done.unreadable))}): is CALENDAR_SECRET_PREVIOUS the old secret? Those "
+                       "people must connect their calendar again otherwise.", err=True)
+            sys.exit(1)
+
     @app.cli.command("db-snapshot")
     def db_snapshot():
         """Write the SQLite schema of the newest version to portal/migrations/snapshots/."""

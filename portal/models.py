@@ -342,6 +342,10 @@ class CalendarConnection(BaseModel):
     url = CharField(default="")  # the CalDAV server
     username = CharField(default="")  # the CalDAV user name, or the Microsoft account's address
     calendar_url = CharField(default="")  # CalDAV: the calendar meetings are written to
+    # CalDAV: the account's calendars as last listed ({url, name, events, writable, default} each), and the URLs of
+    # those whose events count as busy (empty: only calendar_url, as before the person could choose).
+    calendars = JSONField(default=list)
+    busy_calendar_urls = JSONField(default=list)
     account_id = CharField(default="")  # Microsoft: MSAL's home account id
     secret = TextField(default="")  # encrypted: the CalDAV app password, or the MSAL token cache
     status = CharField(default="ok")  # ok, or broken (the password or token stopped working)

@@ -10,7 +10,7 @@ not load them at start-up.
 from __future__ import annotations
 
 import contextlib
-import os
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,8 +28,7 @@ from calendar_sync.errors import (
 )
 from calendar_sync.model import CANCELLED, Busy, Meeting
 from portal import audit, links, mail, settings
-from portal.calendars import microsoft
-from portal.config import calendar_secret
+from portal.calendars import keys, microsoft
 from portal.db import database
 from portal.models import CalendarConnection, Program, User, utcnow
 
@@ -61,28 +60,6 @@ def _working(user) -> CalendarConnection | None:
 
 # --- connecting -------------------------------------------------------------------------------------------------
 
-def _environ() -> dict:
-    """What calendar_sync.crypto reads its key from: the configured secret (and a previous one while rotating)."""
-    from calendar_sync.crypto import PREVIOUS_VARIABLE, SECRET_VARIABLE
-
-    environ = {SECRET_VARIABLE: calendar_secret(current_app.config["PORTAL"])}
-    if os.environ.get(PREVIOUS_VARIABLE):
-        environ[PREVIOUS_VARIABLE] = os.environ[PREVIOUS_VARIABLE]
-    return environ
-
-
-def _encrypt(text: str) -> str:
-    from calendar_sync.crypto import encrypt
-
-    return encrypt(text, environ=_environ())
-
-
-def _decrypt(token: str) -> str:
-    from calendar_sync.crypto import decrypt
-
-    return decrypt(token, environ=_environ())
-
-
 def _timeout() -> float:
     return float(current_app.config["PORTAL"]["calendar"]["timeout_seconds"])
 
@@ -94,30 +71,50 @@ def _address_policy() -> AddressPolicy:
     return parse_allow_list(allowed)[0]
 
 
+def _verify() -> bool | str:
+    """The certificate authorities a CalDAV server's certificate may come from: the system's, and those an admin
+    added for private servers."""
+    from calendar_sync import trust
+
+    program = Program.current()
+    return trust.verify(settings.get(program, "calendar_ca_bundle") if program is not None else "")
+
+
 def _open_caldav(url: str, username: str, password: str):
-    """Sign in to a CalDAV account under the address policy, the timeouts and the deadline."""
+    """Sign in to a CalDAV account under the address policy, the trusted authorities, the timeouts and the deadline."""
     from calendar_sync import caldav_source
 
     calendar = current_app.config["PORTAL"]["calendar"]
     return caldav_source.connect(url, username, password, timeout=_timeout(),
-                                 deadline=float(calendar["deadline_seconds"]), policy=_address_policy())
+                                 deadline=float(calendar["deadline_seconds"]), policy=_address_policy(),
+                                 verify=_verify())
+
+
+NO_EVENT_CALENDAR = ("Signed in, but none of this account's calendars takes events the portal may add. Create a "
+                     "calendar for events in your calendar app, then connect again.")
 
 
 def connect_caldav(user: User, url: str, username: str, password: str) -> CalendarConnection:
     """Check a CalDAV account and store it (password encrypted); CalendarError with a message when it fails.
 
-    Meetings go to the first calendar the server lists. Only public addresses and those allowed in the settings
-    are fetched; any server the portal cannot talk to is Unreachable with one message, whatever the reason.
+    Sessions go to the server's default calendar, else the first that holds events and may be written; the
+    person's own event calendars count as busy (not read-only ones such as holidays), until they choose otherwise
+    (`choosing.choose_calendars`). Only public addresses and those allowed in the settings are fetched; any server
+    the portal cannot talk to is Unreachable with one message, whatever the reason.
     """
+    from calendar_sync.caldav_source import busy_calendars, session_calendar
+
     account = _open_caldav(url, username, password)
     try:
         calendars = account.calendars()
     finally:
         account.close()
-    if not calendars:
-        raise NoCalendar()
-    return _store(user, kind="caldav", url=url, username=username, calendar_url=calendars[0].url, account_id="",
-                  secret=_encrypt(password))
+    chosen = session_calendar(calendars)
+    if chosen is None:
+        raise NoCalendar(NO_EVENT_CALENDAR)
+    return _store(user, kind="caldav", url=url, username=username, calendar_url=chosen.url, account_id="",
+                  secret=keys.encrypt(password), calendars=[dataclasses.asdict(info) for info in calendars],
+                  busy_calendar_urls=[info.url for info in busy_calendars(calendars)])
 
 
 def start_microsoft(redirect_uri: str, login_hint: str | None = None) -> tuple[str, dict]:
@@ -136,7 +133,8 @@ def connect_microsoft(user: User, flow: dict, params) -> CalendarConnection:
     auth = microsoft.graph_auth(ms)
     signed_in = auth.finish(flow, params)
     return _store(user, kind="microsoft", url=ms.authority, username=signed_in.username, calendar_url="",
-                  account_id=signed_in.account_id, secret=_encrypt(auth.cache_state()))
+                  account_id=signed_in.account_id, secret=keys.encrypt(auth.cache_state()), calendars=[],
+                  busy_calendar_urls=[])
 
 
 def _store(user: User, **fields) -> CalendarConnection:
@@ -225,36 +223,51 @@ def mark_ok(connection: CalendarConnection) -> None:
 
 
 @contextlib.contextmanager
+def caldav_account(connection: CalendarConnection):
+    """The signed-in CalDAV account of a connection (a CaldavAccount), closed after; errors only the person can mend
+    mark the connection broken and go on up."""
+    try:
+        account = _open_caldav(connection.url, connection.username, keys.open_secret(connection))
+        try:
+            yield account
+        finally:
+            account.close()
+    except BROKEN_BY as error:
+        mark_broken(connection, error.message)
+        raise
+
+
+@contextlib.contextmanager
 def _calendar(connection: CalendarConnection):
     """The connected calendar (CaldavCalendar or GraphCalendar). Errors only the person can mend mark the
-    connection broken and go on up; a Graph token refreshed on the way is stored again, whatever happened."""
-    try:
-        if connection.kind == "caldav":
-            account = _open_caldav(connection.url, connection.username, _decrypt(connection.secret))
-            try:
-                yield account.calendar(connection.calendar_url or None)
-            finally:
-                account.close()
-        else:
-            from calendar_sync.graph import GraphCalendar
+    connection broken and go on up; a Graph token refreshed on the way is stored again, whatever happened.
 
-            ms = microsoft.setup()
-            if ms is None:
-                raise NotConfigured()
-            auth = microsoft.graph_auth(ms, cache=_decrypt(connection.secret))
-            try:
-                yield GraphCalendar(auth.token_provider(connection.account_id), base_url=ms.graph_url,
-                                    timeout=_timeout())
-            finally:
-                if auth.changed:  # asked before cache_state(), as MSAL wants
-                    _store_tokens(connection, auth.cache_state())
+    CalDAV: sessions are written to the calendar chosen for them; busy time is read from those chosen as busy."""
+    if connection.kind == "caldav":
+        with caldav_account(connection) as account:
+            yield account.calendar(connection.calendar_url or None,
+                                   busy_from=connection.busy_calendar_urls or None)
+        return
+    try:
+        from calendar_sync.graph import GraphCalendar
+
+        ms = microsoft.setup()
+        if ms is None:
+            raise NotConfigured()
+        auth = microsoft.graph_auth(ms, cache=keys.open_secret(connection))
+        try:
+            yield GraphCalendar(auth.token_provider(connection.account_id), base_url=ms.graph_url,
+                                timeout=_timeout())
+        finally:
+            if auth.changed:  # asked before cache_state(), as MSAL wants
+                _store_tokens(connection, auth.cache_state())
     except BROKEN_BY as error:
         mark_broken(connection, error.message)
         raise
 
 
 def _store_tokens(connection: CalendarConnection, cache: str) -> None:
-    connection.secret = _encrypt(cache)
+    connection.secret = keys.encrypt(cache)
     CalendarConnection.update(secret=connection.secret).where(CalendarConnection.id == connection.id).execute()
 
 

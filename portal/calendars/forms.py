@@ -1,13 +1,16 @@
-"""Calendar connection forms; the admins' calendar settings (Microsoft 365, private calendar servers allowed)."""
+"""Calendar connection forms; the admins' calendar settings (Microsoft 365, private calendar servers allowed and
+their certificate authorities)."""
 from __future__ import annotations
 
 import re
 from urllib.parse import urlparse
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField, URLField
+from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from calendar_sync import trust
 from calendar_sync.addresses import parse_allow_list
 
 
@@ -59,6 +62,12 @@ def allow_list(form, field):
         raise ValidationError(" ".join(problems))
 
 
+def certificate_authorities(form, field):
+    problems = trust.problems(field.data)
+    if problems:
+        raise ValidationError(" ".join(problems))
+
+
 class CalendarsForm(FlaskForm):
     microsoft_tenant = StringField(
         "Microsoft 365 tenant", filters=[_lower_stripped], validators=[Optional(), Length(max=253)],
@@ -74,6 +83,13 @@ class CalendarsForm(FlaskForm):
         description="The portal connects participants' CalDAV calendars only on public addresses. To allow a server "
                     "on your own network (an internal Nextcloud, say), enter its host name, or a network such as "
                     "10.20.0.0/16, one per line.",
+    )
+    calendar_ca_bundle = TextAreaField(
+        "Certificate authorities of private calendar servers", filters=[_lines],
+        validators=[Length(max=100_000), certificate_authorities],
+        description="If such a server's certificate comes from your organisation's own certificate authority, paste "
+                    "that authority's certificate (PEM, -----BEGIN CERTIFICATE----- ...), or give the full path of a "
+                    "PEM file on the portal's server. Public authorities stay trusted as well.",
     )
 
     def validate_microsoft_tenant(self, field):
@@ -93,3 +109,37 @@ class CalendarsForm(FlaskForm):
             missing.errors = ["Enter both the tenant and the application id, or leave both empty."]
             return False
         return valid
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (the name `render_field` draws as a fieldset); the questionnaire has its own,
+    and a feature does not import another's forms."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CalendarChoiceForm(FlaskForm):
+    """Which of the account's calendars count as busy, and which one receives sessions (choices from the list)."""
+
+    busy = CheckboxesField(
+        "Calendars whose events make you busy", choices=[],
+        validators=[DataRequired("Choose at least one calendar whose events make you busy.")],
+        description="Session times are offered only when none of these has an event. Leave out calendars such as "
+                    "holidays or other people's birthdays.",
+    )
+    sessions = RadioField(
+        "Calendar that receives your sessions", choices=[],
+        validators=[InputRequired("Choose the calendar your sessions go to.")],
+        description="Sessions you organise are added to it.",
+    )
+
+    def offer(self, calendars) -> CalendarChoiceForm:
+        """Offer the account's calendars: any that holds events as busy, those one may add to for sessions."""
+        self.busy.choices = [(info.url, _label(info)) for info in calendars if info.events]
+        self.sessions.choices = [(info.url, _label(info)) for info in calendars if info.takes_sessions]
+        return self
+
+
+def _label(info) -> str:
+    return info.name + ("" if info.writable else " (read-only)")

@@ -11,7 +11,7 @@ from calendar_sync.errors import AuthFailed, CalendarError, NotCalDAV, Unreachab
 from portal import links
 from portal.access import admin_required
 from portal.admin import settings_page
-from portal.calendars import connections, forms, microsoft
+from portal.calendars import choosing, connections, forms, microsoft
 from portal.calendars import settings as calendar_settings
 from portal.db import database
 from portal.models import Participant, Program
@@ -49,10 +49,23 @@ def calendar_attention():
     return {"broken_calendar": broken_calendar}
 
 
-def _page(form=None, *, microsoft_error: str | None = None, status: int = 200):
+def _choice_form(connection) -> forms.CalendarChoiceForm | None:
+    """The choice of calendars as stored, for a CalDAV connection whose calendars are listed."""
+    calendars = choosing.listed(connection) if connection is not None and connection.kind == "caldav" else []
+    if not calendars:
+        return None
+    return forms.CalendarChoiceForm(formdata=None, data={"busy": choosing.busy_urls(connection),
+                                                         "sessions": connection.calendar_url}).offer(calendars)
+
+
+def _page(form=None, *, choice=None, microsoft_error: str | None = None, calendars_error: str | None = None,
+          status: int = 200):
+    connection = connections.connection_of(current_user)
     return render_template(
-        "calendars/connect.html", form=form or forms.CaldavForm(), connection=connections.connection_of(current_user),
+        "calendars/connect.html", form=form or forms.CaldavForm(), connection=connection,
+        choice=choice or _choice_form(connection), calendars=choosing.listed(connection) if connection else [],
         kinds=connections.KINDS, microsoft_on=microsoft.setup() is not None, microsoft_error=microsoft_error,
+        calendars_error=calendars_error,
     ), status
 
 
@@ -74,6 +87,39 @@ def connect():
     flash("Your calendar is connected. Busy times are read from it and sessions you organise are written to it.",
           "success")
     return redirect(url_for("calendars.connect"))
+
+
+@blueprint.post("/calendar/calendars")
+@taking_part_required
+def choose_calendars():
+    """Keep which calendars count as busy and which one receives sessions."""
+    connection = connections.connection_of(current_user)
+    form = forms.CalendarChoiceForm().offer(choosing.listed(connection) if connection else [])
+    if not form.validate_on_submit():
+        return _page(choice=form, status=400)
+    try:
+        choosing.choose_calendars(current_user, form.busy.data, form.sessions.data)
+    except choosing.ChoiceRefused as error:
+        form.form_errors.append(str(error))
+        return _page(choice=form, status=400)
+    flash("Your choice of calendars is saved: busy times are read from those you ticked, and your sessions go to "
+          "the one you chose.", "success")
+    return redirect(url_for("calendars.connect", _anchor="calendars"))
+
+
+@blueprint.post("/calendar/calendars/refresh")
+@taking_part_required
+def refresh_calendars():
+    """Read the account's calendars from the server again, to choose among them."""
+    try:
+        choosing.refresh_calendars(current_user)
+    except choosing.ChoiceRefused as error:
+        flash(str(error), "info")
+        return redirect(url_for("calendars.connect"))
+    except CalendarError as error:
+        return _page(calendars_error=error.message, status=400)
+    flash("Your calendars were read again from the server.", "success")
+    return redirect(url_for("calendars.connect", _anchor="calendars"))
 
 
 @blueprint.post("/calendar/disconnect")

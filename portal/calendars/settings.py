@@ -1,5 +1,5 @@
 """Calendar settings: the Microsoft 365 tenant and application, the private calendar servers participants may
-connect; the calendars section of the settings page."""
+connect and the certificate authorities they may use; the calendars section of the settings page."""
 from __future__ import annotations
 
 from portal import links, settings
@@ -19,6 +19,12 @@ settings.define(
     "one per line; every other address must be public.",
 )
 
+settings.define(
+    "calendar_ca_bundle", "", str,
+    "Certificate authorities that private CalDAV servers' certificates may come from, besides the system's: pasted PEM "
+    "certificates, or the path of a PEM file on the portal's server.",
+)
+
 
 def _microsoft_status(program: Program) -> dict:
     """Whether the client secret is in the environment (never its value), whether Microsoft 365 is on, and the
@@ -33,6 +39,7 @@ def _microsoft_status(program: Program) -> dict:
 
 SECTION = registry.section(
     anchor="calendars", title="Calendars", template="calendars/_settings.html", order=70, form=CalendarsForm,
-    endpoint="calendars.save_settings", keys=("microsoft_tenant", "microsoft_client_id", "calendar_allowed_hosts"),
+    endpoint="calendars.save_settings", keys=("microsoft_tenant", "microsoft_client_id", "calendar_allowed_hosts",
+                                                 "calendar_ca_bundle"),
     saved="Calendar settings saved.", context=_microsoft_status,
 )

@@ -124,6 +124,7 @@ def check(match: Match, start: dt.datetime, now: dt.datetime | None = None, skip
     """Whether a time of the organiser's own suits both people (calendar_sync Verdict) and the end it gives."""
     now = now or dt.datetime.now(dt.UTC)
     slot_rules = rules(match.program)
-    end = start + slot_rules.duration
+    # In elapsed time: wall-clock arithmetic would make a session in a fall-back night's repeated hour an hour longer.
+    end = (start.astimezone(dt.UTC) + slot_rules.duration).astimezone(start.tzinfo)
     found = availability(match, start - dt.timedelta(days=1), end + dt.timedelta(days=1), skip)
     return check_proposal(start, found.busy, found.hours, slot_rules, now), end

@@ -140,7 +140,9 @@ def sync(meeting_id: int) -> None:
             _record(meeting, sync_state="failed", sync_attempts=attempts, sync_error=message)
             return
         _record(meeting, sync_state="waiting", sync_attempts=attempts, sync_error=message)
-        delay = error.retry_after if isinstance(error, Throttled) else min(MAX_DELAY, 30 * 2 ** attempts)
+        # The server's own Retry-After when it gave one; otherwise our backoff, growing with the attempts.
+        told = isinstance(error, Throttled) and error.from_server
+        delay = error.retry_after if told else min(MAX_DELAY, 30 * 2 ** attempts)
         raise RetryLater(delay, message) from error
     if not written.remote_id:
         # The connection went away between the check and the write: both get the invite by email.

@@ -37,17 +37,45 @@ LOOPBACK: AddressPolicy = parse_allow_list("127.0.0.1")[0]
 # --- Radicale ---------------------------------------------------------------------------------------------------
 
 class Radicale:
-    """Radicale 3 on 127.0.0.1 with plain htpasswd users, storage in `folder`. Users can be added while it runs."""
+    """Radicale 3 on 127.0.0.1 with plain htpasswd users, storage in `folder`. Users can be added while it runs.
 
-    def __init__(self, folder: Path):
+    `tls`: served over HTTPS with a certificate for 127.0.0.1 from a private CA of its own (trustme); `ca_file` and
+    `ca_pem` are that CA, as an internal Nextcloud's would be. `read_only`: calendars of that id are read-only to
+    their owner (as a subscribed holiday calendar is); `add_read_only_calendar` makes one.
+    """
+
+    def __init__(self, folder: Path, *, tls: bool = False, read_only: str | None = None):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.users = self.folder / "users"
         self.users.write_text("")
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}/"
         self.process: subprocess.Popen | None = None
         self._names = itertools.count()
+        self.tls_options: list[str] = []
+        self.ca_file: Path | None = None
+        self.ca_pem = ""
+        if tls:
+            import trustme
+
+            ca = trustme.CA(organization_name="Internal CA")
+            cert = ca.issue_cert("127.0.0.1")
+            self.ca_file, chain, key = self.folder / "ca.pem", self.folder / "server.pem", self.folder / "server.key"
+            ca.cert_pem.write_to_path(str(self.ca_file))
+            cert.private_key_pem.write_to_path(str(key))
+            chain.write_bytes(b"".join(blob.bytes() for blob in cert.cert_chain_pems))
+            self.ca_pem = self.ca_file.read_text()
+            self.tls_options = ["--server-ssl", "True", "--server-certificate", str(chain), "--server-key", str(key)]
+        self.rights_options: list[str] = []
+        self.read_only = read_only
+        if read_only:
+            # Radicale's owner_only, except that the calendar `read_only` of each user may only be read.
+            rights = self.folder / "rights"
+            rights.write_text(f"[read-only]\nuser: .+\ncollection: {{user}}/{read_only}\npermissions: r\n\n"
+                              "[owner]\nuser: .+\ncollection: {user}(/.*)?\npermissions: RrWw\n\n"
+                              "[root]\nuser: .+\ncollection:\npermissions: R\n")
+            self.rights_options = ["--rights-type", "from_file", "--rights-file", str(rights)]
 
     def start(self) -> Radicale:
         log = open(self.folder / "radicale.log", "wb")
@@ -55,7 +83,7 @@ class Radicale:
             [sys.executable, "-m", "radicale", "-C", "--server-hosts", f"127.0.0.1:{self.port}",
              "--storage-filesystem-folder", str(self.folder / "storage"), "--auth-type", "htpasswd",
              "--auth-htpasswd-filename", str(self.users), "--auth-htpasswd-encryption", "plain",
-             "--auth-delay", "0", "--logging-level", "warning"],
+             "--auth-delay", "0", "--logging-level", "warning", *self.tls_options, *self.rights_options],
             stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + 15
@@ -92,8 +120,20 @@ class Radicale:
         """Create a calendar for a user through caldav; returns the caldav Calendar."""
         import caldav
 
-        client = caldav.DAVClient(url=self.url, username=name, password=password)
+        client = caldav.DAVClient(url=self.url, username=name, password=password,
+                                  ssl_verify_cert=str(self.ca_file) if self.ca_file else True)
         return client.get_principal().make_calendar(name=display, cal_id=cal_id)
+
+    def add_read_only_calendar(self, name: str, display: str, events: str = "") -> str:
+        """The user's read-only calendar (id `read_only`), holding `events` (a VCALENDAR), put straight into
+        Radicale's storage as a subscription would be filled; returns its URL."""
+        assert self.read_only, "start this Radicale with read_only=..."
+        folder = self.folder / "storage" / "collection-root" / name / self.read_only
+        folder.mkdir(parents=True)
+        (folder / ".Radicale.props").write_text(json.dumps({"D:displayname": display, "tag": "VCALENDAR"}))
+        if events:
+            (folder / "holiday.ics").write_text(events)
+        return f"{self.url}{name}/{self.read_only}/"
 
 
 # --- Microsoft identity platform + Graph stand-in ---------------------------------------------------------------
@@ -127,7 +167,7 @@ class StandInState:
     schedules: dict = field(default_factory=dict)  # mailbox address -> [{"status", "start", "end"}] (aware datetimes)
     events: dict = field(default_factory=dict)  # event id -> event json
     transactions: dict = field(default_factory=dict)  # transactionId -> event id
-    # For the next Graph calls: (Retry-After or None for no header, path part or None, method or None) each
+    # For the next Graph calls: (Retry-After or None for no header, path part or None, method or None, status) each
     throttle: list = field(default_factory=list)
     requests: list = field(default_factory=list)  # (method, path, json body or form)
 
@@ -183,18 +223,19 @@ class MicrosoftStandIn:
             self.state.access_tokens.clear()
 
     def throttle_next(self, count: int = 1, retry_after: int | None = 7, *, path: str | None = None,
-                      method: str | None = None) -> None:
-        """Answer 429 to the next `count` Graph calls, or to the next ones whose path contains `path` (and method)."""
+                      method: str | None = None, status: int = 429) -> None:
+        """Answer 429 (or `status`, e.g. 503) to the next `count` Graph calls, or to the next ones whose path contains
+        `path` (and method)."""
         with self.lock:
-            self.state.throttle.extend([(retry_after, path, method)] * count)
+            self.state.throttle.extend([(retry_after, path, method, status)] * count)
 
     def _throttled(self, method: str, path: str):
-        """The Retry-After of the first throttle entry this call uses up, or False when it is not throttled."""
+        """(Retry-After, status) of the first throttle entry this call uses up, or False when it is not throttled."""
         with self.lock:
-            for index, (retry_after, part, verb) in enumerate(self.state.throttle):
+            for index, (retry_after, part, verb, status) in enumerate(self.state.throttle):
                 if (part is None or part in path) and (verb is None or verb == method):
                     del self.state.throttle[index]
-                    return retry_after
+                    return retry_after, status
         return False
 
     def set_schedule(self, address: str, items: list[dict]) -> None:
@@ -363,9 +404,10 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.standin.state
         throttled = self.standin._throttled(method, "/" + "/".join(parts))
         if throttled is not False:
-            headers = {"Retry-After": str(throttled)} if throttled is not None else {}
-            return self._send(429, {"error": {"code": "TooManyRequests", "message": "Please retry again later."}},
-                              headers)
+            retry_after, status = throttled
+            headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+            code = "TooManyRequests" if status == 429 else "ServiceNotAvailable"
+            return self._send(status, {"error": {"code": code, "message": "Please retry again later."}}, headers)
         token = self.headers.get("Authorization", "").removeprefix("Bearer ")
         if token not in state.access_tokens:
             return self._error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.")

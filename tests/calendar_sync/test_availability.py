@@ -153,3 +153,59 @@ def test_rules_refuse_nonsense():
         WorkingHours("Europe/London", 17 * 60, 9 * 60)
     with pytest.raises(ValueError):
         Interval(datetime(2026, 1, 1), datetime(2026, 1, 2))  # naive
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# Sunday 25 October 2026: at 03:00 CEST Berlin's clocks go back to 02:00 CET, so 02:00-03:00 happens twice.
+# Sunday 29 March 2026: at 02:00 CET they go forward to 03:00 CEST, so 02:00-03:00 never happens.
+NIGHT_OWL = [WorkingHours("Europe/Berlin", 0, 6 * 60, frozenset({6}))]
+HALF_HOURS = SlotRules(duration=timedelta(minutes=30), min_notice=timedelta(0), horizon_days=3, per_day=None,
+                       step=timedelta(minutes=30))
+
+
+def test_offers_over_the_fall_back_night_cover_the_repeated_hour_once_each():
+    now = datetime(2026, 10, 24, 12, tzinfo=BERLIN)
+    slots = free_slots([Busy()], NIGHT_OWL, HALF_HOURS, now)
+    # 00:00 CEST to 06:00 CET is seven hours: fourteen half-hour offers, each 30 minutes long however it is read.
+    assert len(slots) == 14
+    assert all(s.duration == timedelta(minutes=30) for s in slots)
+    assert all(s.end.timestamp() - s.start.timestamp() == 1800 for s in slots)
+    starts = [s.start.timestamp() for s in slots]
+    assert starts == sorted(set(starts))
+    repeated = [s for s in slots if s.start.replace(tzinfo=None).hour == 2]
+    assert [s.start.utcoffset() for s in repeated] == [timedelta(hours=2)] * 2 + [timedelta(hours=1)] * 2
+
+
+def test_an_interval_across_the_fall_back_keeps_its_order_and_length():
+    start = datetime(2026, 10, 25, 2, 45, tzinfo=BERLIN)  # first 02:45 (CEST)
+    end = datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=BERLIN)  # second 02:15 (CET), 30 minutes later
+    interval = Interval(start, end)
+    assert interval.duration == timedelta(minutes=30)
+    later = Interval(datetime(2026, 10, 25, 2, 20, fold=1, tzinfo=BERLIN),
+                     datetime(2026, 10, 25, 2, 40, fold=1, tzinfo=BERLIN))
+    assert not interval.overlaps(later) and not later.overlaps(interval)
+    assert Interval(start, datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=BERLIN)).overlaps(later)
+    with pytest.raises(ValueError):
+        Interval(end, start)
+
+
+def test_busy_time_inside_the_repeated_hour_blocks_only_its_own_half():
+    now = datetime(2026, 10, 24, 12, tzinfo=BERLIN)
+    second_half_past_two = datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=BERLIN)
+    taken = busy((second_half_past_two, second_half_past_two + timedelta(minutes=30)))
+    slots = free_slots([taken], NIGHT_OWL, HALF_HOURS, now)
+    assert len(slots) == 13
+    assert second_half_past_two.timestamp() not in {s.start.timestamp() for s in slots}
+    assert datetime(2026, 10, 25, 2, 30, tzinfo=BERLIN).timestamp() in {s.start.timestamp() for s in slots}
+    verdict = check_proposal(datetime(2026, 10, 25, 2, 45, tzinfo=BERLIN), [taken], NIGHT_OWL, HALF_HOURS, now)
+    assert verdict.ok  # 02:45 CEST to 02:15 CET: free, and inside the hours
+
+
+def test_offers_over_the_spring_forward_night_skip_the_missing_hour():
+    now = datetime(2026, 3, 28, 12, tzinfo=BERLIN)
+    slots = free_slots([Busy()], NIGHT_OWL, HALF_HOURS, now)
+    # 00:00 CET to 06:00 CEST is five hours: ten offers, none at a wall-clock time that never happens.
+    assert len(slots) == 10
+    assert all(s.duration == timedelta(minutes=30) for s in slots)
+    assert [s.start.replace(tzinfo=None).hour for s in slots] == [0, 0, 1, 1, 3, 3, 4, 4, 5, 5]
+    assert all(s.start.astimezone(BERLIN).replace(tzinfo=None) == s.start.replace(tzinfo=None) for s in slots)

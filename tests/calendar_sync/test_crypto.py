@@ -44,6 +44,15 @@ def test_rotation_keeps_old_tokens_readable_and_reencrypts_them():
     assert crypto.decrypt(fresh, environ={"CALENDAR_SECRET": OTHER}) == "token cache"
 
 
+def test_is_current_tells_a_token_under_the_new_secret_from_one_under_the_old():
+    old = crypto.encrypt("password", environ={"CALENDAR_SECRET": SECRET})
+    rotated = {"CALENDAR_SECRET": OTHER, "CALENDAR_SECRET_PREVIOUS": SECRET}
+    assert crypto.is_current(old, environ={"CALENDAR_SECRET": SECRET})
+    assert not crypto.is_current(old, environ=rotated)
+    assert crypto.is_current(crypto.reencrypt(old, environ=rotated), environ=rotated)
+    assert not crypto.is_current("not a token", environ=rotated)
+
+
 def test_the_key_is_derived_not_the_secret_itself():
     key = crypto.derive_key(SECRET)
     assert key != SECRET.encode() and len(key) == 44  # 32 bytes, urlsafe base64

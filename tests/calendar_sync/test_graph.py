@@ -253,6 +253,28 @@ def test_429_raises_throttled_with_the_delay(microsoft, connected, retry_after, 
     assert len(microsoft.state.events) == 1
 
 
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_server_error_without_retry_after_is_transient(microsoft, connected, status):
+    auth, account = connected
+    calendar = GraphCalendar(auth.token_provider(account), base_url=microsoft.graph)
+    microsoft.throttle_next(1, retry_after=None, status=status)
+    with pytest.raises(Throttled) as caught:
+        calendar.create(meeting(), attempt=1)
+    assert (caught.value.retry_after, caught.value.from_server) == (backoff(1), False)
+    assert microsoft.state.events == {}
+    calendar.create(meeting(), attempt=2)
+    assert len(microsoft.state.events) == 1
+
+
+def test_a_server_error_with_retry_after_waits_as_told(microsoft, connected):
+    auth, account = connected
+    calendar = GraphCalendar(auth.token_provider(account), base_url=microsoft.graph)
+    microsoft.throttle_next(1, retry_after=11, status=503)
+    with pytest.raises(Throttled) as caught:
+        calendar.create(meeting())
+    assert (caught.value.retry_after, caught.value.from_server) == (11.0, True)
+
+
 def test_backoff_grows_and_is_capped():
     assert [backoff(n) for n in range(4)] == [5, 10, 20, 40]
     assert backoff(20) == 300

@@ -318,3 +318,23 @@ def test_sign_in_also_accepts_the_email_claim(client, create_user, microsoft, mo
     response = come_back(client, path, params)
 
     assert response.status_code == 302 and logged_in_as(client) == "mentor@contoso.example"
+
+
+def test_after_a_key_rotation_the_token_cache_is_stored_under_the_new_key_when_used(app, mentor, outlook, microsoft,
+                                                                                     monkeypatch):
+    from calendar_sync import crypto
+
+    new = {"CALENDAR_SECRET": "another-calendar-secret-for-rotation-77"}
+    monkeypatch.setenv("CALENDAR_SECRET", new["CALENDAR_SECRET"])
+    monkeypatch.setenv("CALENDAR_SECRET_PREVIOUS", CALENDAR_SECRET)
+    assert not crypto.is_current(connection(mentor).secret, environ=new)
+
+    with in_app(app):
+        assert connections.busy(mentor, START, START + timedelta(days=7), "Europe/London") is not None
+
+    stored = connection(mentor).secret
+    assert crypto.is_current(stored, environ=new) and decrypt(stored, environ=new)
+    monkeypatch.delenv("CALENDAR_SECRET_PREVIOUS")
+    with in_app(app):
+        assert connections.busy(mentor, START, START + timedelta(days=7), "Europe/London") is not None
+    assert connection(mentor).status == "ok"

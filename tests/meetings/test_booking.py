@@ -216,3 +216,18 @@ def test_admin_changes_session_settings_and_offers_follow(browser, admin, pair, 
     slots = [dt.datetime.fromisoformat(s) for s in offered(browser(mentor.email), match)]
     assert min(slots) >= NOW + dt.timedelta(hours=48) and max(slots) <= NOW + dt.timedelta(days=7)
     assert "Suggested times (30 minutes)" in page_text(browser(mentor.email).get(f"/matches/{match.id}/sessions"))
+
+
+def test_a_custom_time_in_the_repeated_hour_ends_one_session_length_later(app, pair):
+    from zoneinfo import ZoneInfo
+
+    from portal import settings
+    from portal.meetings import schedule
+
+    match, _, _ = pair
+    minutes = settings.get(match.program, "meeting_minutes")
+    # 02:45 summer time on the night Berlin's clocks go back: the session ends `minutes` later in real time.
+    start = dt.datetime(2026, 10, 25, 2, 45, tzinfo=ZoneInfo("Europe/Berlin"))
+    with app.test_request_context():
+        _, end = schedule.check(match, start, now=dt.datetime(2026, 10, 20, tzinfo=dt.UTC))
+    assert end.timestamp() - start.timestamp() == minutes * 60

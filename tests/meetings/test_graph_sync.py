@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from portal import settings
+from portal.meetings import sync
 from portal.models import Meeting
 from tests.calendars.test_microsoft import come_back, follow_to_microsoft
 from tests.meetings.test_booking import book, offered
@@ -54,3 +55,38 @@ def test_throttled_then_retried_makes_one_outlook_event(browser, admin, pair, ou
     assert list(microsoft.state.events) == [meeting.remote_id]
     assert microsoft.calls(f"/events/{meeting.remote_id}", "PATCH")
     assert Meeting.get().synced_sequence == 1
+
+
+@pytest.mark.parametrize("status", [503, 500, 502, 504])
+def test_a_server_error_without_retry_after_is_retried_with_growing_backoff(app, pair, outlook, microsoft, frozen,
+                                                                              status):
+    from tests.meetings.test_graph_attendees import POST_EVENTS, run_job
+
+    match, _, _ = pair
+    microsoft.throttle_next(3, retry_after=None, status=status, **POST_EVENTS)
+    assert book(outlook, match, offered(outlook, match)[0]).status_code == 302
+    meeting = Meeting.get()
+    assert (meeting.sync_state, meeting.sync_attempts) == ("waiting", 1)  # not given up after one try
+    delays = []
+    for _ in range(2):
+        with pytest.raises(sync.RetryLater) as later:
+            run_job(app, meeting.id)
+        delays.append(later.value.delay)
+    assert delays[0] < delays[1] and Meeting.get().sync_state == "waiting"
+    run_job(app, meeting.id)
+    meeting = Meeting.get()
+    assert meeting.sync_state == "synced" and list(microsoft.state.events) == [meeting.remote_id]
+
+
+def test_an_unreachable_graph_is_retried(app, pair, outlook, microsoft, frozen, monkeypatch):
+    from tests.meetings.test_graph_attendees import run_job
+
+    match, _, _ = pair
+    slot = offered(outlook, match)[0]
+    microsoft.stop()  # nothing answers at Graph's address now
+    assert book(outlook, match, slot).status_code == 302
+    meeting = Meeting.get()
+    assert (meeting.sync_state, meeting.sync_attempts) == ("waiting", 1)
+    with pytest.raises(sync.RetryLater):
+        run_job(app, meeting.id)
+    assert Meeting.get().sync_attempts == 2
