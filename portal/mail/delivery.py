@@ -57,7 +57,7 @@ def deliver(email_id: int) -> dt.datetime | None:
         return None
     email = Email.get_by_id(email_id)
     try:
-        _send_smtp(build_message(email, config["sender"]), config)
+        session = _send_smtp(build_message(email, config["sender"]), config)
     except Exception as error:
         retry_at = record_failure(email, claim, error)
         if not isinstance(error, (OSError, smtplib.SMTPException)):
@@ -65,7 +65,10 @@ def deliver(email_id: int) -> dt.datetime | None:
         log.warning("Email %s not delivered (attempt %s): %s; next attempt %s.",
                     email_id, email.attempts, error, retry_at or "by an admin")
         return retry_at
-    record_sent(email_id, claim)
+    try:
+        record_sent(email_id, claim)
+    finally:
+        _say_goodbye(session)
     return None
 
 
@@ -159,10 +162,26 @@ def build_message(email: Email, sender: str) -> EmailMessage:
     return msg
 
 
-def _send_smtp(message: EmailMessage, config: dict) -> None:
-    with smtplib.SMTP(config["smtp_host"], int(config["smtp_port"]), timeout=20) as smtp:
+def _send_smtp(message: EmailMessage, config: dict) -> smtplib.SMTP:
+    """Hand the message to the server; the session stays open so the email is recorded sent before QUIT."""
+    smtp = smtplib.SMTP(config["smtp_host"], int(config["smtp_port"]), timeout=20)
+    try:
         if config.get("smtp_starttls"):
             smtp.starttls()
         if config.get("smtp_username"):
             smtp.login(config["smtp_username"], os.environ.get(config["smtp_password_env"], ""))
         smtp.send_message(message)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _say_goodbye(smtp: smtplib.SMTP) -> None:
+    """QUIT, after the email is recorded: the server has accepted it, so a slow or failed goodbye changes nothing."""
+    # Waiting for QUIT's answer before recording would leave a window where a worker killed (or a server that
+    # never answers QUIT) makes the sweep send a second copy of a message already delivered.
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
