@@ -1,9 +1,10 @@
 """Delivering a stored email: claim it, send it through SMTP (or keep it in the outbox), record the outcome.
 
 One sender at a time: an attempt first claims the row with a compare-and-set UPDATE, so two workers, or the sweep
-racing a retry, cannot both send it. SMTP has no transactions, though: a worker that dies after the server accepted
-a message but before the row says "sent" leaves a claim that goes stale, and the sweep sends the email again. That
-copy carries the same Message-ID, so mail clients can drop it; nothing stronger can be promised over SMTP.
+racing a retry, cannot both send it. The row says "sent" as soon as the server has accepted the message, before
+QUIT, and if the database is away at that moment a job of its own records it later rather than sending again. SMTP has no transactions, though: a worker that dies between the server's "250" and that
+write leaves a claim that goes stale, and the sweep sends the email again. That copy carries the same Message-ID, so
+mail clients can drop it; nothing stronger can be promised over SMTP.
 """
 from __future__ import annotations
 
@@ -67,9 +68,20 @@ def deliver(email_id: int) -> dt.datetime | None:
         return retry_at
     try:
         record_sent(email_id, claim)
+    except Exception as error:
+        raise SentNotRecorded(email_id, claim) from error
     finally:
         _say_goodbye(session)
     return None
+
+
+class SentNotRecorded(Exception):
+    """The server accepted the email but the row could not say so (the database went away): record it later."""
+
+    def __init__(self, email_id: int, claim: str):
+        super().__init__(f"email {email_id} was sent but could not be recorded as sent")
+        self.email_id = email_id
+        self.claim = claim
 
 
 def claim_email(email_id: int, now: dt.datetime | None = None) -> str | None:
