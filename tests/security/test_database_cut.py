@@ -26,7 +26,7 @@ from portal.db import database
 from portal.mail import delivery
 from portal.models import Email
 from tests.conftest import BACKENDS, PASSWORD, LiveServer, PortalClient, SmtpSink, free_port
-from tests.security.worker_process import WorkerProcess
+from tests.security.worker_process import WorkerProcess, app_sharing_the_workers_queue
 
 FRIENDLY = "The portal is resting"
 EMAILS = 8
@@ -149,8 +149,7 @@ def test_database_cut_while_pages_are_served_and_email_is_sent_then_restored(mak
     sink = HoldingSink()
     sink.controller.start()
     jobs = tmp_path / "jobs.db"
-    app = make_app(jobs={"immediate": False, "backend": "sqlite", "sqlite_path": str(jobs), "name": "portal"},
-                   mail={"transport": "smtp", "smtp_host": "127.0.0.1", "smtp_port": sink.port})
+    app = app_sharing_the_workers_queue(make_app, jobs, sink.port)
     worker = WorkerProcess(database_url, jobs, sink.port, tmp_path / "worker.log")
     try:
         with app.app_context(), database.connection_context():

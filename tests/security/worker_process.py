@@ -55,6 +55,12 @@ class WorkerProcess:
         return self.log_file.read_text() if self.log_file.exists() else ""
 
 
+def app_sharing_the_workers_queue(make_app, jobs_file: Path, smtp_port: int):
+    """The test's app (the web side), queueing jobs in the worker's SQLite queue and sending to the same server."""
+    return make_app(jobs={"immediate": False, "backend": "sqlite", "sqlite_path": str(jobs_file), "name": "portal"},
+                    mail={"transport": "smtp", "smtp_host": "127.0.0.1", "smtp_port": smtp_port})
+
+
 def main(argv: list[str]) -> None:
     if argv[:1] == ["--clock"]:
         import time_machine

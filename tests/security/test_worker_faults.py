@@ -1,4 +1,4 @@
-"""A real job worker killed with SIGKILL while it sends an email: after a restart and the sweep, it arrives once.
+"""A real job worker killed while it sends, or a mail server refusing for an hour: every email arrives exactly once.
 
 The worker is `huey_consumer portal.worker.queue` in its own process, sharing the database and a SQLite job queue with
 the test's app; the mail server is an aiosmtpd sink that stalls at the moment chosen, so the kill lands mid-send. The
@@ -21,7 +21,7 @@ from portal.mail import delivery
 from portal.models import Email
 from portal.queue import queue
 from tests.conftest import SmtpSink
-from tests.security.worker_process import WorkerProcess
+from tests.security.worker_process import WorkerProcess, app_sharing_the_workers_queue
 
 SENDER = "mentoring@example.org"
 
@@ -64,9 +64,9 @@ def wait_until(check, timeout: float, what: str, worker: WorkerProcess):
     raise AssertionError(f"{what} within {timeout}s; worker log:\n{worker.log()[-4000:]}")
 
 
-def next_sweep_after(moment: dt.datetime) -> dt.datetime:
-    """The first ten-minute mark (when the sweep runs) at least eleven minutes after `moment`, plus a second."""
-    later = moment + dt.timedelta(minutes=11)
+def next_sweep_after(moment: dt.datetime, wait: dt.timedelta = dt.timedelta(minutes=11)) -> dt.datetime:
+    """The first ten-minute mark (when the sweep runs) at least `wait` after `moment`, plus a second."""
+    later = moment + wait
     mark = later.replace(minute=later.minute - later.minute % 10, second=0, microsecond=0)
     return (mark if mark >= later else mark + dt.timedelta(minutes=10)) + dt.timedelta(seconds=1)
 
@@ -77,26 +77,33 @@ def row(email_id: int) -> Email:
 
 
 @pytest.fixture
-def workers(tmp_path):
+def deploy(make_app, database_url, tmp_path):
+    """deploy(sink) -> (app, start_worker): the web app, and workers sharing its database, job queue and mail server."""
     started: list[WorkerProcess] = []
-    yield started
+
+    def build(sink):
+        jobs = tmp_path / "jobs.db"
+
+        def start_worker(clock: dt.datetime | None = None) -> WorkerProcess:
+            worker = WorkerProcess(database_url, jobs, sink.port, tmp_path / f"worker{len(started) + 1}.log")
+            started.append(worker.start(clock))
+            return worker
+
+        return app_sharing_the_workers_queue(make_app, jobs, sink.port), start_worker
+
+    yield build
     for worker in started:
         worker.kill()
 
 
 @pytest.mark.parametrize("stall_at", ["data", "quit"])
-def test_a_worker_killed_while_sending_leaves_an_email_that_arrives_exactly_once(
-    make_app, database_url, tmp_path, workers, stall_at
-):
+def test_a_worker_killed_while_sending_leaves_an_email_that_arrives_exactly_once(deploy, stall_at):
     """"data": killed before the server accepted. "quit": killed after it accepted, before the goodbye."""
     sink = StallingSink(stall_at)
     sink.controller.start()
     try:
-        jobs = tmp_path / "jobs.db"
-        app = make_app(jobs={"immediate": False, "backend": "sqlite", "sqlite_path": str(jobs), "name": "portal"},
-                       mail={"transport": "smtp", "smtp_host": "127.0.0.1", "smtp_port": sink.port})
-        worker = WorkerProcess(database_url, jobs, sink.port, tmp_path / "worker.log")
-        workers.append(worker.start())
+        app, start_worker = deploy(sink)
+        worker = start_worker()
 
         with app.app_context():
             with database.connection_context():
@@ -114,8 +121,7 @@ def test_a_worker_killed_while_sending_leaves_an_email_that_arrives_exactly_once
                 assert claimed.status == "sent" and len(sink.messages) == 1
 
             later = next_sweep_after(claimed.claimed_at or claimed.sent_at)
-            workers.append(WorkerProcess(database_url, jobs, sink.port, tmp_path / "worker2.log").start(later))
-            restarted = workers[-1]
+            restarted = start_worker(later)
             wait_until(lambda: row(email.id).status == "sent", 60, "the email sent after the restart", restarted)
             sink.wait_for(1)
 
@@ -136,4 +142,49 @@ def test_a_worker_killed_while_sending_leaves_an_email_that_arrives_exactly_once
             assert sent.attempts == (2 if stall_at == "data" else 1)
     finally:
         sink.released.set()
+        sink.controller.stop()
+
+
+class RefusingSink(SmtpSink):
+    """An SMTP server answering 451 to every message while `refusing`."""
+
+    def __init__(self):
+        super().__init__()
+        self.refusing = True
+        self.refused = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refusing:
+            self.refused += 1
+            return "451 4.3.0 Try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_mail_server_refusing_for_an_hour_then_back_gets_every_email_once(deploy):
+    """The worker meets the refusals, is restarted an hour and a minute later: its due retries and the sweep race."""
+    sink = RefusingSink()
+    sink.controller.start()
+    try:
+        app, start_worker = deploy(sink)
+        first = start_worker()
+        with app.app_context():
+            with database.connection_context():
+                emails = [mail.send(f"person{n}@example.org", f"Message {n}", "Hello.") for n in range(4)]
+            wait_until(lambda: all(row(e.id).status == "failed" for e in emails), 30, "every email refused", first)
+            first.kill()  # the worker goes down too: only its schedule and the sweep know what is due
+
+            started = min(row(e.id).created_at for e in emails)
+            sink.refusing = False
+            later = next_sweep_after(started, dt.timedelta(hours=1, minutes=1))
+            restarted = start_worker(later)
+            wait_until(lambda: all(row(e.id).status == "sent" for e in emails), 60, "every email sent", restarted)
+            wait_until(lambda: queue.pending_count() == 0, 30, "the queue drained", restarted)
+            time.sleep(1)
+
+            rows = [row(e.id) for e in emails]
+            expected = sorted(delivery.message_id(r, SENDER) for r in rows)
+        assert sink.refused >= len(emails)
+        assert sorted(m["message"]["Message-ID"] for m in sink.messages) == expected
+        assert all(r.status == "sent" and r.claim is None and r.next_attempt_at is None for r in rows)
+    finally:
         sink.controller.stop()
