@@ -4,6 +4,7 @@
 SQLite file, Redis, or immediate mode (tests) from `[jobs]`. Features define their tasks in their own `tasks.py`
 with `@queue.task` / `@queue.periodic_task`; each task runs inside `job_context()`. A task enqueued inside a
 database transaction is handed to the queue only after that transaction commits, and never if it rolls back.
+A job in the worker that finds the database away is retried until it answers again (see `job_context`).
 The worker (`portal/worker.py`) builds the app and imports every feature's tasks.
 """
 from __future__ import annotations
@@ -11,15 +12,26 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import logging
 import os
 import pkgutil
+import time
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from huey import Huey
+from huey.exceptions import RetryTask
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
+from portal import outage
 from portal.config import resolve_path
-from portal.db import database
+from portal.db import database, discard_connection
+
+log = logging.getLogger(__name__)
+
+# A job that finds the database away waits for it: first after this pause, then after as long as the outage has
+# lasted so far, never more than the longest pause. It does not count against the job's own retries.
+FIRST_OUTAGE_PAUSE = 5.0
+LONGEST_OUTAGE_PAUSE = 300.0
 
 
 class Queue(Huey):
@@ -107,12 +119,53 @@ def job_context():
         app_ctx = app.test_request_context(base_url=app.config["PORTAL"]["server"]["base_url"])
     with app_ctx:
         opened = database.is_closed()
-        if opened:
-            database.connect()
-        elif own_request:
-            g.borrowed_database = True  # the caller's connection: this request's teardown must leave it open
         try:
+            if opened:
+                database.connect()
+            elif own_request:
+                g.borrowed_database = True  # the caller's connection: this request's teardown must leave it open
             yield
+        except outage.DATABASE_DOWN as error:
+            # The caller's own connection is the caller's to handle (a request answers 503); a worker's job waits.
+            if opened and _database_away():
+                log.warning("database unavailable, job retried later: %s: %s", type(error).__name__, error)
+                raise RetryTask(f"database unavailable: {error}", delay=_outage.pause()) from error
+            raise
+        else:
+            _outage.over()
         finally:
             if opened:
-                database.close()
+                # A connection the server dropped, or left mid-transaction, is discarded, never kept for the next job.
+                outage.close_after_request()
+
+
+def _database_away() -> bool:
+    """Whether a fresh connection cannot reach the database (an outage), rather than this job failing on its own."""
+    discard_connection()
+    try:
+        database.connect()
+        database.execute_sql("SELECT 1")
+    except outage.DATABASE_DOWN:
+        return True
+    finally:
+        discard_connection()
+    _outage.over()
+    return False
+
+
+class _OutageClock:
+    """How long this process has seen the database away, to space out the retries of the jobs that wait for it."""
+
+    def __init__(self):
+        self.since: float | None = None
+
+    def pause(self) -> float:
+        now = time.monotonic()
+        self.since = self.since if self.since is not None else now
+        return min(max(FIRST_OUTAGE_PAUSE, now - self.since), LONGEST_OUTAGE_PAUSE)
+
+    def over(self) -> None:
+        self.since = None
+
+
+_outage = _OutageClock()

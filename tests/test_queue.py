@@ -12,9 +12,9 @@ import redis
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from portal import mail
-from portal.db import database
-from portal.models import Email
-from portal.queue import queue
+from portal.db import database, open_database
+from portal.models import Email, utcnow
+from portal.queue import FIRST_OUTAGE_PAUSE, LONGEST_OUTAGE_PAUSE, queue
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -104,6 +104,39 @@ def test_outside_a_transaction_a_job_is_queued_at_once(queued_app):
     with queued_app.app_context(), database.connection_context():
         _send()
         assert queue.pending_count() == 1
+
+
+def test_a_job_that_finds_the_database_away_waits_for_it_then_runs(queued_app, tmp_path):
+    """Without this, a job run during an outage failed and was gone; the email waited for the sweep."""
+    with queued_app.app_context():
+        with database.connection_context():
+            email = _send()
+        real = database.obj
+        open_database(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")  # the database is away
+        try:
+            queue.execute(queue.dequeue())
+        finally:
+            database.initialize(real)
+        assert queue.pending_count() == 0
+        [waiting] = queue.scheduled()
+        pause = (waiting.eta - utcnow()).total_seconds()
+        assert FIRST_OUTAGE_PAUSE - 1 <= pause <= LONGEST_OUTAGE_PAUSE
+        assert [task.id for task in queue.read_schedule(waiting.eta)] == [waiting.id]  # the scheduler, when due
+        queue.execute(waiting, timestamp=waiting.eta)  # ...and the database is back
+        with database.connection_context():
+            assert Email.get_by_id(email.id).status == "stored"
+        assert queue.scheduled() == [] and queue.pending_count() == 0
+
+
+def test_a_job_failing_on_a_database_that_answers_is_not_taken_for_an_outage(queued_app, monkeypatch):
+    """A broken query (SQLite calls it an OperationalError too) fails as usual instead of waiting for ever."""
+    monkeypatch.setattr("portal.mail.delivery.deliver",
+                        lambda email_id: database.execute_sql("SELECT * FROM no_such_table"))
+    with queued_app.app_context():
+        with database.connection_context():
+            _send()
+        queue.execute(queue.dequeue())
+        assert queue.scheduled() == [] and queue.pending_count() == 0
 
 
 def test_every_feature_defines_its_own_tasks_and_the_worker_finds_them():

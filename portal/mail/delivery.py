@@ -1,9 +1,10 @@
 """Delivering a stored email: claim it, send it through SMTP (or keep it in the outbox), record the outcome.
 
 One sender at a time: an attempt first claims the row with a compare-and-set UPDATE, so two workers, or the sweep
-racing a retry, cannot both send it. SMTP has no transactions, though: a worker that dies after the server accepted
-a message but before the row says "sent" leaves a claim that goes stale, and the sweep sends the email again. That
-copy carries the same Message-ID, so mail clients can drop it; nothing stronger can be promised over SMTP.
+racing a retry, cannot both send it. The row says "sent" as soon as the server has accepted the message, before
+QUIT, and if the database is away at that moment a job of its own records it later rather than sending again. SMTP has no transactions, though: a worker that dies between the server's "250" and that
+write leaves a claim that goes stale, and the sweep sends the email again. That copy carries the same Message-ID, so
+mail clients can drop it; nothing stronger can be promised over SMTP.
 """
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def deliver(email_id: int) -> dt.datetime | None:
         return None
     email = Email.get_by_id(email_id)
     try:
-        _send_smtp(build_message(email, config["sender"]), config)
+        session = _send_smtp(build_message(email, config["sender"]), config)
     except Exception as error:
         retry_at = record_failure(email, claim, error)
         if not isinstance(error, (OSError, smtplib.SMTPException)):
@@ -65,8 +66,22 @@ def deliver(email_id: int) -> dt.datetime | None:
         log.warning("Email %s not delivered (attempt %s): %s; next attempt %s.",
                     email_id, email.attempts, error, retry_at or "by an admin")
         return retry_at
-    record_sent(email_id, claim)
+    try:
+        record_sent(email_id, claim)
+    except Exception as error:
+        raise SentNotRecorded(email_id, claim) from error
+    finally:
+        _say_goodbye(session)
     return None
+
+
+class SentNotRecorded(Exception):
+    """The server accepted the email but the row could not say so (the database went away): record it later."""
+
+    def __init__(self, email_id: int, claim: str):
+        super().__init__(f"email {email_id} was sent but could not be recorded as sent")
+        self.email_id = email_id
+        self.claim = claim
 
 
 def claim_email(email_id: int, now: dt.datetime | None = None) -> str | None:
@@ -159,10 +174,26 @@ def build_message(email: Email, sender: str) -> EmailMessage:
     return msg
 
 
-def _send_smtp(message: EmailMessage, config: dict) -> None:
-    with smtplib.SMTP(config["smtp_host"], int(config["smtp_port"]), timeout=20) as smtp:
+def _send_smtp(message: EmailMessage, config: dict) -> smtplib.SMTP:
+    """Hand the message to the server; the session stays open so the email is recorded sent before QUIT."""
+    smtp = smtplib.SMTP(config["smtp_host"], int(config["smtp_port"]), timeout=20)
+    try:
         if config.get("smtp_starttls"):
             smtp.starttls()
         if config.get("smtp_username"):
             smtp.login(config["smtp_username"], os.environ.get(config["smtp_password_env"], ""))
         smtp.send_message(message)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _say_goodbye(smtp: smtplib.SMTP) -> None:
+    """QUIT, after the email is recorded: the server has accepted it, so a slow or failed goodbye changes nothing."""
+    # Waiting for QUIT's answer before recording would leave a window where a worker killed (or a server that
+    # never answers QUIT) makes the sweep send a second copy of a message already delivered.
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()

@@ -12,10 +12,22 @@ from portal.queue import queue
 @queue.task()
 def deliver_email(email_id: int) -> None:
     """Send one stored email; after a failure, come back when its next attempt is due."""
-    retry_at = delivery.deliver(email_id)
+    try:
+        retry_at = delivery.deliver(email_id)
+    except delivery.SentNotRecorded as sent:
+        # Sending again would make a second copy: only the row is behind, and a job of its own brings it up to date
+        # once the database answers (jobs wait for the database; see portal/queue.py).
+        record_sent(email_id, sent.claim)
+        return
     if retry_at is not None:
         # The row holds the schedule; if this job is lost, the sweep finds the email when it is due.
         deliver_email.schedule((email_id,), eta=retry_at.replace(tzinfo=dt.UTC))
+
+
+@queue.task(retries=5, retry_delay=30)
+def record_sent(email_id: int, claim: str) -> None:
+    """Mark an email sent that the server accepted while the database was away."""
+    delivery.record_sent(email_id, claim)
 
 
 @queue.periodic_task(crontab(minute="*/10"))
