@@ -44,15 +44,15 @@ def open_database(url: str, *, pool_size: int = 0, recycle_seconds: int | None =
             )
         else:
             db = PostgresqlDatabase(**params)
-    _release_idle(database.obj)
+    close_idle_connections()  # of the pool the proxy is about to leave (tests and commands rebind it often)
     database.initialize(db)
     return db
 
 
-def _release_idle(previous) -> None:
-    """Close the idle connections of a pool the proxy is about to leave (tests and commands rebind it often)."""
-    if isinstance(previous, PooledDatabase):
-        previous.close_idle()
+def close_idle_connections() -> None:
+    """Close the pooled connections no thread holds (a process stopping, or the proxy bound elsewhere)."""
+    if isinstance(database.obj, PooledDatabase):
+        database.obj.close_idle()
 
 
 def is_postgres() -> bool:
