@@ -25,15 +25,15 @@ threads = int(_server.get("threads", 4))
 timeout = int(_server.get("timeout_seconds", 120))
 # HUP and TERM let requests in hand finish for this long before a worker is stopped.
 graceful_timeout = 30
-# Behind a reverse proxy that keeps connections to the portal open (nginx `keepalive` upstreams).
-keepalive = 5
 max_requests = int(_server.get("max_requests", 5000))
 max_requests_jitter = max_requests // 10
 # Not preloaded: each worker imports the app itself, so a HUP starts workers on newly deployed code, and no
 # database or Redis connection can be made before the fork and then shared by every worker.
 preload_app = False
-# The client's address and scheme come from `[server] proxy_hops` (ProxyFix in the app) and nothing else.
+# The client's address and scheme come from `[server] proxy_hops` (ProxyFix in the app) and nothing else: gunicorn
+# takes neither the scheme nor a SCRIPT_NAME / PATH_INFO from headers, whoever connects.
 secure_scheme_headers: dict[str, str] = {}
+forwarder_headers = ""
 # Request lines go to stdout, through the app's filter that hides personal links' tokens (portal/logs.py).
 accesslog = "-"
 proc_name = "portal-web"
