@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint-imports bench clean
+.PHONY: install run serve serve-web serve-worker test lint-imports bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -27,6 +27,22 @@ run: install
 	$(BIN)/flask --app portal init-db
 	$(BIN)/flask --app portal demo-data --if-empty
 	PORT=$(PORT) $(BIN)/flask --app portal serve
+
+# Production: gunicorn's workers and the job worker as separate processes against DATABASE_URL and REDIS_URL
+# (README "Running in production"). `serve` runs both and stops both; under a service manager run `serve-web` and
+# `serve-worker` as two services instead (after `flask --app portal init-db`). Jobs go through Redis unless
+# PORTAL_JOBS_BACKEND says otherwise.
+serve serve-web serve-worker: export PORTAL_JOBS_BACKEND ?= redis
+
+serve: install
+	$(BIN)/flask --app portal init-db
+	$(BIN)/python -m portal.supervisor all
+
+serve-web: install
+	$(BIN)/python -m portal.supervisor web
+
+serve-worker: install
+	$(BIN)/python -m portal.supervisor worker
 
 # The import rules (pyproject.toml, [tool.importlinter]) are checked before the suite runs.
 test: install $(VENV)/.test-installed lint-imports

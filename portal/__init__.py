@@ -57,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.config.update({k: v for k, v in config.get("flask", {}).items() if k != "SECRET_KEY"})
 
-    open_database(config["database"]["url"])
+    open_database(**database_options(config["database"]))
     queue.init_app(app)
 
     login_manager.init_app(app)
@@ -81,6 +81,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     cli.register(app)
     return app
+
+
+def database_options(section: dict) -> dict:
+    """`open_database`'s arguments from the `[database]` section."""
+    return {
+        "url": section["url"],
+        "pool_size": int(section.get("pool_size", 0)),
+        "recycle_seconds": int(section.get("pool_recycle_seconds", 0)) or None,
+        "wait_seconds": float(section.get("pool_wait_seconds", 10)),
+    }
 
 
 def _register_database_hooks(app: Flask) -> None:

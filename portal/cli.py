@@ -13,7 +13,7 @@ import click
 from flask import Flask, current_app
 
 from portal import backup, migrations
-from portal.db import database, is_postgres
+from portal.db import analyze, database, is_postgres
 from portal.models import Program, User
 from portal.queue import queue
 
@@ -39,6 +39,8 @@ def register(app: Flask) -> None:
         """Create the database, or upgrade it to the newest schema (keeps all data)."""
         with database.connection_context():
             applied = ensure_database()
+            # After a restore (pg_restore brings no planner statistics) or an upgrade, plan with current figures.
+            analyze()
         version = migrations.head_version()
         click.echo(f"Database ready at schema version {version}" + (f" (applied {applied})." if applied else "."))
 

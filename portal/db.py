@@ -4,7 +4,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
-from playhouse.db_url import connect
+from playhouse.db_url import parse
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 
 database = DatabaseProxy()
 
@@ -17,22 +18,41 @@ SQLITE_PRAGMAS = {
 }
 
 
-def open_database(url: str):
-    """Build the peewee database for a URL and bind the proxy to it."""
+def open_database(url: str, *, pool_size: int = 0, recycle_seconds: int | None = None,
+                  wait_seconds: float | None = None):
+    """Build the peewee database for a URL and bind the proxy to it.
+
+    On PostgreSQL, `pool_size` above 0 keeps up to that many connections per process and hands them from one
+    request (or job) to the next; a connection older than `recycle_seconds` is replaced, one the server dropped is
+    noticed when taken, and a request finding all of them busy waits up to `wait_seconds`.
+    """
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ":memory:"
         db = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
     else:
         parsed = urlparse(url)
         schema = parse_qs(parsed.query).get("schema", [None])[0]
+        options = {}
         if schema:
             # A per-schema search path lets parallel test workers share one server database.
             url = url.split("?", 1)[0]
-            db = connect(url, options=f"-c search_path={schema}")
+            options["options"] = f"-c search_path={schema}"
+        params = {**parse(url), **options}
+        if pool_size > 0:
+            db = PooledPostgresqlDatabase(
+                max_connections=pool_size, stale_timeout=recycle_seconds or None, timeout=wait_seconds, **params
+            )
         else:
-            db = connect(url)
+            db = PostgresqlDatabase(**params)
+    close_idle_connections()  # of the pool the proxy is about to leave (tests and commands rebind it often)
     database.initialize(db)
     return db
+
+
+def close_idle_connections() -> None:
+    """Close the pooled connections no thread holds (a process stopping, or the proxy bound elsewhere)."""
+    if isinstance(database.obj, PooledDatabase):
+        database.obj.close_idle()
 
 
 def is_postgres() -> bool:
@@ -55,15 +75,36 @@ def discard_connection() -> None:
     """Forget this thread's connection whatever state it is in, so the next query opens a fresh one.
 
     `database.close()` refuses while a transaction is recorded as open, and a connection the server dropped
-    would otherwise stay in peewee's thread-local state, failing every later request on this thread.
+    would otherwise stay in peewee's thread-local state, failing every later request on this thread. A pool
+    forgets it too, so it neither hands it out again nor counts it against its size.
     """
     db = database.obj
     if db is None:
         return
     conn = db._state.conn
     db._state.reset()
-    if conn is not None:
-        try:
-            conn.close()  # rolls back whatever it was in the middle of
-        except Exception:  # noqa: BLE001 - already broken: there is nothing more to release
-            pass
+    if conn is None:
+        return
+    if isinstance(db, PooledDatabase):
+        db._close(conn, close_conn=True)  # out of the pool's books, then closed; errors closing are swallowed
+        return
+    try:
+        conn.close()  # rolls back whatever it was in the middle of
+    except Exception:  # noqa: BLE001 - already broken: there is nothing more to release
+        pass
+
+
+def analyze() -> None:
+    """Bring PostgreSQL's planner statistics up to date after a bulk load (the portal's own tables only).
+
+    Without them the planner guesses row counts and can pick nested loops over the answers table that take
+    seconds; autovacuum catches up eventually, but not before the first visitors.
+    """
+    if not is_postgres():
+        return
+    # Only the schema the portal lives in: other schemas on the server are not ours to touch.
+    tables = [row[0] for row in database.execute_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+    )]
+    if tables:
+        database.execute_sql("ANALYZE " + ", ".join(f'"{name}"' for name in tables))

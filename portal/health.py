@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 from peewee import PeeweeException
+from playhouse.pool import MaxConnectionsExceeded
 
 from portal.db import database
 
@@ -15,6 +16,6 @@ def healthz():
     try:
         database.connect(reuse_if_open=True)
         database.execute_sql("SELECT 1").fetchone()
-    except (PeeweeException, OSError) as error:
+    except (PeeweeException, OSError, MaxConnectionsExceeded) as error:
         return jsonify(status="error", database=f"{type(error).__name__}"), 503
     return jsonify(status="ok", database="ok")

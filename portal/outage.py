@@ -7,15 +7,17 @@ import sqlite3
 import psycopg2
 from flask import Flask, current_app, g
 from peewee import InterfaceError, OperationalError
+from playhouse.pool import MaxConnectionsExceeded
 
 from portal.db import database, discard_connection
 
 log = logging.getLogger(__name__)
 
 # What a missing, locked or dropped database raises: peewee's wrappers, and the drivers' own errors where they
-# escape unwrapped (a rollback or close on a connection the server has already dropped).
+# escape unwrapped (a rollback or close on a connection the server has already dropped), and a pool with every
+# connection busy for longer than `[database] pool_wait_seconds`.
 DATABASE_DOWN = (
-    OperationalError, InterfaceError,
+    OperationalError, InterfaceError, MaxConnectionsExceeded,
     sqlite3.OperationalError, sqlite3.InterfaceError,
     psycopg2.OperationalError, psycopg2.InterfaceError,
 )

@@ -1,5 +1,8 @@
 """Configuration: the file gives defaults, the environment overrides, secrets stay out of the file."""
+import os
+
 from portal.config import ROOT, load_config, secret_key
+from portal.gunicorn_conf import worker_count
 
 
 def test_file_defaults_use_sqlite_in_the_checkout():
@@ -32,3 +35,9 @@ def test_no_secret_values_in_the_file():
         key = line.split("=", 1)[0].strip()
         if any(word in key for word in ("password", "secret", "token")) and "=" in line:
             assert key.endswith("_env"), f"{key} should name an environment variable, not hold a secret"
+
+
+def test_web_workers_from_the_environment_the_file_or_the_cores():
+    assert worker_count({"WEB_CONCURRENCY": "3"}, {"workers": 6}) == 3
+    assert worker_count({}, {"workers": 6}) == 6
+    assert worker_count({}, {"workers": 0}) == (os.cpu_count() or 1) + 1

@@ -12,7 +12,7 @@ from peewee import chunked, fn
 from werkzeug.security import generate_password_hash
 
 from portal import skills
-from portal.db import database, is_postgres
+from portal.db import analyze, database, is_postgres
 from portal.demo import data
 from portal.models import Answer, Participant, Program, Question, User, utcnow
 from portal.questionnaire.defaults import DEFAULT_QUESTIONS, SENIORITY
@@ -549,5 +549,7 @@ def generate(
         ids = {**existing, **_insert_users(new_fixed + people, password_hash)}
         participants = [p for p in fixed if p.roles] + people
         _insert_participation(rng, program, participants, ids, list(existing.values()))
+    # Thousands of new rows: the planner's statistics must know about them before the first search.
+    analyze()
     return {"mentors": mentors, "mentees": mentees, "both": both, "stragglers": stragglers,
             "users": len(new_fixed) + len(people)}
