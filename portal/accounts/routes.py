@@ -178,6 +178,9 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html", expired=True), 410
     except links.LinkInvalid:
         return render_template("accounts/reset_invalid.html", expired=False), 404
+    # Someone else's reset link (an admin following it from the outbox, say) must not change that person's password.
+    if links.opened_by_someone_else(user):
+        return render_template("accounts/reset_invalid.html", expired=False, someone_else=True), 404
     form = forms.ResetForm()
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)
