@@ -27,7 +27,7 @@ accounts.login                     GET    200       302    302    302          3
 accounts.login                     POST   400       302    302    302          302          302
 accounts.register                  GET    200       302    302    302          302          302
 accounts.register                  POST   400       302    302    302          302          302
-accounts.confirm_email             GET    302       302    302    302          302          302
+accounts.confirm_email             GET    302       302    404    404          404          404
 accounts.forgot_password           GET    200       200    200    200          200          200
 accounts.forgot_password           POST   400       400    400    400          400          400
 accounts.reset_password            GET    200       200    404    404          404          404
