@@ -113,8 +113,9 @@ def address(world, kind: str, token: str | None = None) -> str:
 
 
 def _flip(token: str) -> str:
-    """The token with the last character of its signature changed."""
-    return token[:-1] + ("A" if token[-1] != "A" else "B")
+    """The token with a character of its signature changed: not the last, whose low bits are base64 padding that
+    decoding drops (A and B there decode to the same signature)."""
+    return token[:-5] + ("A" if token[-5] != "A" else "Q") + token[-4:]
 
 
 def _with_payload(token: str, payload: dict) -> str:
@@ -135,7 +136,7 @@ def test_the_genuine_link_opens_and_a_tampered_one_is_refused(world, leo):
         # Last, as the confirmation link logs Leo in.
         assert world.client("anonymous").get(address(world, kind)).status_code == GENUINE[kind], kind
 
-    assert len(answers) == 28 and set(answers.values()) == {404}, answers
+    assert len(answers) == 28 and {key: status for key, status in answers.items() if status != 404} == {}
     assert visitor.get("/profile").headers["Location"].startswith("/login")  # no forged confirmation logged anyone in
 
 
