@@ -96,22 +96,24 @@ def register(name: str, email: str, password: str, role_choice: str, timezone: s
             emails.send_registration_attempt(existing)
 
 
-def confirm_email(token: str) -> tuple[User, bool]:
-    """The account a confirmation link belongs to, confirmed now; (user, False) if it was already confirmed.
-
-    LinkInvalid / LinkExpired otherwise.
-    """
+def user_for_confirmation(token: str) -> User:
+    """The account a confirmation link belongs to; LinkInvalid / LinkExpired otherwise."""
     hours = int(current_app.config["PORTAL"]["security"].get("confirm_link_hours", 72))
     payload = links.read_token(emails.CONFIRM_PURPOSE, token, hours * 3600)
     user = User.get_or_none(User.id == payload.get("u")) if isinstance(payload, dict) else None
     if user is None or not user.active or user.session_version != payload.get("v"):
         raise links.LinkInvalid("unknown or ended")
+    return user
+
+
+def confirm_email(user: User) -> bool:
+    """Confirm the account's address now; False if it was already confirmed."""
     if user.email_confirmed:
-        return user, False
+        return False
     user.email_confirmed = True
     user.save(only=[User.email_confirmed])
     audit.record(user, "account.confirm", f"user:{user.id}")
-    return user, True
+    return True
 
 
 class LoginThrottled(AccountError):

@@ -146,11 +146,15 @@ def register():
 def confirm_email(token: str):
     """The emailed link that confirms a new account's address and logs it in."""
     try:
-        user, confirmed_now = operations.confirm_email(token)
+        user = operations.user_for_confirmation(token)
     except links.LinkExpired:
         return render_template("accounts/confirm_invalid.html", expired=True), 410
     except links.LinkInvalid:
         return render_template("accounts/confirm_invalid.html", expired=False), 404
+    # The link logs its account in: opened in someone else's session it would swap them into an account not theirs.
+    if links.opened_by_someone_else(user):
+        return render_template("accounts/confirm_invalid.html", expired=False, someone_else=True), 404
+    confirmed_now = operations.confirm_email(user)
     if not confirmed_now:
         flash("Your address is already confirmed. Log in to continue.", "info")
         return redirect(url_for("accounts.login"))
@@ -178,6 +182,9 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html", expired=True), 410
     except links.LinkInvalid:
         return render_template("accounts/reset_invalid.html", expired=False), 404
+    # Someone else's reset link (an admin following it from the outbox, say) must not change that person's password.
+    if links.opened_by_someone_else(user):
+        return render_template("accounts/reset_invalid.html", expired=False, someone_else=True), 404
     form = forms.ResetForm()
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)

@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 from portal import headers
+from tests.meetings.conftest import calendar_secret, frozen  # noqa: F401
+from tests.pairing.conftest import _fresh_directory_cache, within  # noqa: F401
+from tests.security import test_route_matrix as matrix
+from tests.security.world import ROLES, world  # noqa: F401
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "portal" / "templates"
 EXPECTED = {
@@ -27,8 +31,13 @@ def get_routes(app) -> list[str]:
                    for rule in app.url_map.iter_rules() if "GET" in rule.methods})
 
 
-def missing_headers(response) -> dict:
-    return {name: response.headers.get(name) for name, value in EXPECTED.items() if response.headers.get(name) != value}
+# The outbox's email preview is framed by the outbox page and runs nothing (see the test at the end).
+PREVIEW = {**EXPECTED, "Content-Security-Policy": headers.EMAIL_PREVIEW_POLICY, "X-Frame-Options": "SAMEORIGIN"}
+
+
+def missing_headers(response, expected: dict = EXPECTED) -> dict:
+    found = response.headers
+    return {name: found.get(name) for name, value in expected.items() if found.get(name) != value}
 
 
 def test_the_policy_allows_no_inline_script_and_no_framing():
@@ -98,3 +107,19 @@ def test_templates_have_no_inline_script_handler_or_style():
             if INLINE.search(line):
                 found.append(f"{template.relative_to(TEMPLATES)}:{number}: {line.strip()}")
     assert found == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_each_role_opens_carries_the_headers(world, role):
+    """Every GET route of the route matrix that answers this role with a page (real ids, real links)."""
+    client = world.client(role)
+    pages = {endpoint: world.url(rule) for endpoint, method, rule in matrix.asked(world.app)
+             if method == "GET" and matrix.EXPECTED[(endpoint, method)][role] == "200"}
+
+    answers = {endpoint: client.get(url) for endpoint, url in pages.items()}
+
+    assert {endpoint: r.status_code for endpoint, r in answers.items() if r.status_code != 200} == {}
+    wrong = {endpoint: missing_headers(r, PREVIEW if endpoint == "admin.outbox_email_html" else EXPECTED)
+             for endpoint, r in answers.items()}
+    assert {endpoint: missing for endpoint, missing in wrong.items() if missing} == {}
+    assert len(pages) >= {"anonymous": 6, "admin": 40}.get(role, 16)
