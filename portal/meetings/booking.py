@@ -5,9 +5,7 @@ import datetime as dt
 import uuid
 from urllib.parse import urlparse
 
-from flask import current_app
-
-from portal import audit, events, settings
+from portal import audit, events, links, settings
 from portal.db import is_postgres, write_lock
 from portal.meetings import schedule, tasks
 from portal.meetings.schedule import stored
@@ -78,7 +76,7 @@ def book(match: Match, organizer: User, start: dt.datetime, end: dt.datetime, *,
         if clash is not None:
             raise BookingError("One of you already has a session at that time. Choose another.")
         number = Meeting.select().where(Meeting.match == match).count() + 1
-        host = urlparse(current_app.config["PORTAL"]["server"]["base_url"]).hostname or "portal"
+        host = urlparse(links.base_url()).hostname or "portal"
         meeting = Meeting.create(
             match=match, organizer=organizer, number=number, agenda=agenda, starts_at=stored(start),
             ends_at=stored(end), zone=zone, location_kind=location_kind, location=place,
