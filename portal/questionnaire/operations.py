@@ -60,6 +60,13 @@ def save_answers(user: User, program: Program, questions: list[Question], values
     return complete
 
 
+def skill_readings(questions: list[Question], values: dict[int, object]) -> list[skills.Reading]:
+    """How the skills typed into every skills question were read against the vocabulary."""
+    table = skills.lookup()
+    return [reading for q in questions if q.kind == "skills" and values.get(q.id)
+            for reading in skills.readings(values[q.id], table)]
+
+
 def _apply_side_effects(user: User, program: Program, question: Question, value) -> None:
     """Answers that other parts of the portal read from their own columns."""
     if question.key == "timezone" and user.timezone != value:

@@ -43,9 +43,13 @@ def edit():
     status = 200
     if request.method == "POST":
         if form.validate():
-            complete = operations.save_answers(current_user, program, questions, forms.values_from(form, questions))
+            values = forms.values_from(form, questions)
+            complete = operations.save_answers(current_user, program, questions, values)
             flash("Your answers are saved." if complete else "Saved. A few required answers are still missing.",
                   "success" if complete else "warning")
+            note = skills.describe(operations.skill_readings(questions, values))
+            if note:
+                flash(note, "info")
             return redirect(url_for("people.profile"))
         status = 400
     sections = [
