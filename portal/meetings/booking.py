@@ -51,7 +51,10 @@ def _location(kind: str, location: str) -> str:
     location = " ".join((location or "").split())
     if kind not in LOCATION_KINDS:
         raise BookingError("Choose virtual or in person.")
-    if kind == "virtual" and location and urlparse(location).scheme not in ("https", "http"):
+    if kind == "virtual" and not location:
+        # Without a link the invite gives neither person a way in.
+        raise BookingError("Add the meeting link for a virtual session (it starts with https://).")
+    if kind == "virtual" and urlparse(location).scheme not in ("https", "http"):
         raise BookingError("A meeting link starts with https://.")
     if kind == "in_person" and not location:
         raise BookingError("Say where you will meet.")

@@ -173,7 +173,7 @@ def test_dashboard_lists_pairs_without_a_first_session_and_quiet_pairs(browser, 
     assert "no session booked yet" in page_text(ada.get("/admin/dashboard"))
     with within():
         booking.book(match, mentor, NOW + dt.timedelta(days=16, hours=2), NOW + dt.timedelta(days=16, hours=3),
-                     location_kind="virtual")
+                     location_kind="virtual", location="https://meet.example.org/s")
     assert "no session booked yet" not in page_text(ada.get("/admin/dashboard"))
     frozen.move_to(NOW + dt.timedelta(days=16 + 46))
     assert "no session since" in page_text(browser(admin.email).get("/admin/dashboard"))  # a fresh login
