@@ -153,6 +153,7 @@ def _shortlist_context(program: Program) -> dict:
         alternatives=alternatives, limit=settings.get(program, "shortlist_size"),
         blocked=operations.can_request(program), mode=settings.get(program, "pairing_mode"),
         expiry_days=settings.get(program, "request_expiry_days"), shortlisted=[e.mentor_id for e in entries],
+        about=questionnaire.introductions(program, [e.mentor_id for e in entries]),
     )
 
 
@@ -260,6 +261,7 @@ def inbox():
     return render_template(
         "pairing/inbox.html", pending=[r for r in requests if r.is_pending],
         answered=[r for r in requests if not r.is_pending], matches=matches, capacity=row.capacity or 1,
+        about=questionnaire.introductions(program, [r.mentee_id for r in requests] + [m.mentee_id for m in matches]),
     )
 
 

@@ -105,3 +105,29 @@ def test_an_answered_request_cannot_be_withdrawn(matched, waiting, olu, browser)
 
     assert MatchRequest.get_by_id(waiting.id).status == "approved"
     assert emails_to(olu, "Mia Chen withdrew their request") == []
+
+
+def _answer(program, user, key: str, value: str) -> None:
+    from portal.models import Answer, Question
+
+    Answer.create(program=program, user=user, question=Question.get(Question.program == program, Question.key == key),
+                  value=value)
+
+
+def test_people_with_the_same_name_are_told_apart_by_title_and_department(program, pairing_open, within, make_mentee,
+                                                                         priya, browser):
+    first, second = make_mentee("alex.k@example.org", "Alex Kim"), make_mentee("alex.kim@example.org", "Alex Kim")
+    for person, title, department in ((first, "Data Analyst", "Finance"), (second, "Product Designer", "Design")):
+        _answer(program, person, "role_title", title)
+        _answer(program, person, "department", department)
+        with within():
+            ops.add_to_shortlist(program, person, priya)
+            ops.send_request(program, person)
+    _answer(program, priya, "role_title", "Staff Engineer")
+    _answer(program, priya, "department", "Engineering")
+
+    inbox = page_text(browser("priya@example.org").get("/inbox"))
+    shortlist = page_text(browser("alex.k@example.org").get("/shortlist"))
+
+    assert "Alex Kim Data Analyst · Finance" in inbox and "Alex Kim Product Designer · Design" in inbox
+    assert "Priya Shah Staff Engineer · Engineering" in shortlist
