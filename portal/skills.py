@@ -131,7 +131,8 @@ def _allowed_typos(text: str) -> int:
 
 def read(entry: str, table: dict[str, str]) -> Reading | None:
     """The vocabulary skill someone meant by `entry`: exact name or alias, else one typo or transposition away
-    (more for long entries), provided exactly one skill is that close. None for an empty entry."""
+    (more for long entries), else a name of two words or more cut short, provided exactly one skill fits. None for an
+    empty entry."""
     text = " ".join(entry.split())
     if not text:
         return None
@@ -146,6 +147,11 @@ def read(entry: str, table: dict[str, str]) -> Reading | None:
             meant = {table[alias] for alias, distance, _ in hits if distance == nearest}
             if len(meant) == 1:
                 return Reading(text, meant.pop(), True)
+    if len(key.split()) >= 2 and len(key) >= 8:
+        # A name cut short ("public speak"): only when a single skill's names begin that way.
+        meant = {name for alias, name in table.items() if alias.startswith(key)}
+        if len(meant) == 1:
+            return Reading(text, meant.pop(), True)
     return Reading(text, text, False)
 
 

@@ -545,6 +545,12 @@ def test_typod_skills_are_saved_as_the_vocabularys_names_and_the_person_is_told(
     assert "Kept as you typed it, as the vocabulary does not know it: “underwater basket weaving”" in text
 
 
+def test_a_skill_name_cut_short_is_read_as_the_one_skill_it_begins(client, newcomer):
+    post_answers(client, grow="public speak, project man, data")
+
+    assert stored(newcomer, "grow") == ["Public speaking", "Project management", "data"]
+
+
 def test_skills_typed_as_named_bring_no_note(client, newcomer):
     post_answers(client, grow="Python, Public speaking")
 
