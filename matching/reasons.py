@@ -1,10 +1,12 @@
 """Why a mentor fits the mentee: short sentences for cards, best first, and what the two have in common."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from matching import text
 from matching.columns import EITHER, IN_PERSON, VIRTUAL, MentorColumns
 from matching.fit import COMPONENTS, FitScorer
 from matching.profiles import MentorProfile
@@ -87,7 +89,11 @@ def explain(scorer: FitScorer, mentor: MentorProfile, facts: Facts,
         sentence = f"{voice.goals} mention {join_names(facts.named)}; {first} mentors on {_pronoun(len(facts.named))}"
         found.append(("goals", sentence))
     elif facts.words:
-        found.append(("goals", f"{first}’s experience speaks to {voice.their_goals}: {', '.join(facts.words[:3])}"))
+        # A list of matched words ("engineer, step") reads as gibberish: quote the mentor's own sentence instead,
+        # or say nothing.
+        told = told_in(mentor.advises_on, facts.words)
+        if told:
+            found.append(("goals", f"{first}’s experience, close to {voice.their_goals}: “{told}”"))
     if facts.minutes and facts.minutes >= MIN_SHARED_MINUTES:
         found.append(("hours", f"{_hours(facts.minutes)} of shared working hours"))
     location = _location(needs.location, facts.location, first)
@@ -110,6 +116,27 @@ def explain(scorer: FitScorer, mentor: MentorProfile, facts: Facts,
     if mentor.timezone == needs.mentee.timezone:
         common.append(f"Time zone {mentor.timezone}")
     return reasons, common
+
+
+QUOTE_LIMIT = 110  # characters of the mentor's sentence quoted on a card
+_SENTENCES = re.compile(r"[^.;!?\n]+")
+
+
+def told_in(story: str, words: list[str]) -> str | None:
+    """The sentence of the mentor's story that holds most of the matched goal words, as they wrote it; None when no
+    sentence of three words or more holds one."""
+    wanted = set(words)
+    best, best_count = None, 0
+    for sentence in _SENTENCES.findall(story or ""):
+        sentence = " ".join(sentence.split()).strip(" ,:-–")
+        count = len(text.story_words(sentence) & wanted)
+        if count > best_count and len(sentence.split()) >= 3:
+            best, best_count = sentence, count
+    if best is None:
+        return None
+    if len(best) > QUOTE_LIMIT:
+        best = best[:QUOTE_LIMIT].rsplit(" ", 1)[0].rstrip(" ,:;-–") + "…"
+    return best[0].upper() + best[1:]
 
 
 def join_names(names: list[str]) -> str:

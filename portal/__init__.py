@@ -10,9 +10,10 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import headers, logs, outage, redaction
-from portal.config import INSTANCE, load_config, merged, secret_key, secure_cookies
+from portal import headers, links, logs, outage, redaction
+from portal.config import INSTANCE, load_config, merged, secret_key, secure_base, secure_cookies
 from portal.db import database, open_database
+from portal.prefix import PathPrefix
 from portal.queue import queue
 
 login_manager = LoginManager()
@@ -40,6 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if hops:
         # Trust exactly the proxies we run: the client address is `hops` entries from the right of X-Forwarded-For.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    prefix = links.base_path(config["server"].get("base_url") or "")
+    if prefix:
+        app.wsgi_app = PathPrefix(app.wsgi_app, prefix)
     secure = secure_cookies(config)
     app.config.update(
         SECRET_KEY=config.get("flask", {}).get("SECRET_KEY") or secret_key(config),
@@ -53,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # A form left open all day still submits; the token is bound to the session instead.
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
-        PREFERRED_URL_SCHEME=config["server"]["base_url"].split(":", 1)[0],
+        PREFERRED_URL_SCHEME="https" if secure_base(config) else "http",
     )
     app.config.update({k: v for k, v in config.get("flask", {}).items() if k != "SECRET_KEY"})
 
@@ -99,6 +103,8 @@ def _register_database_hooks(app: Flask) -> None:
         # The health check connects by itself, so it can answer 503 instead of failing here.
         if request.endpoint != "health.healthz":
             database.connect(reuse_if_open=True)
+
+    app.before_request(links.note_served_address)
 
     @app.teardown_request
     def close_db(exc):

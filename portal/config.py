@@ -105,5 +105,10 @@ def secure_cookies(config: dict) -> bool:
         return value
     text = str(value).strip().lower()
     if text == "auto":
-        return config["server"]["base_url"].strip().lower().startswith("https://")
+        return secure_base(config)
     return text in {"1", "true", "yes", "on"}
+
+
+def secure_base(config: dict) -> bool:
+    """Whether the configured base URL is https (an unset one follows the served address)."""
+    return (config["server"].get("base_url") or "").strip().lower().startswith("https://")

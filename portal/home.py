@@ -45,6 +45,7 @@ def index():
     return render_template(
         "home.html", timeline=timeline, participations=participations, progress=progress,
         registration={r: programme.registration_open_for(program, r) for r in Participant.ROLES} if program else {},
+        ahead=programme.registration_ahead(program) if program else {},
         welcome=settings.get(program, "welcome_message") if program else "",
         pairing=pairing, roles=roles,
     )

@@ -1,7 +1,10 @@
 """Signed, expiring tokens for links in emails and invites."""
 from __future__ import annotations
 
-from flask import current_app
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -33,12 +36,70 @@ def read_token(purpose: str, token: str, max_age_seconds: int):
         raise LinkInvalid(str(error)) from error
 
 
+def served_file() -> Path:
+    """Where the last served address is kept, for jobs run by a worker that serves no page."""
+    return Path(current_app.instance_path) / "served_url"
+
+
+def base_url() -> str:
+    """The portal's address without a trailing slash: `[server] base_url` when set, else where it is served.
+
+    Without a configured address a page follows the address its request came to (host, port and any prefix a proxy
+    passed as SCRIPT_NAME), and a job, which has no request of its own, the last address served, else `[server]`
+    host and port (PORT).
+    """
+    server = current_app.config["PORTAL"]["server"]
+    configured = (server.get("base_url") or "").strip().rstrip("/")
+    if configured:
+        return configured
+    if has_request_context() and not request.environ.get("portal.job"):
+        served = (request.host_url.rstrip("/") + request.script_root).rstrip("/")
+        _remember_served(served)
+        return served
+    try:
+        remembered = served_file().read_text().strip()
+    except OSError:
+        remembered = ""
+    return remembered or f"http://{server.get('host', '127.0.0.1')}:{server.get('port', 5000)}"
+
+
+def note_served_address() -> None:
+    """Before each request: keep the address pages are served at, for jobs, when no base URL is configured."""
+    base_url()
+
+
+_last_remembered: tuple[str, str] | None = None
+
+
+def _remember_served(address: str) -> None:
+    # Written only when it changes, so a page costs no file write; a worker process reads it for its jobs.
+    global _last_remembered
+    target = served_file()
+    if (str(target), address) == _last_remembered:
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(address)
+    except OSError:
+        return
+    _last_remembered = (str(target), address)
+
+
 def absolute_url(endpoint: str, **values) -> str:
-    """A full address for emails and invites, from the configured base URL (not the request's Host)."""
+    """A full address for emails and invites: the base URL (with its path, if any) and the endpoint's path."""
     from flask import url_for
 
-    base = current_app.config["PORTAL"]["server"]["base_url"].rstrip("/")
-    return base + url_for(endpoint, **values)
+    path = url_for(endpoint, **values)
+    # url_for prefixes the request's script root; the base URL carries the prefix already.
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return base_url() + path
+
+
+def base_path(address: str) -> str:
+    """The path part of a base URL ("/mentoring"), or "" when it is served at the root."""
+    return urlsplit(address).path.rstrip("/")
 
 
 def opened_by_someone_else(person) -> bool:

@@ -22,7 +22,7 @@ from huey import Huey
 from huey.exceptions import RetryTask
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
-from portal import outage
+from portal import links, outage
 from portal.config import resolve_path
 from portal.db import database, discard_connection
 
@@ -107,7 +107,7 @@ def job_context():
     """A request context and a database connection for a job, reusing the caller's when there is one.
 
     Jobs render emails whose links are built with url_for, which needs a request: the job gets one for the
-    configured base URL. The app is the caller's, else the one the queue was configured with.
+    base URL (configured, else the last served). The app is the caller's, else the one the queue was configured with.
     """
     own_request = not has_request_context()
     if not own_request:
@@ -116,7 +116,10 @@ def job_context():
         app = current_app._get_current_object() if has_app_context() else queue.app
         if app is None:
             raise RuntimeError("The job queue has no app: build one with portal.create_app() first.")
-        app_ctx = app.test_request_context(base_url=app.config["PORTAL"]["server"]["base_url"])
+        with app.app_context():
+            base = links.base_url()
+        # Marked as a job's, so the links it builds use the base URL and not this made-up request's address.
+        app_ctx = app.test_request_context(base_url=base + "/", environ_overrides={"portal.job": True})
     with app_ctx:
         opened = database.is_closed()
         try:

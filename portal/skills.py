@@ -1,6 +1,11 @@
 """The skill vocabulary: canonical names and their aliases, and normalising what people type."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from portal import audit, events
 from portal.db import database
 from portal.models import Skill, SkillAlias
@@ -101,19 +106,84 @@ def lookup() -> dict[str, str]:
     return table
 
 
-def normalise(entries: list[str], table: dict[str, str] | None = None) -> list[str]:
-    """Canonical names for known skills, tidied free text for the rest; duplicates dropped, order kept."""
+@dataclass(frozen=True)
+class Reading:
+    """How one typed skill was read: the vocabulary's name for it, or the text kept as typed (known=False)."""
+
+    typed: str
+    name: str
+    known: bool
+
+    @property
+    def changed(self) -> bool:
+        """Whether the person would see a different word than they typed (not just other capitals)."""
+        return self.known and self.name.lower() != self.typed.lower()
+
+
+def _allowed_typos(text: str) -> int:
+    # Short words have near neighbours everywhere ("java"/"jav", "ux"/"ui"): only longer ones are corrected,
+    # and by more edits the longer they are.
+    length = len(text)
+    if length < 4:
+        return 0
+    return 1 if length < 9 else 2 if length < 16 else 3
+
+
+def read(entry: str, table: dict[str, str]) -> Reading | None:
+    """The vocabulary skill someone meant by `entry`: exact name or alias, else one typo or transposition away
+    (more for long entries), else a name of two words or more cut short, provided exactly one skill fits. None for an
+    empty entry."""
+    text = " ".join(entry.split())
+    if not text:
+        return None
+    key = text.lower()
+    if key in table:
+        return Reading(text, table[key], True)
+    allowed = _allowed_typos(key)
+    if allowed:
+        hits = process.extract(key, list(table), scorer=OSA.distance, score_cutoff=allowed, limit=None)
+        if hits:
+            nearest = min(distance for _, distance, _ in hits)
+            meant = {table[alias] for alias, distance, _ in hits if distance == nearest}
+            if len(meant) == 1:
+                return Reading(text, meant.pop(), True)
+    if len(key.split()) >= 2 and len(key) >= 8:
+        # A name cut short ("public speak"): only when a single skill's names begin that way.
+        meant = {name for alias, name in table.items() if alias.startswith(key)}
+        if len(meant) == 1:
+            return Reading(text, meant.pop(), True)
+    return Reading(text, text, False)
+
+
+def readings(entries: list[str], table: dict[str, str] | None = None) -> list[Reading]:
+    """How each typed skill was read, in order, duplicates (after reading) dropped."""
     table = lookup() if table is None else table
     result, seen = [], set()
     for entry in entries:
-        text = " ".join(entry.split())
-        if not text:
-            continue
-        name = table.get(text.lower(), text)
-        if name.lower() not in seen:
-            seen.add(name.lower())
-            result.append(name)
+        reading = read(entry, table)
+        if reading is not None and reading.name.lower() not in seen:
+            seen.add(reading.name.lower())
+            result.append(reading)
     return result
+
+
+def normalise(entries: list[str], table: dict[str, str] | None = None) -> list[str]:
+    """Canonical names for known skills (typos corrected), tidied free text for the rest; duplicates dropped."""
+    return [reading.name for reading in readings(entries, table)]
+
+
+def describe(read: list[Reading]) -> str | None:
+    """What became of the typed skills, for the person who typed them; None when every word stayed as typed."""
+    changed = [f"“{r.typed}” → {r.name}" for r in read if r.changed]
+    unknown = [f"“{r.typed}”" for r in read if not r.known]
+    parts = []
+    if changed:
+        parts.append("We read your skills as the programme names them: " + ", ".join(changed) + ".")
+    if unknown:
+        parts.append("Kept as you typed " + ("them" if len(unknown) > 1 else "it") + ", as the vocabulary does not know "
+                     + ("them" if len(unknown) > 1 else "it") + ": " + ", ".join(unknown)
+                     + ". Searches find these words, but matching only counts skills from the vocabulary.")
+    return " ".join(parts) or None
 
 
 def names() -> list[str]:

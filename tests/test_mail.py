@@ -84,6 +84,18 @@ def test_calendar_alternative_and_attachment_arrive_as_such(smtp_app, smtp_sink,
     assert b"SUMMARY:Mentoring session" in attachment.get_payload(decode=True)
 
 
+def test_a_text_attachment_says_its_charset_so_names_arrive_intact(smtp_app, smtp_sink, db):
+    invite = INVITE.replace("SUMMARY:Mentoring session", "SUMMARY:Mentoring session with Zoë Ångström")
+    send(smtp_app, parts=[{"kind": "attachment", "maintype": "text", "subtype": "calendar", "content": invite,
+                           "filename": "invite.ics", "params": {"method": "REQUEST"}}])
+
+    message = smtp_sink.wait_for(1)[0]["message"]
+    attachment = next(part for part in message.iter_attachments() if part.get_filename() == "invite.ics")
+    assert attachment.get_content_charset() == "utf-8"
+    assert attachment.get_param("method") == "REQUEST"
+    assert "SUMMARY:Mentoring session with Zoë Ångström" in attachment.get_content()
+
+
 def test_repeated_dedupe_key_sends_nothing_the_second_time(smtp_app, smtp_sink, db):
     first = send(smtp_app, dedupe_key="session-1-reminder")
     second = send(smtp_app, dedupe_key="session-1-reminder", subject="Reminder again")

@@ -56,12 +56,15 @@ def send_reset_link(request_id: int) -> None:
     )
 
 
-def send_confirmation(user: User) -> None:
-    """Email a new account the link that confirms its address and logs it in."""
+def send_confirmation(user: User, *, again: bool = False) -> None:
+    """Email a new account the link that confirms its address and logs it in (`again`: it registered once more
+    before confirming, so it gets the link again, at most once an hour, and not "you already have an account",
+    which would send it to a login that waits for this very link)."""
     hours = int(_security().get("confirm_link_hours", 72))
     url = links.absolute_url("accounts.confirm_email", token=confirm_token(user))
+    key = f"register-confirm-again:{user.id}:{utcnow().strftime('%Y%m%d%H')}" if again else None
     mail.send_template(user, "Confirm your email address", "register_confirm", category="account", url=url,
-                       hours=hours)
+                       hours=hours, again=again, dedupe_key=key)
 
 
 def send_registration_attempt(user: User) -> None:

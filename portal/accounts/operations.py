@@ -92,7 +92,9 @@ def register(name: str, email: str, password: str, role_choice: str, timezone: s
         if error.field != "email":
             raise
         existing = User.get_or_none(User.email == normalise_email(email))
-        if existing is not None:
+        if existing is not None and not existing.email_confirmed:
+            emails.send_confirmation(existing, again=True)
+        elif existing is not None:
             emails.send_registration_attempt(existing)
 
 

@@ -139,7 +139,8 @@ def register():
             return render_template("accounts/register_sent.html", email=form.email.data)
     elif request.method == "POST":
         status = 400
-    return render_template("accounts/register.html", form=form, open_roles=open_roles), status
+    ahead = programme.registration_ahead(program) if program else {}
+    return render_template("accounts/register.html", form=form, open_roles=open_roles, ahead=ahead), status
 
 
 @blueprint.get("/register/confirm/<token>")

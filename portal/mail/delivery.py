@@ -164,12 +164,14 @@ def build_message(email: Email, sender: str) -> EmailMessage:
             msg.add_alternative(part["content"], subtype=part["subtype"], params=part.get("params", {}))
     for part in email.parts:
         if part.get("kind") == "attachment":
+            maintype = part.get("maintype", "application")
+            params = dict(part.get("params", {}))
+            if maintype == "text":
+                # The bytes are UTF-8: without the charset, clients read names like "Zoë" as Latin-1 mojibake.
+                params.setdefault("charset", "utf-8")
             msg.add_attachment(
-                part["content"].encode(),
-                maintype=part.get("maintype", "application"),
-                subtype=part["subtype"],
-                filename=part["filename"],
-                params=part.get("params", {}),
+                part["content"].encode(), maintype=maintype, subtype=part["subtype"], filename=part["filename"],
+                params=params,
             )
     return msg
 

@@ -5,9 +5,7 @@ import datetime as dt
 import uuid
 from urllib.parse import urlparse
 
-from flask import current_app
-
-from portal import audit, events, settings
+from portal import audit, events, links, settings
 from portal.db import is_postgres, write_lock
 from portal.meetings import schedule, tasks
 from portal.meetings.schedule import stored
@@ -53,7 +51,10 @@ def _location(kind: str, location: str) -> str:
     location = " ".join((location or "").split())
     if kind not in LOCATION_KINDS:
         raise BookingError("Choose virtual or in person.")
-    if kind == "virtual" and location and urlparse(location).scheme not in ("https", "http"):
+    if kind == "virtual" and not location:
+        # Without a link the invite gives neither person a way in.
+        raise BookingError("Add the meeting link for a virtual session (it starts with https://).")
+    if kind == "virtual" and urlparse(location).scheme not in ("https", "http"):
         raise BookingError("A meeting link starts with https://.")
     if kind == "in_person" and not location:
         raise BookingError("Say where you will meet.")
@@ -78,7 +79,7 @@ def book(match: Match, organizer: User, start: dt.datetime, end: dt.datetime, *,
         if clash is not None:
             raise BookingError("One of you already has a session at that time. Choose another.")
         number = Meeting.select().where(Meeting.match == match).count() + 1
-        host = urlparse(current_app.config["PORTAL"]["server"]["base_url"]).hostname or "portal"
+        host = urlparse(links.base_url()).hostname or "portal"
         meeting = Meeting.create(
             match=match, organizer=organizer, number=number, agenda=agenda, starts_at=stored(start),
             ends_at=stored(end), zone=zone, location_kind=location_kind, location=place,

@@ -16,7 +16,7 @@ class BookingForm(FlaskForm):
     location_kind = RadioField("How you meet", choices=list(LOCATION_KINDS.items()), default="virtual",
                                validators=[InputRequired("Choose virtual or in person.")])
     location = StringField("Meeting link or place", validators=[Optional(), Length(max=300)],
-                           description="A video-call link for a virtual session, or where you meet in person.")
+                           description="The video-call link for a virtual session (needed), or where you meet in person.")
     agenda = SelectField("Agenda", choices=[], validate_choice=False)  # booking checks it, an empty one is the default
 
 

@@ -223,6 +223,8 @@ def _agenda_page(token: str, meeting: Meeting, person: User, *, block: str | Non
         add_url=url_for("meetings.add_linked_item", token=token), item_error=item_error, item_text=item_text,
         note=follow_through.note_of(meeting, person) if note_text is None else note_text, note_error=note_error,
         window=follow_through.window(meeting, person),
+        # Agendas say "agree the next date"; who then books it in the portal depends on the programme.
+        mentee_books=booking.can_book(meeting.match, meeting.match.mentee),
     )
     if block and request.htmx:
         response = make_response(render_template(f"meetings/_{block}.html", **context))

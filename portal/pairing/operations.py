@@ -247,6 +247,25 @@ def decline_request(request: MatchRequest, mentor: User, reason: str = "") -> Ma
     return _pass_on(request.program, request.mentee)
 
 
+def withdraw_request(request: MatchRequest, mentee: User) -> None:
+    """The mentee takes back a request still waiting; the mentor is told it no longer needs an answer."""
+    if request.mentee_id != mentee.id:
+        raise PairingError("This request is not yours.")
+    with write_lock():
+        # Under the lock: an approval in the same moment wins or loses whole, never both.
+        withdrawn = MatchRequest.update(status="withdrawn", decided_at=utcnow()).where(
+            MatchRequest.id == request.id, MatchRequest.status == "pending"
+        ).execute()
+        if not withdrawn:
+            raise PairingError("This request has already been answered.")
+        audit.record(mentee, "request.withdraw", f"request:{request.id}", mentor=request.mentor_id)
+        mail.send_template(
+            request.mentor, f"{mentee.name} withdrew their request", "request_withdrawn", category="pairing",
+            dedupe_key=f"request:{request.id}:withdrawn", mentee=mentee,
+            inbox_url=links.absolute_url("pairing.inbox"),
+        )
+
+
 def approve_request(request: MatchRequest, mentor: User, automatic: bool = False) -> Match:
     """The mentor says yes: the pair is matched if the mentor still has room."""
     if request.mentor_id != mentor.id:

@@ -89,10 +89,13 @@ def directory():
         limit=PAGE_SIZE,
         offset=(filters["page"] - 1) * PAGE_SIZE,
     )
+    mentee_row = operations.participant(program, current_user, "mentee")
+    matched = operations.active_match_of_mentee(program, current_user) if mentee_row else None
     context = dict(
         ranking=ranking, filters=filters, departments=departments, locations=LOCATIONS, overlaps=OVERLAPS,
         pages=max(1, -(-ranking.total // PAGE_SIZE)), shortlisted=_shortlisted(program),
-        is_mentee=operations.participant(program, current_user, "mentee") is not None,
+        # A matched mentee browses: shortlisting and requesting are over for them.
+        is_mentee=mentee_row is not None and matched is None, matched=matched,
     )
     return fragment_or_page("pairing/directory.html", "results", **context)
 
@@ -118,9 +121,11 @@ def mentor(user_id: int):
         alternatives = index.alternatives(
             mentee, exclude=[user_id, *shortlisted], weights=mentor_directory.weights(program), count=3
         )
+    matched = operations.active_match_of_mentee(program, current_user) if mentee else None
     return render_template(
-        "pairing/mentor.html", person=person, ranked=ranked, shortlisted=shortlisted, alternatives=alternatives,
-        shown=questionnaire.directory_answers(person, program), is_mentee=mentee is not None,
+        "pairing/mentor.html", person=person, ranked=ranked, shortlisted=shortlisted,
+        alternatives=[] if matched else alternatives, shown=questionnaire.directory_answers(person, program),
+        is_mentee=mentee is not None and matched is None, matched=matched,
     )
 
 
@@ -148,6 +153,7 @@ def _shortlist_context(program: Program) -> dict:
         alternatives=alternatives, limit=settings.get(program, "shortlist_size"),
         blocked=operations.can_request(program), mode=settings.get(program, "pairing_mode"),
         expiry_days=settings.get(program, "request_expiry_days"), shortlisted=[e.mentor_id for e in entries],
+        about=questionnaire.introductions(program, [e.mentor_id for e in entries]),
     )
 
 
@@ -214,6 +220,26 @@ def send_request():
     return redirect(url_for("pairing.shortlist"))
 
 
+@blueprint.post("/requests/<int:request_id>/withdraw")
+@login_required
+def withdraw(request_id: int):
+    """The mentee takes back a request still waiting for an answer; the mentor is told."""
+    program = current_program()
+    _mentee_or_403(program)
+    item = MatchRequest.get_or_none(MatchRequest.id == request_id)
+    # Someone else's request looks like no request at all.
+    if item is None or item.mentee_id != current_user.id:
+        abort(404)
+    try:
+        operations.withdraw_request(item, current_user)
+    except operations.PairingError as problem:
+        flash(str(problem), "error")
+    else:
+        flash(f"Request to {item.mentor.name} withdrawn; we have told them. Your next request goes to the next "
+              "favourite on your shortlist.", "info")
+    return redirect(url_for("pairing.shortlist"))
+
+
 @blueprint.get("/inbox")
 @login_required
 def inbox():
@@ -235,6 +261,7 @@ def inbox():
     return render_template(
         "pairing/inbox.html", pending=[r for r in requests if r.is_pending],
         answered=[r for r in requests if not r.is_pending], matches=matches, capacity=row.capacity or 1,
+        about=questionnaire.introductions(program, [r.mentee_id for r in requests] + [m.mentee_id for m in matches]),
     )
 
 

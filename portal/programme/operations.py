@@ -35,6 +35,11 @@ def registration_open_for(program: Program, role: str, on: dt.date | None = None
     return is_open(program, f"{role}_registration", on)
 
 
+def registration_ahead(program: Program, on: dt.date | None = None) -> dict[str, dt.date | None]:
+    """Per role, the day its registration opens if still to come; None once open or past (see phases)."""
+    return phases.registration_ahead(dates_of(program), on or today(), program.phase_overrides)
+
+
 def create_program(defaults: dict, pairing_opens: dt.date | None = None) -> Program:
     """A new programme from the configured defaults, its pairing three weeks out unless given."""
     length = int(defaults.get("length_months", 6))

@@ -139,3 +139,14 @@ def length_guidance(dates: PhaseDates) -> str | None:
     if dates.ends > add_months(dates.pairing_opens, 8):
         return f"{months} months is long: successful programmes usually run 6 to 8 months."
     return None
+
+
+def registration_ahead(dates: PhaseDates, today: dt.date, overrides: dict | None = None) -> dict[str, dt.date | None]:
+    """For a closed registration, the day it opens by the calendar if that is still to come, else None (it has
+    closed for this programme, by its dates or by hand); None too for a registration that is open."""
+    overrides = overrides or {}
+    result = {}
+    for role, opens in (("mentor", dates.mentor_registration_opens), ("mentee", dates.mentee_registration_opens)):
+        phase = f"{role}_registration"
+        result[role] = opens if today < opens and overrides.get(phase) is not False else None
+    return result

@@ -28,6 +28,12 @@ SENIORITY = [
 
 LOCATION = ["Virtual", "In person", "Either"]
 
+# The built-in questions whose weight matching reads (portal/pairing/directory.py, weights): only these offer one.
+# Matching compares answers it understands (skills, goals, hours, place, seniority, department); any other answer,
+# custom questions' included, is shown to people but never scored, so a weight there would change nothing.
+MATCHED_KEYS = frozenset({"grow", "strengths", "goals_6m", "goals_achieved", "working_hours", "location", "seniority",
+                          "department"})
+
 # key, prompt, help text, kind, audience, required, options, matching weight, shown to mentees browsing mentors
 DEFAULT_QUESTIONS = [
     ("role_title", "What is your job title?", "", "text", "both", True, [], 0.0, True),

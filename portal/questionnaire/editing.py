@@ -6,6 +6,7 @@ from peewee import fn
 from portal import audit, events
 from portal.db import database
 from portal.models import Program, Question
+from portal.questionnaire.defaults import MATCHED_KEYS
 from portal.questionnaire.operations import refresh_completion
 
 # Built-in answers that other features read: their kind and audience stay as they are.
@@ -17,11 +18,17 @@ class EditError(Exception):
 
 
 def editable_fields(question: Question | None) -> set[str]:
-    every = {"prompt", "help_text", "kind", "audience", "options", "required", "weight", "shown_in_directory"}
+    """What an admin may change on this question (None: a new one); a weight only where matching reads it."""
+    every = {"prompt", "help_text", "kind", "audience", "options", "required", "shown_in_directory"}
     if question is None or question.key is None:
         return every
     locked = {"kind", "audience"} | ({"options"} if question.key in LOCKED_OPTIONS else set())
-    return every - locked
+    return (every - locked) | ({"weight"} if counts_in_matching(question) else set())
+
+
+def counts_in_matching(question: Question) -> bool:
+    """Whether matching reads this question's answers, so its weight means something."""
+    return question.key in MATCHED_KEYS
 
 
 def _clean(values: dict, question: Question | None) -> dict:

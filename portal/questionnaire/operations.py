@@ -60,6 +60,28 @@ def save_answers(user: User, program: Program, questions: list[Question], values
     return complete
 
 
+def skill_readings(questions: list[Question], values: dict[int, object]) -> list[skills.Reading]:
+    """How the skills typed into every skills question were read against the vocabulary."""
+    table = skills.lookup()
+    return [reading for q in questions if q.kind == "skills" and values.get(q.id)
+            for reading in skills.readings(values[q.id], table)]
+
+
+def introductions(program: Program, user_ids) -> dict[int, str]:
+    """"Job title · department" per person, from their answers, so people with the same name can be told apart."""
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    keys = ("role_title", "department")
+    query = (Answer.select(Answer.user, Question.key, Answer.value).join(Question)
+             .where(Answer.program == program, Answer.user.in_(ids), Question.key.in_(keys)).tuples())
+    found: dict[int, dict[str, str]] = {}
+    for user_id, key, value in query:
+        if isinstance(value, str) and value.strip():
+            found.setdefault(user_id, {})[key] = value.strip()
+    return {user_id: " · ".join(parts[k] for k in keys if k in parts) for user_id, parts in found.items()}
+
+
 def _apply_side_effects(user: User, program: Program, question: Question, value) -> None:
     """Answers that other parts of the portal read from their own columns."""
     if question.key == "timezone" and user.timezone != value:

@@ -17,6 +17,7 @@ from portal.admin import registry
 from portal.models import Participant, Program, Question, Skill, SkillAlias
 from portal.programme import operations as programme
 from portal.questionnaire import editing, forms, operations
+from portal.questionnaire.defaults import MATCHED_KEYS
 
 blueprint = Blueprint("questionnaire", __name__)
 registry.page("Questionnaire", "questionnaire.editor", order=30,
@@ -43,9 +44,13 @@ def edit():
     status = 200
     if request.method == "POST":
         if form.validate():
-            complete = operations.save_answers(current_user, program, questions, forms.values_from(form, questions))
+            values = forms.values_from(form, questions)
+            complete = operations.save_answers(current_user, program, questions, values)
             flash("Your answers are saved." if complete else "Saved. A few required answers are still missing.",
                   "success" if complete else "warning")
+            note = skills.describe(operations.skill_readings(questions, values))
+            if note:
+                flash(note, "info")
             return redirect(url_for("people.profile"))
         status = 400
     sections = [
@@ -124,7 +129,8 @@ def editor():
     program = current_program()
     questions = list(Question.select().where(Question.program == program).order_by(Question.position, Question.id))
     return render_template(
-        "questionnaire/editor.html", questions=questions, kinds=forms.KIND_LABELS, audiences=forms.AUDIENCE_LABELS
+        "questionnaire/editor.html", questions=questions, kinds=forms.KIND_LABELS, audiences=forms.AUDIENCE_LABELS,
+        matched_keys=MATCHED_KEYS,
     )
 
 
@@ -136,7 +142,7 @@ def _question_values(form) -> dict:
         "audience": form.audience.data,
         "options": forms.parse_options(form.options.data),
         "required": form.required.data,
-        "weight": form.weight.data,
+        "weight": form.weight.data if "weight" in form else None,
         "shown_in_directory": form.shown_in_directory.data,
     }
 
@@ -147,6 +153,7 @@ def new_question():
     """Add a question."""
     program = current_program()
     form = forms.QuestionForm()
+    del form["weight"]  # a new question is a custom one: matching does not read it
     if form.validate_on_submit():
         question = editing.add_question(program, _question_values(form), current_user)
         flash(f"Question added: “{question.prompt}”.", "success")
@@ -164,6 +171,12 @@ def edit_question(question_id: int):
     editable = editing.editable_fields(question)
     if request.method == "POST":
         form = forms.QuestionForm()
+    else:
+        form = forms.QuestionForm(obj=question, options="\n".join(question.options))
+    if "weight" not in editable:
+        del form["weight"]  # matching does not read this question's answers
+    status = 200
+    if request.method == "POST":
         for locked in {"kind", "audience", "options"} - editable:
             # Locked fields are shown disabled, so the browser does not send them back.
             form[locked].data = getattr(question, locked) if locked != "options" else "\n".join(question.options)
@@ -172,9 +185,6 @@ def edit_question(question_id: int):
             flash("Question saved." if changes else "Nothing changed.", "success" if changes else "info")
             return redirect(url_for("questionnaire.editor") + f"#question-{question.id}")
         status = 400
-    else:
-        form = forms.QuestionForm(obj=question, options="\n".join(question.options))
-        status = 200
     return render_template("questionnaire/question_form.html", form=form, question=question, editable=editable), status
 
 

@@ -199,6 +199,22 @@ def test_register_with_existing_email_answers_as_for_a_new_one_and_tells_the_own
     assert "http://localhost/login" in told.text_body and "http://localhost/password/forgot" in told.text_body
 
 
+def test_registering_twice_before_confirming_sends_the_link_again_not_a_contradiction(client, registration_open):
+    client.submit("/register", registration())
+    again = client.submit("/register", registration(password="another long password",
+                                                    confirm="another long password"))
+
+    assert again.status_code == 200 and "Check your email" in again.get_data(as_text=True)
+    sent = list(Email.select().where(Email.to_address == "jamie.rivera@example.org").order_by(Email.id))
+    # Not "You already have an account ... log in": that login refuses until the address is confirmed.
+    assert [e.subject for e in sent] == ["Confirm your email address", "Confirm your email address"]
+    assert "You registered again with this address before confirming it" in sent[1].text_body
+    assert "/register/confirm/" in sent[1].text_body
+    # A third try in the same hour sends nothing more.
+    client.submit("/register", registration())
+    assert Email.select().where(Email.to_address == "jamie.rivera@example.org").count() == 2
+
+
 def test_register_page_says_closed_when_no_registration_is_open(client, program):
     set_phases(program, mentor_registration=False, mentee_registration=False)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from matching import FitWeights
 from tests.matching.conftest import mentee, mentor
@@ -37,7 +38,23 @@ def test_reasons_cover_hours_meeting_seniority_and_goals(build):
     assert "Both prefer virtual meetings" in reasons
     assert "Two steps ahead of you in seniority" in reasons
     looking = mentee(goals="Lead our billing rebuild.")
-    assert "Sam’s experience speaks to your goals: billing" in directory.fit(looking, 1).reasons
+    assert "Sam’s experience, close to your goals: “Rebuilt a billing platform and its team after an outage”" in (
+        directory.fit(looking, 1).reasons)
+
+
+def test_goal_words_are_never_listed_bare(build):
+    """Matched words alone ("goals: engineer, step") read as gibberish: a reason quotes a sentence or is left out."""
+    directory = build([mentor(1, "Sam Okafor", advises_on="Engineer. Step"),
+                       mentor(2, "Ana Lima", advises_on="Took the step from engineer to engineering manager; "
+                                                        "hired a team of eight.")])
+    looking = mentee(goals="Take the next step as an engineer.")
+
+    bare = directory.fit(looking, 1).reasons
+    quoted = directory.fit(looking, 2).reasons
+
+    assert not any("engineer" in reason.lower() or "step" in reason.lower() for reason in bare)
+    assert "Ana’s experience, close to your goals: “Took the step from engineer to engineering manager”" in quoted
+    assert not any(re.search(r"goals: \w+, \w+", reason) for reason in bare + quoted)
 
 
 def test_cards_show_the_search_match_then_at_most_two_more(build):

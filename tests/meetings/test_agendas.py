@@ -56,7 +56,7 @@ def test_admin_edits_reorders_hides_and_adds_and_booking_follows(app, browser, a
     new = Agenda.get(Agenda.title == "Career story workshop")
     with within():
         meeting = booking.book(match, mentor, START, START + dt.timedelta(hours=1), location_kind="virtual",
-                               agenda=new.slug)
+                               location="https://meet.example.org/s", agenda=new.slug)
     invite = Email.get(Email.to_address == mentee.email)
     assert "Career story workshop" in invite.subject
     with app.test_request_context():

@@ -149,6 +149,19 @@ def test_a_taken_time_and_bad_input_are_refused_with_the_form_kept(browser, pair
     assert Meeting.select().count() == 1
 
 
+def test_a_virtual_session_needs_its_link(browser, pair, frozen):
+    match, mentor, _ = pair
+    mia = browser(mentor.email)
+    slot = offered(mia, match)[0]
+
+    response = book(mia, match, slot, location_kind="virtual", location="")
+
+    assert response.status_code == 400
+    assert "Add the meeting link for a virtual session" in page_text(response)
+    assert Meeting.select().count() == 0
+    assert book(mia, match, slot).status_code == 302
+
+
 def test_two_bookings_racing_for_one_time_one_wins(app, pair, frozen):
     from portal.meetings import booking
 
@@ -161,7 +174,8 @@ def test_two_bookings_racing_for_one_time_one_wins(app, pair, frozen):
 
         with app.test_request_context(), database.connection_context():
             try:
-                booking.book(match, mentor, start, start + dt.timedelta(hours=1), location_kind="virtual")
+                booking.book(match, mentor, start, start + dt.timedelta(hours=1), location_kind="virtual",
+                             location="https://meet.example.org/s")
                 results.append("booked")
             except booking.BookingError:
                 results.append("refused")

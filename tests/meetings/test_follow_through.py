@@ -41,6 +41,30 @@ def test_the_invite_link_opens_the_agenda_for_that_person_only(app, client, pair
     assert page.headers["Cache-Control"] == "private, no-store"
 
 
+def test_the_agenda_never_tells_a_mentee_who_may_not_book_to_book(app, client, pair, meeting, set_setting):
+    match, mentor, mentee = pair
+
+    as_mentee = page_text(client.get(link(app, "agenda", meeting, mentee)))
+    as_mentor = page_text(client.get(link(app, "agenda", meeting, mentor)))
+
+    assert "booking sessions is yours" not in as_mentee and "Mentee: Book" not in as_mentee
+    assert f"{mentor.first_name} books the sessions in the portal; you propose when." in as_mentee
+    assert f"You book the sessions in the portal; {mentee.first_name} proposes when." in as_mentor
+    set_setting("mentees_can_book", True)
+    assert "Either of you books the next session in the portal." in page_text(client.get(link(app, "agenda", meeting,
+                                                                                              mentee)))
+
+
+def test_the_handbooks_and_agendas_leave_booking_to_whoever_the_programme_lets_book():
+    from portal import content
+
+    for document in [*content.agendas(), *content.handbooks()]:
+        written = " ".join([document.body, *(str(i) for part in ("before", "during", "after")
+                                             for i in document.meta.get(part, []))])
+        assert "Mentee: Book" not in written and "you send the invitations" not in written, document.slug
+        assert "booking sessions is yours" not in written and "they book the sessions" not in written, document.slug
+
+
 def test_links_are_refused_when_forged_tampered_or_after_the_programme(app, client, pair, meeting, create_user):
     match, mentor, mentee = pair
     good = link(app, "agenda", meeting, mentee)
@@ -173,7 +197,7 @@ def test_dashboard_lists_pairs_without_a_first_session_and_quiet_pairs(browser, 
     assert "no session booked yet" in page_text(ada.get("/admin/dashboard"))
     with within():
         booking.book(match, mentor, NOW + dt.timedelta(days=16, hours=2), NOW + dt.timedelta(days=16, hours=3),
-                     location_kind="virtual")
+                     location_kind="virtual", location="https://meet.example.org/s")
     assert "no session booked yet" not in page_text(ada.get("/admin/dashboard"))
     frozen.move_to(NOW + dt.timedelta(days=16 + 46))
     assert "no session since" in page_text(browser(admin.email).get("/admin/dashboard"))  # a fresh login

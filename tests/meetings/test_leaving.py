@@ -22,9 +22,10 @@ START = dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.UTC)
 def test_a_mentee_leaves_and_everything_is_tidied_up(app, browser, pair, within, frozen, admin):
     match, mentor, mentee = pair
     with within():
-        past = booking.book(match, mentor, START, START + dt.timedelta(hours=1), location_kind="virtual")
+        past = booking.book(match, mentor, START, START + dt.timedelta(hours=1), location_kind="virtual",
+                            location="https://meet.example.org/s")
         future = booking.book(match, mentor, START + dt.timedelta(days=7), START + dt.timedelta(days=7, hours=1),
-                              location_kind="virtual")
+                              location_kind="virtual", location="https://meet.example.org/s")
     frozen.move_to(START + dt.timedelta(days=2))
     leo = browser(mentee.email)
     page = leo.get("/leave")

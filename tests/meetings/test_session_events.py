@@ -19,7 +19,8 @@ def test_booking_moving_and_cancelling_each_send_their_event(pair, within, froze
     booked, moved, cancelled = heard(events.session_booked), heard(events.session_moved), heard(events.session_cancelled)
 
     with within():
-        meeting = booking.book(match, mentor, START, START + HOUR, location_kind="virtual")
+        meeting = booking.book(match, mentor, START, START + HOUR, location_kind="virtual",
+                               location="https://meet.example.org/s")
         assert [(s.id, kw["meeting"].id, kw["actor"].id) for s, kw in booked] == [(program.id, meeting.id, mentor.id)]
         assert (moved, cancelled) == ([], [])
 
@@ -40,16 +41,18 @@ def test_a_refused_booking_sends_nothing(pair, within, frozen, heard):
     match, mentor, _ = pair
     booked = heard(events.session_booked)
     with within():
-        booking.book(match, mentor, START, START + HOUR, location_kind="virtual")
+        booking.book(match, mentor, START, START + HOUR, location_kind="virtual", location="https://meet.example.org/s")
         with pytest.raises(booking.BookingError):
-            booking.book(match, mentor, START, START + HOUR, location_kind="virtual")  # the same time again
+            booking.book(match, mentor, START, START + HOUR, location_kind="virtual",
+                         location="https://meet.example.org/s")  # the same time again
     assert len(booked) == 1
 
 
 def test_feedback_sends_feedback_given_and_a_low_rating_becomes_a_follow_up(pair, within, frozen, program, heard):
     match, mentor, mentee = pair
     with within():
-        meeting = booking.book(match, mentor, START, START + HOUR, location_kind="virtual")
+        meeting = booking.book(match, mentor, START, START + HOUR, location_kind="virtual",
+                               location="https://meet.example.org/s")
     given = heard(events.feedback_given)
     later = START + dt.timedelta(hours=2)
 

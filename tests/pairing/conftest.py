@@ -92,6 +92,24 @@ def make_mentor(create_user, program):
 
 
 @pytest.fixture
+def mia(make_mentee):
+    """Mia Chen, a mentee with a finished questionnaire."""
+    return make_mentee("mia@example.org", "Mia Chen")
+
+
+@pytest.fixture
+def olu(make_mentor):
+    """Olu Okafor, a mentor with room for one."""
+    return make_mentor("olu@example.org", "Olu Okafor")
+
+
+@pytest.fixture
+def priya(make_mentor):
+    """Priya Shah, a mentor with room for two."""
+    return make_mentor("priya@example.org", "Priya Shah", capacity=2)
+
+
+@pytest.fixture
 def browser(app):
     """browser(email) -> a new logged-in client with its own cookies."""
 

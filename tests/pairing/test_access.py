@@ -17,6 +17,7 @@ ROUTES = [
     ("GET", "/inbox"),
     ("POST", "/requests/{request}/approve"),
     ("POST", "/requests/{request}/decline"),
+    ("POST", "/requests/{request}/withdraw"),
     ("GET", "/matches/{match}"),
     ("GET", "/admin/unpaired"),
     ("POST", "/admin/settings/pairing"),
@@ -139,12 +140,13 @@ def test_a_mentees_request_is_their_own(cast, browser, program):
 
 
 @pytest.mark.parametrize(("method", "path"), [("GET", "/shortlist"), ("POST", "/shortlist/{mentor}"),
-                                              ("POST", "/requests")])
+                                              ("POST", "/requests"), ("POST", "/requests/{request}/withdraw")])
 def test_a_mentor_who_is_not_a_mentee_has_no_shortlist(cast, browser, method, path):
     response = send(browser("priya@example.org"), method, url(path, cast), {"action": "add"})
 
     assert response.status_code == 403
     assert Shortlist.select().where(Shortlist.mentee == cast["priya"]).count() == 0
+    assert MatchRequest.get_by_id(cast["to_olu"].id).status == "pending"
 
 
 def test_a_mentor_answers_only_requests_sent_to_them(cast, browser):

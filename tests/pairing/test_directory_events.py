@@ -15,21 +15,6 @@ from portal.questionnaire import operations as questionnaire
 from tests.pairing.conftest import emails_to, page_text
 
 
-@pytest.fixture
-def mia(make_mentee):
-    return make_mentee("mia@example.org", "Mia Chen")
-
-
-@pytest.fixture
-def olu(make_mentor):
-    return make_mentor("olu@example.org", "Olu Okafor")
-
-
-@pytest.fixture
-def priya(make_mentor):
-    return make_mentor("priya@example.org", "Priya Shah", capacity=2)
-
-
 def version(program) -> int:
     return counters.value(counters.directory_key(program))
 

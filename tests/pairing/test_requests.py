@@ -20,21 +20,6 @@ UTC = dt.UTC
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def mia(make_mentee):
-    return make_mentee("mia@example.org", "Mia Chen")
-
-
-@pytest.fixture
-def olu(make_mentor):
-    return make_mentor("olu@example.org", "Olu Okafor")
-
-
-@pytest.fixture
-def priya(make_mentor):
-    return make_mentor("priya@example.org", "Priya Shah", capacity=2)
-
-
 def favourites(program, mentee) -> list[int]:
     return [e.mentor_id for e in ops.shortlist_of(program, mentee)]
 

@@ -288,6 +288,30 @@ def test_register_page_says_registration_is_not_open_before_mentors_can_join(cli
     assert 'name="role"' not in html
 
 
+@pytest.mark.parametrize("day", [DATES.pairing_closes, DATES.midpoint, DATES.midpoint + 10 * DAY])
+def test_after_registration_closed_no_past_opening_date_is_named(client, calendar, time_machine, day):
+    on(time_machine, day)
+
+    register_page = client.get("/register").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+
+    assert "10 Feb 2031" not in register_page and "17 Feb 2031" not in register_page
+    hero = home.split('id="timeline-heading"')[0]  # the timeline below lists every date, past ones included
+    assert "10 Feb 2031" not in hero and "17 Feb 2031" not in hero
+    for html in (register_page, hero):
+        assert f"Registration for {calendar.name} has closed" in html
+
+
+def test_registration_closed_by_hand_names_no_opening_date(client, calendar, time_machine):
+    on(time_machine, DATES.mentor_registration_opens - DAY)
+    calendar.phase_overrides = {"mentor_registration": False, "mentee_registration": False}
+    calendar.save()
+
+    html = client.get("/register").get_data(as_text=True)
+
+    assert "opens on" not in html and "has closed" in html
+
+
 def test_register_post_is_refused_before_mentors_can_join(client, calendar, time_machine):
     on(time_machine, DATES.mentor_registration_opens - DAY)
     response = client.submit("/register", registration("early@example.org", "mentor"))

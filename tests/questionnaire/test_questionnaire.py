@@ -529,3 +529,37 @@ def test_optional_working_hours_need_both_times_or_neither(client, create_user, 
     response = client.submit("/questionnaire", {f"q{hours.id}-start": "09:00"})
     assert response.status_code == 400
     assert "Enter both times, or leave both empty." in response.get_data(as_text=True)
+
+
+# --- typed skills read against the vocabulary --------------------------------------------------------------------
+
+
+def test_typod_skills_are_saved_as_the_vocabularys_names_and_the_person_is_told(client, newcomer):
+    response, _ = post_answers(client, grow="pyhton, stakeholdr mgmt, Leadershp, underwater basket weaving")
+
+    assert response.status_code == 302
+    assert stored(newcomer, "grow") == ["Python", "Stakeholder management", "Leadership", "underwater basket weaving"]
+    text = htmllib.unescape(re.sub(r"\s+", " ", client.get("/profile", follow_redirects=True).get_data(as_text=True)))
+    assert "“pyhton” → Python" in text and "“stakeholdr mgmt” → Stakeholder management" in text
+    assert "“Leadershp” → Leadership" in text
+    assert "Kept as you typed it, as the vocabulary does not know it: “underwater basket weaving”" in text
+
+
+def test_a_skill_name_cut_short_is_read_as_the_one_skill_it_begins(client, newcomer):
+    post_answers(client, grow="public speak, project man, data")
+
+    assert stored(newcomer, "grow") == ["Public speaking", "Project management", "data"]
+
+
+def test_skills_typed_as_named_bring_no_note(client, newcomer):
+    post_answers(client, grow="Python, Public speaking")
+
+    text = htmllib.unescape(client.get("/profile", follow_redirects=True).get_data(as_text=True))
+    assert "We read your skills" not in text and "Kept as you typed" not in text
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("jav", "jav"), ("gardening", "gardening")])
+def test_short_or_distant_words_are_not_forced_onto_a_skill(client, newcomer, typed, kept):
+    post_answers(client, grow=f"Python, {typed}")
+
+    assert stored(newcomer, "grow") == ["Python", kept]
