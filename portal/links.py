@@ -52,7 +52,7 @@ def base_url() -> str:
     configured = (server.get("base_url") or "").strip().rstrip("/")
     if configured:
         return configured
-    if has_request_context() and not request.environ.get("portal.job"):
+    if has_request_context() and not request.environ.get("portal.job") and _trusted_host(request.host, server):
         served = (request.host_url.rstrip("/") + request.script_root).rstrip("/")
         _remember_served(served)
         return served
@@ -61,6 +61,14 @@ def base_url() -> str:
     except OSError:
         remembered = ""
     return remembered or f"http://{server.get('host', '127.0.0.1')}:{server.get('port', 5000)}"
+
+
+def _trusted_host(host: str, server: dict) -> bool:
+    """Whether a request's Host may become the links' address: a forged one must never reach an email."""
+    name = (urlsplit(f"//{host}").hostname or "").lower()
+    trusted = {"localhost", "127.0.0.1", "::1", str(server.get("host", "")).lower()}
+    trusted |= {str(each).lower() for each in server.get("trusted_hosts", [])}
+    return name in trusted
 
 
 def note_served_address() -> None:

@@ -66,13 +66,26 @@ def test_microsoft_redirect_addresses_follow_the_served_port(unconfigured, admin
     assert ":5000" not in page
 
 
-def test_a_job_uses_the_last_served_address(unconfigured, db, served_file):
-    served_client(unconfigured, "portal.lan:8080").get("/login")
+def test_a_job_uses_the_last_served_address(make_app, db, served_file):
+    app = make_app(server={"base_url": "", "port": 8080, "trusted_hosts": ["portal.lan"]})
+    served_client(app, "portal.lan:8080").get("/login")
 
-    with unconfigured.app_context(), job_context():
+    with app.app_context(), job_context():
         address = links.absolute_url("accounts.login")
 
     assert address == "http://portal.lan:8080/login"
+
+
+def test_a_forged_host_never_reaches_an_email(unconfigured, create_user, db, served_file):
+    create_user("mia@example.org")
+    served_client(unconfigured, "127.0.0.1:8080").get("/login")
+
+    response = served_client(unconfigured, "evil.example:8080").submit("/password/forgot", {"email": "mia@example.org"})
+
+    assert response.status_code == 200
+    assert "http://127.0.0.1:8080/password/reset/" in reset_email_text()
+    assert "evil.example" not in reset_email_text()
+    assert "evil.example" not in served_file.read_text()
 
 
 def test_a_job_before_any_page_uses_the_configured_host_and_port(unconfigured, db, served_file):
