@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import pygal
@@ -42,11 +43,19 @@ class Chart:
             x_labels_major_every=max(1, len(self.labels) // 12), truncate_label=-1, print_values=False,
             show_dots=len(self.labels) <= 60, dots_size=3,
         )
+        chart.y_labels = self._whole_numbers()
         chart.add_xml_filter(self._accessible)
         chart.x_labels = [str(label) for label in self.labels]
         for name, values in self.series:
             chart.add(name, list(values))
         return Markup(chart.render(is_unicode=True))
+
+    def _whole_numbers(self) -> list[int]:
+        """Five or so whole-number steps up to the tallest bar: counts have no 0.1 of a pair."""
+        columns = list(zip(*(values for _, values in self.series), strict=True)) or [(0,)]
+        top = max((sum(column) if self.kind == "stacked" else max(column)) for column in columns) or 1
+        step = max(1, math.ceil(top / 5))
+        return list(range(0, top + step, step))
 
     def _accessible(self, root):
         """Drop pygal's <style>, script and style attributes (portal.css draws the chart); add <title> and <desc>."""

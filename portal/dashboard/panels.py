@@ -8,6 +8,10 @@ from portal.leaving.operations import REASONS
 SCORES = ["1", "2", "3", "4", "5"]
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def charts(figures: Figures) -> dict[str, Chart]:
     """Every chart of the dashboard, by key."""
     return {chart.key: chart for chart in (
@@ -23,23 +27,23 @@ def _progress(figures: Figures) -> Chart:
     total = days[-1][3] if days else 0
     busiest = sorted(days, key=lambda d: -d[2])[:2]
     peaks = " and ".join(f"day {d[0]} ({d[2]})" for d in sorted(busiest) if d[2])
-    summary = (f"{total} pairs matched over {len(days)} days since pairing opened; the most were matched on {peaks}."
-               if total else "No pairs matched yet.")
+    summary = (f"{_count(total, 'pair')} matched over {_count(len(days), 'day')} since pairing opened; "
+               f"the most were matched on {peaks}." if total else "No pairs matched yet.")
     return Chart("progress", "Pairs matched, by day since pairing opened", summary, [d[0] for d in days],
                  [("Matched in total", [d[3] for d in days]), ("Matched that day", [d[2] for d in days])],
                  kind="line", x_title="Days since pairing opened", y_title="Pairs")
 
 
 def _rates(figures: Figures) -> Chart:
-    summary = (f"{figures.rate_pairs} pairs matched a month or more held {figures.rate} sessions per pair per month; "
-               + ", ".join(f"{count} {label}" for label, count in figures.rate_bins) + "."
+    summary = (f"{_count(figures.rate_pairs, 'pair')} matched a month or more held {figures.rate} sessions "
+               "per pair per month; " + ", ".join(f"{count} {label}" for label, count in figures.rate_bins) + "."
                if figures.rate_pairs else "No pair has been matched for a month yet.")
     return Chart("rates", "Pairs by sessions per month", summary, [label for label, _ in figures.rate_bins],
                  [("Pairs", [count for _, count in figures.rate_bins])], x_title="Sessions per month", y_title="Pairs")
 
 
 def _scores(key: str, title: str, months: list, average, answers: int) -> Chart:
-    summary = (f"{answers} answers averaging {average} out of 5, over {len(months)} months."
+    summary = (f"{_count(answers, 'answer')} averaging {average} out of 5, over {_count(len(months), 'month')}."
                if answers else "No answers yet.")
     return Chart(key, title, summary, [m[0] for m in months],
                  [(f"{score} of 5", [m[1][i] for m in months]) for i, score in enumerate(SCORES)],
@@ -61,7 +65,8 @@ def _leavers(figures: Figures) -> Chart:
     months = figures.left_by_month
     left = sum(m[1] + m[2] for m in months)
     reasons = ", ".join(f"{REASONS.get(r, r).lower()} ({m + e})" for r, m, e in figures.left_by_reason[:3])
-    summary = (f"{left} people left over {len(months)} months; the commonest reasons: {reasons}."
+    people = "person" if left == 1 else "people"
+    summary = (f"{left} {people} left over {_count(len(months), 'month')}; the commonest reasons: {reasons}."
                if left else "Nobody has left.")
     return Chart("leavers", "People who left, by month and role", summary, [m[0] for m in months],
                  [("Mentors", [m[1] for m in months]), ("Mentees", [m[2] for m in months])],
