@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, Case, fn
 
+from portal.db import database
 from portal.meetings.schedule import stored
 from portal.models import Feedback, FollowUp, Match, Meeting, Participant, Program, User
 from portal.pairing import operations as pairing
@@ -36,6 +37,7 @@ class Pair:
     latest_held: dt.datetime | None
     held: int
     booked: int  # scheduled sessions, held or still to come
+    cancelled: int
 
 
 @dataclass
@@ -100,7 +102,7 @@ def gather(program: Program, now: dt.datetime | None = None) -> Figures:
     _pairs(figures, pairs, now)
     _progress(figures, program, pairs, now)
     _rates(figures, pairs, now)
-    _sessions(figures, program, now)
+    _sessions(figures, pairs)
     _feedback(figures, program)
     _surveys(figures, program)
     _leavers(figures, program)
@@ -109,14 +111,19 @@ def gather(program: Program, now: dt.datetime | None = None) -> Figures:
 
 def pairs_of(program: Program, now: dt.datetime) -> list[Pair]:
     """Every pair of the programme with its session dates and counts: one GROUP BY query."""
-    held = Meeting.starts_at <= now
-    query = (Match.select(Match.id, Match.started_at, Match.ended_at, fn.MIN(Meeting.starts_at),
-                          fn.MAX(Meeting.starts_at), fn.MAX(Case(None, [(held, Meeting.starts_at)], None)),
-                          fn.SUM(Case(None, [(held, 1)], 0)), fn.COUNT(Meeting.id))
-             .join(Meeting, JOIN.LEFT_OUTER, on=((Meeting.match == Match.id) & (Meeting.status == "scheduled")))
-             .where(Match.program == program).group_by(Match.id).tuples())
+    scheduled = Meeting.status == "scheduled"
+    held = scheduled & (Meeting.starts_at <= now)
+    query = (Match.select(Match.id, Match.started_at, Match.ended_at,
+                          fn.MIN(Case(None, [(scheduled, Meeting.starts_at)], None)),
+                          fn.MAX(Case(None, [(scheduled, Meeting.starts_at)], None)),
+                          fn.MAX(Case(None, [(held, Meeting.starts_at)], None)),
+                          fn.SUM(Case(None, [(held, 1)], 0)), fn.SUM(Case(None, [(scheduled, 1)], 0)),
+                          fn.SUM(Case(None, [(Meeting.status == "cancelled", 1)], 0)))
+             .join(Meeting, JOIN.LEFT_OUTER, on=(Meeting.match == Match.id))
+             .where(Match.program == program).group_by(Match.id))
+    # The cursor's rows as the driver gives them: peewee's per-value conversion costs more than the query here.
     return [Pair(row[0], _moment(row[1]), _moment(row[2]), _moment(row[3]), _moment(row[4]), _moment(row[5]),
-                 int(row[6] or 0), int(row[7] or 0)) for row in query]
+                 int(row[6] or 0), int(row[7] or 0), int(row[8] or 0)) for row in database.execute(query)]
 
 
 def _moment(value) -> dt.datetime | None:
@@ -218,14 +225,10 @@ def _in_bin(rate: float, low: float | None, high: float | None) -> bool:
     return low <= rate < high if high < 1.5 else low <= rate <= high
 
 
-def _sessions(figures: Figures, program: Program, now: dt.datetime) -> None:
-    held = Meeting.starts_at <= now
-    scheduled = Meeting.status == "scheduled"
-    row = (Meeting.select(fn.SUM(Case(None, [(scheduled & held, 1)], 0)),
-                          fn.SUM(Case(None, [(scheduled & ~held, 1)], 0)),
-                          fn.SUM(Case(None, [(Meeting.status == "cancelled", 1)], 0)))
-           .join(Match).where(Match.program == program).tuples().first())
-    figures.held, figures.upcoming, figures.cancelled = (int(value or 0) for value in row)
+def _sessions(figures: Figures, pairs: list[Pair]) -> None:
+    figures.held = sum(p.held for p in pairs)
+    figures.upcoming = sum(p.booked - p.held for p in pairs)
+    figures.cancelled = sum(p.cancelled for p in pairs)
 
 
 def _feedback(figures: Figures, program: Program) -> None:
