@@ -7,7 +7,7 @@ import logging
 
 from lxml import html
 
-from portal.models import Participant
+from portal.models import FollowUp, Participant
 from tests.dashboard.conftest import feedback, session
 from tests.pairing.conftest import page_text
 
@@ -40,12 +40,16 @@ def statements_for(client, url: str) -> int:
     return handler.count
 
 
-def busy_programme(pairs, people, count: int) -> None:
-    """`count` pairs with sessions, feedback, a leaver and a fresh mentee: every part of the page has rows."""
+def busy_programme(pairs, people, count: int, admin=None) -> None:
+    """`count` pairs with sessions, feedback, follow-ups, leavers and fresh mentees: every part of the page has rows."""
     for match in pairs(count, NOW - 70 * DAY):
         held = session(match, NOW - 60 * DAY)
         session(match, NOW + 3 * DAY)
-        feedback(held, 4, 3, NOW - 59 * DAY)
+        answer = feedback(held, 2, 3, NOW - 59 * DAY)
+        for resolved in (False, True):
+            FollowUp.create(program=match.program_id, match=match, user=match.mentee_id, reason="low_rating",
+                            source=f"feedback:{answer.id}:{resolved}", resolved_at=NOW if resolved else None,
+                            resolved_by=admin if resolved else None)
     pairs(count, NOW - 20 * DAY)  # nothing booked
     _, mentees = people(0, count)
     Participant.update(status="exited", exited_at=NOW - DAY, exit_reason="workload").where(
@@ -55,9 +59,9 @@ def busy_programme(pairs, people, count: int) -> None:
 def test_the_dashboard_makes_as_many_sql_statements_for_five_times_the_pairs(admin, client, pairs, people):
     client.login(admin.email)
     client.get("/admin/dashboard")  # a first page loads what every page keeps (settings, counters)
-    busy_programme(pairs, people, 2)
+    busy_programme(pairs, people, 2, admin)
     few = statements_for(client, "/admin/dashboard")
-    busy_programme(pairs, people, 8)
+    busy_programme(pairs, people, 8, admin)
     many = statements_for(client, "/admin/dashboard")
     assert few == many and 10 < many < 60, (few, many)
 
