@@ -1,7 +1,6 @@
 """Charts drawn on the server as accessible SVG: a title, a text alternative, no script and no inline style."""
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 
@@ -15,7 +14,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 STYLE = Style(font_family="inherit", title_font_size=18, label_font_size=13, major_label_font_size=13,
               legend_font_size=14, value_font_size=13)
 KINDS = {"bar": pygal.Bar, "stacked": pygal.StackedBar, "line": pygal.Line}
-_ids = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -67,9 +65,8 @@ class Chart:
                 element.getparent().remove(element)  # the tooltip box is only shown by that script
             else:
                 element.attrib.pop("style", None)
-        serial = next(_ids)
-        title, desc = f"chart-{self.key}-{serial}-title", f"chart-{self.key}-{serial}-desc"
-        root.set("id", f"chart-{self.key}-{serial}")
+        title, desc = f"svg-{self.key}-title", f"svg-{self.key}-desc"  # a chart's key is unique on its page
+        root.set("id", f"svg-{self.key}")
         root.set("role", "img")
         root.set("aria-labelledby", f"{title} {desc}")
         root.set("class", f"{root.get('class', '')} chart-svg".strip())
