@@ -7,26 +7,28 @@ from flask_login import current_user
 from portal import followups
 from portal.access import admin_required, current_program
 from portal.admin import registry
-from portal.dashboard import figures
+from portal.dashboard import figures, panels
+from portal.leaving.operations import REASONS
 from portal.models import FollowUp
 from portal.programme import operations as programme
 from portal.programme import phases
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/admin")
 registry.page("Dashboard", "dashboard.index", order=10)
+OPEN_SHOWN = 20  # the newest open follow-ups; the count says how many there are
 
 
 @blueprint.get("/dashboard")
 @admin_required
 def index():
-    """Figures, the follow-ups still open and pairs that have gone quiet."""
+    """Figures with their charts, the newest open follow-ups and pairs that may need a nudge."""
     program = current_program()
-    resolved = (FollowUp.select().where(FollowUp.program == program, FollowUp.resolved_at.is_null(False))
-                .order_by(FollowUp.resolved_at.desc()).limit(10))
-    return render_template("dashboard/index.html", program=program, figures=figures.gather(program),
-                           open_follow_ups=list(followups.open_ones(program)), resolved=list(resolved),
-                           reasons=followups.REASONS, phase=programme.current_phase(program),
-                           phase_labels=phases.LABELS, quiet_days=figures.QUIET_DAYS)
+    numbers = figures.gather(program)
+    return render_template("dashboard/index.html", program=program, figures=numbers, charts=panels.charts(numbers),
+                           open_follow_ups=figures.open_follow_ups(program, OPEN_SHOWN),
+                           open_count=followups.open_ones(program).count(), resolved=figures.resolved(program),
+                           reasons=followups.REASONS, exit_reasons=REASONS, phase=programme.current_phase(program),
+                           phase_labels=phases.LABELS, targets=figures)
 
 
 @blueprint.post("/follow-ups/<int:follow_up_id>/resolve")

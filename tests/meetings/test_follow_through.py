@@ -187,7 +187,7 @@ def test_dashboard_counts_people_by_role_whatever_their_status(browser, pair, ad
     for n in range(3):
         create_user(f"new{n}@example.org", roles=("mentee",))  # registered, not yet ready
     text = page_text(browser(admin.email).get("/admin/dashboard"))
-    assert "1 · 4 mentors · mentees" in text and "1 pair meeting" in text
+    assert "1 mentor · 4 mentees" in text and "1 matched pair" in text
 
 
 def test_dashboard_lists_pairs_without_a_first_session_and_quiet_pairs(browser, pair, admin, within, frozen):
