@@ -344,7 +344,13 @@ def feed_settings():
 @blueprint.post("/calendar/feed")
 @login_required
 def renew_feed():
-    """Make a new secret address (the old one, if any, stops working)."""
+    """Make a new secret address (the old one, if any, stops working once confirmed)."""
+    if CalendarFeed.select().where(CalendarFeed.user == current_user.id).exists() and not confirmation.confirmed():
+        return confirmation.ask(confirmation.Question(
+            title="Make a new calendar address?", question="Make a new calendar subscription address?",
+            details=["The address you have now stops working: calendar apps subscribed to it stop receiving your "
+                     "sessions until you subscribe them to the new one."],
+            confirm_label="Make a new address", back=url_for("meetings.feed_settings")))
     with database.atomic():
         CalendarFeed.delete().where(CalendarFeed.user == current_user.id).execute()
         CalendarFeed.create(user=current_user.id, secret=secrets.token_urlsafe(32))

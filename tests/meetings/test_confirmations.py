@@ -47,6 +47,18 @@ def test_turning_the_feed_off_asks_first(browser, pair, frozen):
     assert CalendarFeed.select().count() == 0
 
 
+def test_a_new_feed_address_asks_first_only_when_it_replaces_one(browser, pair, frozen):
+    _, _, mentee = pair
+    leo = browser(mentee.email)
+    assert leo.submit("/calendar/feed", page="/calendar/feed").status_code == 302  # the first: nothing to lose
+    secret = CalendarFeed.get().secret
+    asked = leo.submit("/calendar/feed", page="/calendar/feed")
+    assert asked.status_code == 200 and "Make a new calendar subscription address?" in page_text(asked)
+    assert CalendarFeed.get().secret == secret
+    leo.submit("/calendar/feed", {"confirmed": "yes"}, page="/calendar/feed")
+    assert CalendarFeed.get().secret != secret
+
+
 def test_restoring_the_default_agendas_asks_first(browser, admin, program):
     from portal.agendas import store
     from portal.models import Agenda
