@@ -179,9 +179,10 @@ def _publish_question(program: Program, draft: PairingDraft) -> confirmation.Que
     pairs = drafts.totals(draft)["pairs"]
     warning = None
     if settings.get(program, "pairing_mode") != "admin" and programme.is_open(program, "pairing"):
-        warning = (f"Mentee-led pairing is still open: mentees can still send requests, and {pools.waiting_count(program)} "
-                   "wait on a mentor's answer. A mentee or mentor matched by a request before publishing finishes "
-                   "is skipped in the draft.")
+        waiting = pools.waiting_count(program)
+        warning = (f"Mentee-led pairing is still open: mentees can still send requests, and {waiting} "
+                   "wait on a mentor's answer. A pair that a request makes impossible before publishing finishes "
+                   "is skipped and listed afterwards.")
     return confirmation.Question(
         title="Publish the draft?", question=f"Publish {pairs} pairs and send {2 * pairs} emails?",
         details=[f"{pairs} matches are made at once, each through the same checks as a mentor's approval.",

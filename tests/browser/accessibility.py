@@ -27,8 +27,10 @@ WIDEST = """(width) => {
   if (wide <= width) return null;
   const culprits = [...document.querySelectorAll("body *")]
     .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest(".table-scroll"))
-    .slice(-3).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
-                        (typeof e.className === "string" && e.className ? "." + e.className.trim().split(/ +/).join(".") : ""));
+    .slice(-3).map(e => {
+      const classes = typeof e.className === "string" ? e.className.trim().split(/ +/).filter(Boolean) : [];
+      return e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + classes.map(c => "." + c).join("");
+    });
   return `${wide} px wide: ${culprits.join(", ")}`;
 }"""
 
