@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal import confirmation
 from portal.access import admin_required, current_program
 from portal.admin import registry
 from portal.agendas import store
@@ -96,7 +97,12 @@ def set_active(agenda_id: int):
 @blueprint.post("/reset")
 @admin_required
 def reset():
-    """Back to the default agendas."""
+    """Back to the default agendas, once the admin has confirmed (portal.js asks in the browser when it can)."""
+    if not confirmation.confirmed():
+        return confirmation.ask(confirmation.Question(
+            title="Restore the default agendas?", question="Restore the six default agendas?",
+            details=["Your edits to them are lost, and agendas you added are removed."],
+            confirm_label="Restore the default agendas", back=url_for("agendas.index")))
     store.reset(current_program(), current_user)
     flash("The default agendas are back, in their first order.", "success")
     return redirect(url_for("agendas.index"))

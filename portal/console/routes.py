@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import audit
+from portal import audit, confirmation, settings
 from portal.access import admin_required, current_program
 from portal.admin import registry, settings_page
 from portal.console import drafts, rematch, weights
@@ -16,6 +16,7 @@ from portal.fragments import fragment_or_page
 from portal.models import DraftPair, Match, PairingDraft, PairingExclusion, Participant, Program, User
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
+from portal.programme import operations as programme
 
 blueprint = Blueprint("console", __name__)
 registry.page("Pairing console", "console.console", order=70)
@@ -103,7 +104,7 @@ def console():
         exclusions=list(PairingExclusion.select().where(PairingExclusion.program == program)
                         .order_by(PairingExclusion.created_at.desc())),
     )
-    return fragment_or_page("console/console.html", "pairs", **context)
+    return fragment_or_page("console/console.html", "pairs", target="pairs", **context)
 
 
 def _unmatched(draft: PairingDraft | None) -> list[tuple[User, str]]:
@@ -173,12 +174,32 @@ def swap():
                  f"{second.mentee.name} with {first.mentor.name}.")
 
 
+def _publish_question(program: Program, draft: PairingDraft) -> confirmation.Question:
+    """What publishing sends, and a warning while mentees can still request mentors themselves."""
+    pairs = drafts.totals(draft)["pairs"]
+    warning = None
+    if settings.get(program, "pairing_mode") != "admin" and programme.is_open(program, "pairing"):
+        waiting = pools.waiting_count(program)
+        warning = (f"Mentee-led pairing is still open: mentees can still send requests, and {waiting} "
+                   "wait on a mentor's answer. A pair that a request makes impossible before publishing finishes "
+                   "is skipped and listed afterwards.")
+    return confirmation.Question(
+        title="Publish the draft?", question=f"Publish {pairs} pairs and send {2 * pairs} emails?",
+        details=[f"{pairs} matches are made at once, each through the same checks as a mentor's approval.",
+                 "Every mentee and mentor in them gets the match email straight away."],
+        warning=warning, confirm_label=f"Publish {pairs} pairs and send the emails", back=url_for("console.console"))
+
+
 @blueprint.post("/admin/pairing/publish")
 @admin_required
 def publish():
-    draft = drafts.open_draft(current_program())
+    """Publish the open draft, once the admin has confirmed what it sends."""
+    program = current_program()
+    draft = drafts.open_draft(program)
     if draft is None:
         return _done("There is no draft to publish.", "error")
+    if not confirmation.confirmed():
+        return confirmation.ask(_publish_question(program, draft))
     try:
         drafts.start_publishing(draft, current_user)
     except drafts.DraftError as error:
@@ -193,9 +214,15 @@ def publish():
 @blueprint.post("/admin/pairing/discard")
 @admin_required
 def discard():
+    """Throw the open draft away, once the admin has confirmed."""
     draft = drafts.open_draft(current_program())
     if draft is None:
         return _done("There is no draft to discard.", "error")
+    if not confirmation.confirmed():
+        return confirmation.ask(confirmation.Question(
+            title="Discard the draft?", question=f"Discard the draft and its {drafts.totals(draft)['pairs']} pairs?",
+            details=["Pinned pairs and changes made by hand are lost; nobody is emailed."],
+            confirm_label="Discard the draft", back=url_for("console.console")))
     try:
         drafts.discard(draft, current_user)
     except drafts.DraftError as error:
@@ -282,6 +309,11 @@ def match_now(user_id: int):
     if problem:
         flash(problem, "error")
         return _mentee_page(program, row.user, status=400)
+    if not confirmation.confirmed():
+        return confirmation.ask(confirmation.Question(
+            title="Match them now?", question=f"Match {row.user.name} with {mentor.name} now?",
+            details=["The match is made at once, outside any draft, and both are emailed straight away."],
+            confirm_label="Match them and send the emails", back=url_for("console.mentee", user_id=user_id)))
     try:
         made = operations.create_match(program, mentor, row.user, made_by="admin", actor=current_user)
     except operations.PairingError as error:
@@ -333,6 +365,13 @@ def end_match(match_id: int):
     found = Match.get_or_none(Match.id == match_id, Match.program == program)
     if found is None:
         abort(404)
+    # A missing reason is the operation's to report on the mentee's page; a reason given is confirmed first.
+    if (request.form.get("reason") or "").strip() and not confirmation.confirmed():
+        return confirmation.ask(confirmation.Question(
+            title="End this match?", question=f"End the match of {found.mentee.name} and {found.mentor.name}?",
+            details=["Both are emailed that the match has ended; the reason is not in the email.",
+                     f"{found.mentor.first_name}'s place frees up and {found.mentee.first_name} can be matched again."],
+            confirm_label="End the match", back=url_for("console.mentee", user_id=found.mentee_id)))
     try:
         operations.end_match(found, request.form.get("reason") or "", current_user)
     except operations.PairingError as error:

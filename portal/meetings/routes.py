@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from calendar_sync import availability as slot_reasons
 from calendar_sync import invites
-from portal import audit, links
+from portal import audit, confirmation, links
 from portal.access import admin_required
 from portal.admin import registry, settings_page
 from portal.db import database
@@ -177,9 +177,19 @@ def reschedule(meeting_id: int):
 @blueprint.post("/sessions/<int:meeting_id>/cancel")
 @login_required
 def cancel(meeting_id: int):
+    """Cancel a session once the organiser has confirmed; the other person is told."""
     meeting = _meeting_or_404(meeting_id)
     if not booking.can_book(meeting.match, current_user):
         abort(403)
+    if not confirmation.confirmed():
+        other = meeting.match.mentee if current_user.id == meeting.match.mentor_id else meeting.match.mentor
+        starts = meeting.starts_at.replace(tzinfo=meeting.starts_at.tzinfo or dt.UTC)
+        when = starts.astimezone(ZoneInfo(meeting.zone or "UTC")).strftime("%a %-d %b %Y, %H:%M")
+        return confirmation.ask(confirmation.Question(
+            title="Cancel this session?", question=f"Cancel session {meeting.number} on {when} ({meeting.zone})?",
+            details=[f"{other.name} is sent a cancellation, and the event leaves the calendars it was written to.",
+                     "To change only the time, move the session instead."],
+            confirm_label="Cancel the session", back=url_for("pairing.match", match_id=meeting.match_id) + "#sessions"))
     try:
         booking.cancel(meeting, current_user)
     except booking.BookingError as error:
@@ -336,7 +346,13 @@ def feed_settings():
 @blueprint.post("/calendar/feed")
 @login_required
 def renew_feed():
-    """Make a new secret address (the old one, if any, stops working)."""
+    """Make a new secret address (the old one, if any, stops working once confirmed)."""
+    if CalendarFeed.select().where(CalendarFeed.user == current_user.id).exists() and not confirmation.confirmed():
+        return confirmation.ask(confirmation.Question(
+            title="Make a new calendar address?", question="Make a new calendar subscription address?",
+            details=["The address you have now stops working: calendar apps subscribed to it stop receiving your "
+                     "sessions until you subscribe them to the new one."],
+            confirm_label="Make a new address", back=url_for("meetings.feed_settings")))
     with database.atomic():
         CalendarFeed.delete().where(CalendarFeed.user == current_user.id).execute()
         CalendarFeed.create(user=current_user.id, secret=secrets.token_urlsafe(32))
@@ -348,6 +364,13 @@ def renew_feed():
 @blueprint.post("/calendar/feed/revoke")
 @login_required
 def revoke_feed():
+    """Turn the subscription address off, once confirmed: calendars subscribed to it stop updating."""
+    if not confirmation.confirmed():
+        return confirmation.ask(confirmation.Question(
+            title="Turn the calendar address off?", question="Turn your calendar subscription address off?",
+            details=["Calendar apps subscribed to it stop receiving your sessions. A new address is a new secret: "
+                     "this one never works again."],
+            confirm_label="Turn the address off", back=url_for("meetings.feed_settings")))
     CalendarFeed.delete().where(CalendarFeed.user == current_user.id).execute()
     audit.record(current_user, "calendar.feed_revoke", f"user:{current_user.id}")
     flash("The calendar address no longer works.", "info")

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal import settings
+from portal import confirmation, settings
 from portal.access import admin_required, current_program
 from portal.admin import registry, settings_page
+from portal.db import database
 from portal.fragments import fragment_or_page
 from portal.meetings.panels import match_items
 from portal.models import Match, MatchRequest, Participant, Program, User
@@ -20,6 +21,25 @@ from portal.questionnaire import operations as questionnaire
 
 blueprint = Blueprint("pairing", __name__)
 registry.page("To pair", "pairing.unpaired", order=60)
+
+
+@blueprint.app_context_processor
+def match_navigation():
+    """`nav_matches()` for the top navigation: the viewer's active matches in the programme, oldest first."""
+
+    def nav_matches() -> list[Match]:
+        if not current_user.is_authenticated or database.is_closed():
+            return []
+        if "nav_matches" not in g:
+            program = g.get("program") or Program.current()
+            g.nav_matches = list(
+                Match.active().where(Match.program == program,
+                                     (Match.mentee == current_user.id) | (Match.mentor == current_user.id))
+                .order_by(Match.started_at, Match.id)
+            ) if program else []
+        return g.nav_matches
+
+    return {"nav_matches": nav_matches}
 
 PAGE_SIZE = 20
 LOCATIONS = {"virtual": "Virtual", "in-person": "In person"}
@@ -297,6 +317,15 @@ def approve(request_id: int):
 def decline(request_id: int):
     """Decline a request, with an optional private reason; it passes to the mentee's next favourite."""
     item = _own_request(request_id)
+    if item.is_pending and not confirmation.confirmed():
+        reason = " ".join((request.form.get("reason") or "").split())
+        return confirmation.ask(confirmation.Question(
+            title="Decline this request?", question=f"Decline {item.mentee.name}'s request?",
+            details=[f"{item.mentee.first_name} is told you cannot take them on, and the request passes to their "
+                     "next choice. You cannot approve it afterwards.",
+                     f"Your reason, seen only by the programme team: {reason}" if reason else
+                     "You gave no reason; the programme team sees none."],
+            confirm_label=f"Decline {item.mentee.first_name}", back=url_for("pairing.inbox") + f"#request-{item.id}"))
     try:
         operations.decline_request(item, current_user, (request.form.get("reason") or "")[:1000])
     except operations.PairingError as problem:

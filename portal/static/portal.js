@@ -35,10 +35,18 @@
     });
   });
 
-  // A form that asks before it sends (no inline handler: the Content-Security-Policy forbids them).
+  // A form that asks before it sends (no inline handler: the Content-Security-Policy forbids them). Answered yes
+  // here, the form carries the yes, so the server skips the confirmation page it shows without JavaScript.
   document.addEventListener("submit", function (event) {
-    var message = event.target.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) { event.preventDefault(); }
+    var form = event.target;
+    var message = form.getAttribute("data-confirm");
+    if (!message) { return; }
+    if (!window.confirm(message)) { event.preventDefault(); return; }
+    if (!form.querySelector("input[name=confirmed]")) {
+      var yes = document.createElement("input");
+      yes.type = "hidden"; yes.name = "confirmed"; yes.value = "yes";
+      form.appendChild(yes);
+    }
   });
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal import links
+from portal import confirmation, links
 from portal import settings as portal_settings
 from portal.access import admin_required, current_program
 from portal.admin import registry
@@ -130,6 +130,13 @@ def save_settings():
 def send_now(kind: str):
     """Send a survey today instead of on its date."""
     survey = _survey_of_kind(kind)
+    if survey.sent_at is None and not confirmation.confirmed():
+        label = defaults.LABELS[kind].lower()
+        return confirmation.ask(confirmation.Question(
+            title=f"Send the {label} now?", question=f"Send the {label} today instead of on its date?",
+            details=[f"It is emailed now to {len(schedule.recipients(survey.program))} people taking part in a match, "
+                     "with one reminder later.", "It goes out once: it is not sent again on its date."],
+            confirm_label=f"Send the {label} now", back=url_for("surveys.admin_index")))
     count = schedule.send_now(survey, current_user)
     if count is None:
         flash(f"The {defaults.LABELS[kind].lower()} was already sent on {survey.sent_at:%-d %B %Y}.", "info")

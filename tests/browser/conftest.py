@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from tests.browser.accessibility import DESKTOP, PageAudit
 from tests.conftest import LiveServer, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -68,8 +69,11 @@ def chromium():
 
 @pytest.fixture
 def page(chromium):
-    context = chromium.new_context(timezone_id="Europe/Lisbon", locale="en-GB")
+    """A page whose every load is checked for accessibility and for fitting a phone (tests/browser/accessibility.py)."""
+    context = chromium.new_context(timezone_id="Europe/Lisbon", locale="en-GB", viewport=DESKTOP)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    audit = PageAudit(page)
     yield page
     context.close()
+    audit.assert_clean(chromium)

@@ -81,7 +81,12 @@ def test_admin_proposes_edits_and_publishes(serve, smtp_sink, page):
     expect(page.locator(".pairs-table .badge", has_text="pinned")).to_have_count(3)
 
     pairs = len(draft_pairs(server.app))
-    page.get_by_role("button", name=re.compile(r"Publish \d+ pairs")).click()
+    page.get_by_role("button", name=f"Publish {pairs} pairs").click()
+    # Dozens of emails go out: a page says so and asks first; mentee-led pairing is open here, so it warns.
+    expect(page.get_by_role("heading", name="Publish the draft?")).to_be_visible()
+    expect(page.get_by_text(f"Publish {pairs} pairs and send {2 * pairs} emails?")).to_be_visible()
+    expect(page.get_by_text("Mentee-led pairing is still open")).to_be_visible()
+    page.get_by_role("button", name=f"Publish {pairs} pairs and send the emails").click()
     expect(page.locator(".flash-success")).to_contain_text(f"Published: {pairs} matches made")
     with server.app.app_context(), database.connection_context():
         assert Match.active().count() == pairs

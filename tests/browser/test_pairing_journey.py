@@ -82,6 +82,10 @@ def test_mentee_finds_shortlists_requests_and_gets_matched(serve, smtp_sink, pag
     expect(page.get_by_text("I would love your help with stakeholders.")).to_be_visible()
     page.get_by_label(re.compile("Reason")).fill("My quarter is fully booked.")
     page.get_by_role("button", name="Decline").click()
+    # A decline cannot be taken back: a page asks first, and keeps the reason.
+    expect(page.get_by_role("heading", name="Decline this request?")).to_be_visible()
+    expect(page.get_by_text("My quarter is fully booked.")).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Decline ")).click()
     expect(page.get_by_text("passes to their next choice")).to_be_visible()
     log_out(page)
 

@@ -107,6 +107,8 @@ def test_mentor_books_moves_and_cancels_from_their_calendar(serve, smtp_sink, pa
 
     # Cancel it: cancelled on the server, and Leo is told with METHOD:CANCEL.
     page.get_by_role("button", name="Cancel session").click()
+    expect(page.get_by_role("heading", name="Cancel this session?")).to_be_visible()
+    page.get_by_role("button", name="Cancel the session").click()
     expect(page.locator(".flash-success")).to_contain_text("Session cancelled")
     assert all(str(e.get("STATUS", "")) == "CANCELLED" for e in events_on(caldav_account))
     messages = smtp_sink.wait_for(3, timeout=20)

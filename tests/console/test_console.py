@@ -6,6 +6,8 @@ import pytest
 from portal.models import AuditLog, DraftPair, Email, Match, MatchRequest, PairingDraft, PairingExclusion, utcnow
 from tests.pairing.conftest import page_text
 
+YES = {"confirmed": "yes"}  # what the confirmation page adds
+
 
 @pytest.fixture
 def people(mentee_with, mentor_with):
@@ -157,7 +159,7 @@ def test_pin_by_hand_shows_the_fit_and_checks_the_rules(admin_client, people):
 
 def test_publish_makes_matches_and_sends_the_match_emails(admin_client, people, program):
     draft = run(admin_client)
-    response = admin_client.submit("/admin/pairing/publish", page="/admin/pairing", follow_redirects=True)
+    response = admin_client.submit("/admin/pairing/publish", YES, page="/admin/pairing", follow_redirects=True)
     assert "Published: 3 matches made" in page_text(response)
     assert PairingDraft.get_by_id(draft.id).status == "published"
     assert Match.active().where(Match.program == program).count() == 3
@@ -177,7 +179,7 @@ def test_publish_reports_a_pair_that_became_impossible(admin_client, people, men
     # Between proposal and publishing, Pia's only place is taken by someone else.
     other = mentee_with("zed@example.org", "Zed Wu", grow=["Python"])
     Match.create(program=program, mentor=people["py"], mentee=other, made_by="approval")
-    admin_client.submit("/admin/pairing/publish", page="/admin/pairing")
+    admin_client.submit("/admin/pairing/publish", YES, page="/admin/pairing")
     skipped = DraftPair.get(DraftPair.draft == draft, DraftPair.mentee == people["ana"])
     assert "no room left" in skipped.outcome
     assert "could not be made" in page_text(admin_client.get("/admin/pairing"))
@@ -186,7 +188,7 @@ def test_publish_reports_a_pair_that_became_impossible(admin_client, people, men
 
 def test_discard(admin_client, people):
     draft = run(admin_client)
-    admin_client.submit("/admin/pairing/discard", page="/admin/pairing")
+    admin_client.submit("/admin/pairing/discard", YES, page="/admin/pairing")
     assert PairingDraft.get_by_id(draft.id).status == "discarded"
     assert not Match.select().exists()
 
@@ -201,7 +203,7 @@ def test_unpair_with_a_reason_then_rematch(admin_client, people, program):
     assert empty.status_code == 400 and "Say why" in page_text(empty)
     assert Match.get_by_id(match.id).ended_at is None
 
-    ended = admin_client.submit(f"/admin/pairing/matches/{match.id}/end", {"reason": "Moved to another team"},
+    ended = admin_client.submit(f"/admin/pairing/matches/{match.id}/end", {"reason": "Moved to another team", **YES},
                                 page=page, follow_redirects=True)
     match = Match.get_by_id(match.id)
     assert match.ended_at is not None and match.end_reason == "Moved to another team"
@@ -215,7 +217,7 @@ def test_unpair_with_a_reason_then_rematch(admin_client, people, program):
     assert "Match now" in options
     again = admin_client.submit(f"/admin/pairing/mentees/{ana.id}/match", {"mentor": str(py.id)}, page=page)
     assert again.status_code == 400 and "matched before" in page_text(again)
-    made = admin_client.submit(f"/admin/pairing/mentees/{ana.id}/match", {"mentor": str(people["lead"].id)},
+    made = admin_client.submit(f"/admin/pairing/mentees/{ana.id}/match", {"mentor": str(people["lead"].id), **YES},
                                page=page)
     assert made.status_code == 302
     assert Match.active().where(Match.mentee == ana).get().mentor_id == people["lead"].id
@@ -240,7 +242,7 @@ def test_favourites_win_with_the_bonus(admin_client, mentee_with, mentor_with, p
     best = mentor_with("best@example.org", "Bea Best", strengths=["Python"])
     liked = mentor_with("liked@example.org", "Lou Liked", strengths=["SQL"])
     assert pairs_of(run(admin_client))[gil.id] == best.id
-    admin_client.submit("/admin/pairing/discard", page="/admin/pairing")
+    admin_client.submit("/admin/pairing/discard", YES, page="/admin/pairing")
     Shortlist.create(program=program, mentee=gil, mentor=liked, position=0)
     from portal import settings
 

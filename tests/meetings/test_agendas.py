@@ -64,7 +64,7 @@ def test_admin_edits_reorders_hides_and_adds_and_booking_follows(app, browser, a
     assert "Draw your career as a map" in page_text(page)
 
     # Restoring the defaults keeps the added agenda that a session uses, hidden.
-    ada.submit("/admin/agendas/reset", page="/admin/agendas/")
+    ada.submit("/admin/agendas/reset", {"confirmed": "yes"}, page="/admin/agendas/")
     titles = [a.title for a in store.for_program(match.program)]
     assert titles[0] == "Getting to know one another" and "Career story workshop" not in titles
     assert store.find(match.program, new.slug).title == "Career story workshop"

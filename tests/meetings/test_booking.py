@@ -122,7 +122,7 @@ def test_reschedule_keeps_the_uid_and_raises_sequence_then_cancel(browser, pair,
     event = icalendar.Calendar.from_ical(invite_of(update)).walk("VEVENT")[0]
     assert str(event["UID"]) == meeting.uid and int(event["SEQUENCE"]) == 1
 
-    mia.submit(f"/sessions/{meeting.id}/cancel", page=f"/matches/{match.id}/sessions")
+    mia.submit(f"/sessions/{meeting.id}/cancel", {"confirmed": "yes"}, page=f"/matches/{match.id}/sessions")
     meeting = Meeting.get_by_id(meeting.id)
     assert meeting.status == "cancelled" and meeting.sequence == 2
     cancelled = Email.get(Email.to_address == mentee.email, Email.subject.startswith("Cancelled"))
@@ -211,7 +211,7 @@ def test_the_feed_lists_sessions_and_can_be_revoked(browser, client, pair, froze
     assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
     parsed = icalendar.Calendar.from_ical(feed.get_data(as_text=True))
     assert "METHOD" not in parsed and [str(e["UID"]) for e in parsed.walk("VEVENT")] == [Meeting.get().uid]
-    leo.submit("/calendar/feed/revoke", page="/calendar/feed")
+    leo.submit("/calendar/feed/revoke", {"confirmed": "yes"}, page="/calendar/feed")
     assert client.get(address).status_code == 404
 
 

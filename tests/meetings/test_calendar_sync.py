@@ -79,7 +79,7 @@ def test_a_booking_lands_in_the_organisers_calendar_once_and_follows_changes(bro
     assert int(event["SEQUENCE"]) == 1 and event["DTSTART"].dt == dt.datetime.fromisoformat(slots[2])
     assert Meeting.get().synced_sequence == 1
 
-    mia.submit(f"/sessions/{meeting.id}/cancel", page=f"/matches/{match.id}/sessions")
+    mia.submit(f"/sessions/{meeting.id}/cancel", {"confirmed": "yes"}, page=f"/matches/{match.id}/sessions")
     remaining = events_on(connected)
     assert all(str(e.get("STATUS", "")) == "CANCELLED" for e in remaining) and len(remaining) <= 1
     assert Meeting.get().sync_state == "synced"

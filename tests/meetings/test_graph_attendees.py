@@ -168,7 +168,7 @@ def test_moving_and_cancelling_keep_exchanges_uid(app, pair, outlook, microsoft,
     assert subject.startswith("Updated: ") and read(ics) == ("REQUEST", adopted, 1)
     assert Meeting.get().synced_sequence == 1
 
-    outlook.submit(f"/sessions/{meeting.id}/cancel", page=f"/matches/{match.id}/sessions")
+    outlook.submit(f"/sessions/{meeting.id}/cancel", {"confirmed": "yes"}, page=f"/matches/{match.id}/sessions")
 
     assert microsoft.calls(f"/events/{event_id}/cancel", "POST") and microsoft.state.events[event_id]["isCancelled"]
     [*_, (subject, ics)] = invites_to(smtp_sink, mentee.email)
@@ -184,7 +184,7 @@ def test_cancelling_before_anyone_was_invited_sends_the_attendee_nothing(app, pa
     assert book(outlook, match, offered(outlook, match)[0]).status_code == 302
     meeting = Meeting.get()
 
-    outlook.submit(f"/sessions/{meeting.id}/cancel", page=f"/matches/{match.id}/sessions")
+    outlook.submit(f"/sessions/{meeting.id}/cancel", {"confirmed": "yes"}, page=f"/matches/{match.id}/sessions")
 
     assert Meeting.get().status == "cancelled" and microsoft.state.events == {}
     assert invites_to(smtp_sink, mentee.email) == []

@@ -237,7 +237,7 @@ def test_request_decline_pass_on_and_approve(program, pairing_open, mia, olu, pr
     olu_client = browser(olu.email)
     inbox = page_text(olu_client.get("/inbox"))
     assert "Mia Chen" in inbox and "I would love help with roadmaps." in inbox
-    response = olu_client.submit(f"/requests/{first.id}/decline", {"reason": REASON}, page="/inbox")
+    response = olu_client.submit(f"/requests/{first.id}/decline", {"reason": REASON, "confirmed": "yes"}, page="/inbox")
     assert response.status_code == 302 and response.headers["Location"] == "/inbox"
     first = fresh(first)
     assert (first.status, first.reason) == ("declined", REASON) and first.decided_at is not None
