@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from calendar_sync.addresses import parse_allow_list
+from portal.forms import PortalForm
 
 
 def _strip(value):
@@ -21,7 +21,7 @@ def web_address(form, field):
         raise ValidationError("Enter the full address, starting with https://.")
 
 
-class CaldavForm(FlaskForm):
+class CaldavForm(PortalForm):
     url = URLField(
         "Calendar server address", filters=[_strip],
         validators=[DataRequired("Enter your calendar server's address."), Length(max=255), web_address],
@@ -59,7 +59,7 @@ def allow_list(form, field):
         raise ValidationError(" ".join(problems))
 
 
-class CalendarsForm(FlaskForm):
+class CalendarsForm(PortalForm):
     microsoft_tenant = StringField(
         "Microsoft 365 tenant", filters=[_lower_stripped], validators=[Optional(), Length(max=253)],
         description="The directory (tenant) id, or the tenant's domain such as contoso.onmicrosoft.com.",
