@@ -13,18 +13,21 @@ import pytest
 
 from portal import mail
 from portal.agendas import store as agenda_store
-from portal.meetings import booking, follow_through
+from portal.meetings import booking, follow_through, invitations
 from portal.models import Skill
 from portal.pairing import operations as pairing
 from portal.questionnaire import editing
 from portal.surveys import operations as surveys
+from portal.surveys import schedule as survey_schedule
 from tests.console.conftest import give_answers
 from tests.conftest import PortalClient
 from tests.meetings.conftest import HOURS
 
 NOW = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)  # a Monday; the session below is two days on
 START = dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.UTC)
-ROLES = ("anonymous", "mentee", "mentor", "admin")
+# "asking" is a mentee still looking for a mentor (shortlist and request forms); "anonymous" holds the mentee's
+# agenda link, which is the key without a login.
+ROLES = ("anonymous", "mentee", "asking", "mentor", "admin")
 # Query parameters the pages read (request.args in the handlers), with the pages that read them.
 QUERY_PARAMETERS = {
     "/admin/outbox": ("page", "status", "q"),
@@ -47,6 +50,7 @@ class World:
     admin: object
     mentor: object
     mentee: object
+    asking: object
     match: object
     meeting: object
     ids: dict
@@ -74,12 +78,13 @@ def make_world(app, program, create_user, admin) -> World:
                                         admin)
         agenda_store.customise(program)
         survey = surveys.survey_for(program, "midpoint")
+        survey_schedule.send_now(survey, admin)
         email = mail.send("leo@example.org", "Welcome", "Hello Leo.", "<p>Hello Leo.</p>")
     ids = {"user_id": mentee.id, "mentor_id": mentor.id, "match_id": match.id, "meeting_id": meeting.id,
            "item_id": item.id, "request_id": request.id, "question_id": question.id,
            "agenda_id": agenda_store.rows(program)[0].id, "survey_id": survey.id, "email_id": email.id,
            "skill_id": Skill.select().first().id, "kind": "midpoint"}
-    return World(app, admin, mentor, mentee, match, meeting, ids)
+    return World(app, admin, mentor, mentee, asking, match, meeting, ids)
 
 
 def browser_as(world: World, role: str) -> PortalClient:
@@ -93,8 +98,11 @@ def browser_as(world: World, role: str) -> PortalClient:
 def page_urls(world: World, role: str) -> list[str]:
     """Every GET page of the URL map whose parameters the world can fill, with the ids of real objects."""
     adapter = world.app.url_map.bind("localhost")
-    per_endpoint = {"pairing.mentor": {"user_id": world.mentor.id}, "people.show": {"user_id": getattr(
-        world, role, world.mentee).id}}
+    person = getattr(world, role, world.mentee)
+    with world.app.app_context():
+        token = invitations.link_token(world.meeting, world.mentee if role == "anonymous" else person)
+    per_endpoint = {"pairing.mentor": {"user_id": world.mentor.id}, "people.show": {"user_id": person.id},
+                    "meetings.agenda": {"token": token}, "meetings.feedback": {"token": token}}
     urls = []
     for rule in world.app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in ("static", "vendor.asset"):

@@ -32,7 +32,7 @@ from portal.models import (
 from portal.questionnaire import forms as questionnaire_forms
 from tests.page import Page
 from tests.pairing.conftest import _fresh_directory_cache  # noqa: F401
-from tests.security.inputs import NOW, FormParser, browser_as, errors_logged, forms_of, make_world  # noqa: F401
+from tests.security.inputs import NOW, ROLES, FormParser, browser_as, errors_logged, forms_of, make_world  # noqa: F401
 
 BEYOND_64_BITS = str(2**70)
 UNICODE_DIGITS = ["١٢", "²", "𝟙"]
@@ -219,7 +219,7 @@ def test_a_nul_character_in_free_text_never_reaches_the_database(app, world, err
 
 def test_every_text_input_carries_a_maximum_length(world):
     missing = []
-    for role in ("anonymous", "mentee", "mentor", "admin"):
+    for role in ROLES:
         client = browser_as(world, role)
         missing += [f"{form.key}: {field.name}" for form in forms_of(world, role, client) for field in form.fields
                     if field.kind in TEXT_INPUTS and field.maxlength is None]
