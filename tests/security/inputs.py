@@ -28,15 +28,18 @@ START = dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.UTC)
 # "asking" is a mentee still looking for a mentor (shortlist and request forms); "anonymous" holds the mentee's
 # agenda link, which is the key without a login.
 ROLES = ("anonymous", "mentee", "asking", "mentor", "admin")
-# Query parameters the pages read (request.args in the handlers), with the pages that read them.
+# Query parameters the pages read (request.args in the handlers, and portal/paging.py), by endpoint.
 QUERY_PARAMETERS = {
-    "/admin/outbox": ("page", "status", "q"),
-    "/admin/audit": ("page",),
-    "/admin/people": ("page", "role", "q"),
-    "/admin/pairing": ("page", "sort", "dir"),
-    "/mentors": ("page", "q", "department", "location", "overlap", "room"),
-    "/skills/suggest": ("field", "strengths"),
-    "/login": ("next",),
+    "admin.outbox": ("page", "status", "q"),
+    "admin.audit_log": ("page",),
+    "admin.people": ("page", "role", "q"),
+    "console.console": ("page", "sort", "dir"),
+    "console.mentee": ("mentor",),
+    "pairing.directory": ("page", "q", "department", "location", "overlap", "room"),
+    "questionnaire.suggest_skills": ("field", "strengths"),
+    "accounts.login": ("next",),
+    "accounts.microsoft_login": ("next",),
+    "accounts.microsoft_login_callback": ("code", "state", "error"),
 }
 # Forms that end what the rest of a run needs (the session, the person's place, the calendar): sent last.
 ENDING = re.compile(r"/logout|/leave|/disconnect|/cancel|/discard|/publish|/end$|/revoke")
@@ -93,6 +96,12 @@ def browser_as(world: World, role: str) -> PortalClient:
     if role != "anonymous":
         client.login(getattr(world, role).email, "correct horse battery")
     return client
+
+
+def url_of(world: World, endpoint: str) -> str:
+    """The address of an endpoint with the world's real ids."""
+    rule = next(world.app.url_map.iter_rules(endpoint))
+    return world.app.url_map.bind("localhost").build(endpoint, {name: world.ids[name] for name in rule.arguments})
 
 
 def page_urls(world: World, role: str) -> list[str]:

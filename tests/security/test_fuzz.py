@@ -7,6 +7,8 @@ and more of them."""
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -32,11 +34,13 @@ from tests.security.inputs import (  # noqa: F401
     forms_of,
     make_world,
     page_urls,
+    url_of,
 )
 
 settings.register_profile("ci", max_examples=6, deadline=None, derandomize=True, database=None, print_blob=True,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 settings.register_profile("explore", parent=settings.get_profile("ci"), max_examples=60, derandomize=False)
+PORTAL = Path(__file__).resolve().parents[2] / "portal"
 FUZZ = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Values that broke pages somewhere once: calendar edges, special floats, ids beyond 64 bits, Unicode digits, NUL.
@@ -132,9 +136,10 @@ def test_no_form_answers_500_to_any_value(world, errors_logged, role):
 
 
 def test_no_query_parameter_answers_500(world, errors_logged):
-    clients = {role: browser_as(world, role) for role in ("admin", "mentee")}
-    pages = [(url, names, clients["mentee" if url == "/mentors" else "admin"]) for url, names in
-             QUERY_PARAMETERS.items()]
+    clients = {role: browser_as(world, role) for role in ("anonymous", "asking", "admin")}
+    who = {"pairing.directory": "asking", "questionnaire.suggest_skills": "asking"}
+    pages = [(url_of(world, endpoint), names, clients[who.get(endpoint, "admin" if endpoint.split(".")[0] in (
+        "admin", "console") else "anonymous")]) for endpoint, names in QUERY_PARAMETERS.items()]
 
     for url, names, client in pages:
         def open_page(query):
@@ -193,6 +198,17 @@ def test_the_fuzz_finds_a_planted_bug(make_app, errors_logged):
 
     with pytest.raises(ValueError, match="signaling NaN"):
         fuzz_form(client, form, errors_logged)
+
+
+def test_every_query_parameter_the_code_reads_is_fuzzed():
+    """A handler that starts reading a new parameter is fuzzed only once it is listed in QUERY_PARAMETERS."""
+    read = set()
+    for path in PORTAL.rglob("*.py"):
+        read |= set(re.findall(r'(?:request\.values|\bargs)\.get\("(\w+)"', path.read_text()))
+        read |= set(re.findall(r'(?:page_number|search_text)\("(\w+)"', path.read_text()))
+    fuzzed = {name for names in QUERY_PARAMETERS.values() for name in names}
+
+    assert read - {"name"} <= fuzzed and {"page", "q"} <= fuzzed  # "name": the paging helpers' own parameter
 
 
 def test_page_urls_cover_the_pages_that_name_objects(world):
