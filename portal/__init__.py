@@ -10,7 +10,7 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import headers, links, logs, outage, redaction
+from portal import headers, ids, links, logs, outage, redaction
 from portal.config import INSTANCE, load_config, merged, secret_key, secure_base, secure_cookies
 from portal.db import database, open_database
 from portal.prefix import PathPrefix
@@ -20,10 +20,12 @@ login_manager = LoginManager()
 
 
 class BoundedInt(IntegerConverter):
-    """URL integers that fit the database's 32-bit ids."""
+    """URL integers that fit the database's 32-bit ids, written in ASCII digits ("١٢" is no id)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", ids.MAX_ID)
         super().__init__(map, *args, **kwargs)
 csrf = CSRFProtect()
 

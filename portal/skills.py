@@ -194,6 +194,9 @@ class VocabularyError(Exception):
     pass
 
 
+MAX_ALIAS = 60  # as long as a skill's own name may be
+
+
 def add_skill(name: str, aliases: list[str], category: str, actor) -> Skill:
     """A new vocabulary skill with its aliases; names and aliases stay unique, case-insensitively."""
     name = " ".join(name.split())
@@ -226,6 +229,8 @@ def _add_aliases(skill: Skill, aliases: list[str], table: dict[str, str]) -> lis
     for alias in dict.fromkeys(" ".join(a.lower().split()) for a in aliases):
         if not alias:
             continue
+        if len(alias) > MAX_ALIAS:
+            raise VocabularyError(f"Keep each word under {MAX_ALIAS} characters (“{alias[:20]}…”).")
         if alias in table:
             raise VocabularyError(f"“{alias}” already means {table[alias]}.")
         SkillAlias.create(skill=skill, alias=alias)

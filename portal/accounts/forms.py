@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import zoneinfo
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
+from portal.forms import PortalForm
+
 MIN_PASSWORD = 10
+MAX_PASSWORD = 500
+MAX_EMAIL = 254  # the longest address mail servers deliver; the columns hold 255
 
 ROLE_CHOICES = [
     ("mentee", "Mentee: I want a mentor"),
@@ -21,6 +24,10 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in zones]
 
 
+def _at_most(length: int) -> Length:
+    return Length(max=length, message=f"Up to {length:,} characters.")
+
+
 def strong_enough(form, field):
     password = field.data or ""
     if len(password) < MIN_PASSWORD:
@@ -32,26 +39,29 @@ def strong_enough(form, field):
         raise ValidationError("Do not use your email address as your password.")
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired("Enter your email address."), Email("Enter a valid email address.")])
-    password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
+class LoginForm(PortalForm):
+    email = EmailField("Email", validators=[
+        InputRequired("Enter your email address."), Email("Enter a valid email address."), _at_most(MAX_EMAIL)])
+    password = PasswordField("Password", validators=[InputRequired("Enter your password."), _at_most(MAX_PASSWORD)])
     remember = BooleanField("Keep me logged in on this device")
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PortalForm):
     # DataRequired, not InputRequired: a name of only spaces is no name.
     name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
     email = EmailField(
         "Work email",
-        validators=[InputRequired("Enter your email address."), Email("Enter a valid email address."), Length(max=254)],
+        validators=[InputRequired("Enter your email address."), Email("Enter a valid email address."),
+                    _at_most(MAX_EMAIL)],
     )
     password = PasswordField(
-        "Password", validators=[InputRequired("Choose a password."), strong_enough],
+        "Password", validators=[InputRequired("Choose a password."), _at_most(MAX_PASSWORD), strong_enough],
         description=f"At least {MIN_PASSWORD} characters.",
     )
     confirm = PasswordField(
         "Repeat password",
-        validators=[InputRequired("Repeat your password."), EqualTo("password", "The two passwords differ.")],
+        validators=[InputRequired("Repeat your password."), _at_most(MAX_PASSWORD),
+                    EqualTo("password", "The two passwords differ.")],
     )
     role = RadioField("I am joining as", choices=ROLE_CHOICES, validators=[InputRequired("Choose how you are joining.")])
     timezone = SelectField("Time zone", default="UTC")
@@ -61,16 +71,18 @@ class RegisterForm(FlaskForm):
         self.timezone.choices = timezone_choices()
 
 
-class ForgotForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired("Enter your email address."), Email("Enter a valid email address.")])
+class ForgotForm(PortalForm):
+    email = EmailField("Email", validators=[
+        InputRequired("Enter your email address."), Email("Enter a valid email address."), _at_most(MAX_EMAIL)])
 
 
-class ResetForm(FlaskForm):
+class ResetForm(PortalForm):
     password = PasswordField(
-        "New password", validators=[InputRequired("Choose a password."), strong_enough],
+        "New password", validators=[InputRequired("Choose a password."), _at_most(MAX_PASSWORD), strong_enough],
         description=f"At least {MIN_PASSWORD} characters.",
     )
     confirm = PasswordField(
         "Repeat new password",
-        validators=[InputRequired("Repeat your password."), EqualTo("password", "The two passwords differ.")],
+        validators=[InputRequired("Repeat your password."), _at_most(MAX_PASSWORD),
+                    EqualTo("password", "The two passwords differ.")],
     )

@@ -1,10 +1,10 @@
 """Admin forms: the programme and the home page message."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.forms import CalendarDateField, PortalForm
 from portal.programme.phases import FIELD_LABELS
 
 
@@ -13,10 +13,10 @@ def _stripped(value):
 
 
 def _date(name: str):
-    return DateField(FIELD_LABELS[name], validators=[InputRequired("Enter a date (YYYY-MM-DD).")])
+    return CalendarDateField(FIELD_LABELS[name], validators=[InputRequired("Enter a date (YYYY-MM-DD).")])
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(PortalForm):
     # DataRequired, not InputRequired: a name or question of spaces only is as empty as none.
     name = StringField("Programme name", validators=[DataRequired("Give the programme a name."), Length(max=120)])
     organisation_size = IntegerField(
@@ -36,7 +36,7 @@ class ProgrammeForm(FlaskForm):
     ends = _date("ends")
 
 
-class WelcomeForm(FlaskForm):
+class WelcomeForm(PortalForm):
     welcome_message = TextAreaField(
         "Message on the home page", validators=[Optional(), Length(max=2000, message="Keep it under 2,000 characters.")],
         description="Shown to everyone on the home page; leave empty for none.", filters=[_stripped],

@@ -7,7 +7,7 @@ from flask import (Blueprint, abort, current_app, flash, has_request_context, ma
 from flask_login import current_user
 from peewee import JOIN
 
-from portal import headers
+from portal import headers, paging
 from portal.access import admin_required, current_program
 from portal.admin import forms, registry, settings_page
 from portal.fragments import fragment_or_page
@@ -27,7 +27,7 @@ PAGE_SIZE = 50
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return paging.page_number()
 
 
 @blueprint.app_context_processor
@@ -110,7 +110,7 @@ def outbox():
     status = request.args.get("status")
     if status in Email.STATUSES:
         query = query.where(Email.status == status)
-    search = (request.args.get("q") or "").strip()
+    search = paging.search_text()
     if search:
         query = query.where(Email.to_address.contains(search) | Email.subject.contains(search))
     page = _page()
@@ -215,7 +215,7 @@ def people():
     role = request.args.get("role")
     if role in Participant.ROLES:
         query = query.where(Participant.role == role)
-    search = (request.args.get("q") or "").strip()
+    search = paging.search_text()
     if search:
         query = query.where(User.name.contains(search) | User.email.contains(search))
     page = _page()

@@ -1,9 +1,10 @@
 """The agenda editor's form."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from portal.forms import PortalForm
 
 MAX_QUESTIONS = 20
 
@@ -18,7 +19,7 @@ def _few_enough(form, field):
         raise ValidationError(f"Keep it to {MAX_QUESTIONS} questions or fewer; a session has only so much time.")
 
 
-class AgendaForm(FlaskForm):
+class AgendaForm(PortalForm):
     title = StringField("Title", validators=[InputRequired("Give the agenda a title."), Length(max=120)])
     duration_minutes = IntegerField("Suggested length (minutes)", default=60, validators=[
         InputRequired("How long does this session usually take?"),

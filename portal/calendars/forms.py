@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from calendar_sync import trust
 from calendar_sync.addresses import parse_allow_list
+from portal.forms import PortalForm
 
 
 def _strip(value):
@@ -24,7 +24,7 @@ def web_address(form, field):
         raise ValidationError("Enter the full address, starting with https://.")
 
 
-class CaldavForm(FlaskForm):
+class CaldavForm(PortalForm):
     url = URLField(
         "Calendar server address", filters=[_strip],
         validators=[DataRequired("Enter your calendar server's address."), Length(max=255), web_address],
@@ -68,7 +68,7 @@ def certificate_authorities(form, field):
         raise ValidationError(" ".join(problems))
 
 
-class CalendarsForm(FlaskForm):
+class CalendarsForm(PortalForm):
     microsoft_tenant = StringField(
         "Microsoft 365 tenant", filters=[_lower_stripped], validators=[Optional(), Length(max=253)],
         description="The directory (tenant) id, or the tenant's domain such as contoso.onmicrosoft.com.",
@@ -119,7 +119,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CalendarChoiceForm(FlaskForm):
+class CalendarChoiceForm(PortalForm):
     """Which of the account's calendars count as busy, and which one receives sessions (choices from the list)."""
 
     busy = CheckboxesField(

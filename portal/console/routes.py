@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import audit, confirmation, settings
+from portal import audit, confirmation, ids, paging, settings
 from portal.access import admin_required, current_program
 from portal.admin import registry, settings_page
 from portal.console import drafts, rematch, weights
@@ -12,6 +12,7 @@ from portal.console import pool as pools
 from portal.console import settings as console_settings
 from portal.console.forms import MatchingForm
 from portal.db import database
+from portal.forms import plain_text
 from portal.fragments import fragment_or_page
 from portal.models import DraftPair, Match, PairingDraft, PairingExclusion, Participant, Program, User
 from portal.pairing import directory as mentor_directory
@@ -50,7 +51,7 @@ def _table_args() -> dict:
     default = "desc" if sort == "fit" else "asc"
     direction = request.args.get("dir", default)
     return {"sort": sort, "dir": direction if direction in ("asc", "desc") else default,
-            "page": max(1, request.args.get("page", 1, type=int) or 1)}
+            "page": paging.page_number()}
 
 
 def _rows(draft: PairingDraft, args: dict) -> tuple[list[DraftPair], int]:
@@ -112,8 +113,8 @@ def _unmatched(draft: PairingDraft | None) -> list[tuple[User, str]]:
     if draft is None or not draft.unmatched:
         return []
     paired = {p.mentee_id for p in draft.pairs.select(DraftPair.mentee)}
-    ids = [int(i) for i in draft.unmatched if int(i) not in paired]
-    users = User.select().where(User.id.in_(ids)).order_by(User.name) if ids else []
+    left_ids = [int(i) for i in draft.unmatched if int(i) not in paired]
+    users = User.select().where(User.id.in_(left_ids)).order_by(User.name) if left_ids else []
     return [(user, draft.unmatched[str(user.id)]) for user in users]
 
 
@@ -162,10 +163,10 @@ def pin(pair_id: int):
 @admin_required
 def swap():
     """Exchange the mentors of the two pairs ticked in the table."""
-    chosen = [value for value in request.form.getlist("pair") if value.isdigit()]
+    chosen = [pair_id for pair_id in map(ids.id_or_none, request.form.getlist("pair")) if pair_id]
     if len(chosen) != 2:
         return _done("Tick exactly two pairs to swap their mentors.", "error")
-    first, second = (_pair(int(value)) for value in chosen)
+    first, second = (_pair(pair_id) for pair_id in chosen)
     try:
         drafts.swap(first, second, current_user)
     except drafts.DraftError as error:
@@ -234,9 +235,10 @@ def discard():
 
 
 def _chosen_mentor(program: Program, value) -> User | None:
-    if not str(value or "").isdigit():
+    mentor_id = ids.id_or_none(value)
+    if mentor_id is None:
         return None
-    row = Participant.get_or_none(Participant.program == program, Participant.user == int(value),
+    row = Participant.get_or_none(Participant.program == program, Participant.user == mentor_id,
                                   Participant.role == "mentor")
     return row.user if row else None
 
@@ -330,7 +332,7 @@ def exclude(user_id: int):
     program = current_program()
     row = _participant(program, user_id, "mentee")
     mentor = _chosen_mentor(program, request.form.get("mentor"))
-    reason = " ".join((request.form.get("reason") or "").split())[:300]
+    reason = " ".join(plain_text(request.form.get("reason"), 2000).split())[:300]
     if mentor is None:
         flash("Choose a mentor.", "error")
         return _mentee_page(program, row.user, status=400)
@@ -373,7 +375,7 @@ def end_match(match_id: int):
                      f"{found.mentor.first_name}'s place frees up and {found.mentee.first_name} can be matched again."],
             confirm_label="End the match", back=url_for("console.mentee", user_id=found.mentee_id)))
     try:
-        operations.end_match(found, request.form.get("reason") or "", current_user)
+        operations.end_match(found, plain_text(request.form.get("reason"), 2000), current_user)
     except operations.PairingError as error:
         flash(str(error), "error")
         return _mentee_page(program, found.mentee, status=400, reason_error=str(error),

@@ -8,6 +8,7 @@ from portal import followups
 from portal.access import admin_required, current_program
 from portal.admin import registry
 from portal.dashboard import figures, panels
+from portal.forms import plain_text
 from portal.leaving.operations import REASONS
 from portal.models import FollowUp
 from portal.programme import operations as programme
@@ -38,7 +39,7 @@ def resolve(follow_up_id: int):
     found = FollowUp.get_or_none(FollowUp.id == follow_up_id, FollowUp.program == current_program())
     if found is None:
         abort(404)
-    note = request.form.get("resolution", "")[:2000]
+    note = plain_text(request.form.get("resolution"), 2000)
     if followups.resolve(found, current_user, note):
         flash("Follow-up marked as handled.", "success")
     else:

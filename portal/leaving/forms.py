@@ -1,14 +1,14 @@
 """The form for leaving the programme."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.forms import PortalForm
 from portal.leaving.operations import REASONS
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(PortalForm):
     reason = RadioField("What is the main reason?", choices=list(REASONS.items()),
                         validators=[InputRequired("Choose the reason closest to yours.")])
     feedback = TextAreaField("Anything you would like the programme team to know?", validators=[

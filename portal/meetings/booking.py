@@ -19,6 +19,10 @@ class BookingError(Exception):
     """A booking that cannot be made, with a message for the person booking."""
 
 
+# The column's own limit: PostgreSQL refuses a longer value rather than cutting it.
+MAX_LOCATION = Meeting.location.max_length
+
+
 def can_book(match: Match, user: User) -> bool:
     """The mentor books; the mentee too when the programme allows it; never once the match has ended."""
     if match.ended_at is not None:
@@ -58,7 +62,7 @@ def _location(kind: str, location: str) -> str:
         raise BookingError("A meeting link starts with https://.")
     if kind == "in_person" and not location:
         raise BookingError("Say where you will meet.")
-    return location[:300]
+    return location[:MAX_LOCATION]
 
 
 def book(match: Match, organizer: User, start: dt.datetime, end: dt.datetime, *, location_kind: str,

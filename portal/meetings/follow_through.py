@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from portal import audit, events
 from portal.db import database
+from portal.forms import NUL, NUL_MESSAGE
 from portal.meetings.schedule import aware
 from portal.models import ActionItem, Feedback, Match, Meeting, MeetingNote, User, utcnow
 
@@ -40,6 +41,8 @@ def _clean(text: str) -> str:
         raise FollowThroughError("Write the action item first.")
     if len(text) > MAX_ITEM:
         raise FollowThroughError(f"Keep an action item under {MAX_ITEM} characters.")
+    if NUL in text:
+        raise FollowThroughError(NUL_MESSAGE)
     return text
 
 
@@ -74,6 +77,8 @@ def save_note(meeting: Meeting, user: User, body: str) -> None:
     """Keep the person's own notes on the session; nobody else ever reads them."""
     if len(body or "") > MAX_NOTE:
         raise FollowThroughError(f"Notes are limited to {MAX_NOTE:,} characters.")
+    if NUL in (body or ""):
+        raise FollowThroughError(NUL_MESSAGE)
     MeetingNote.insert(meeting=meeting, user=user, body=body or "", updated_at=utcnow()).on_conflict(
         conflict_target=[MeetingNote.meeting, MeetingNote.user],
         update={MeetingNote.body: body or "", MeetingNote.updated_at: utcnow()}).execute()

@@ -1,21 +1,21 @@
 """Booking and feedback forms; the admins' session settings."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.meetings.booking import LOCATION_KINDS
+from portal.forms import CalendarDateField, PortalForm
+from portal.meetings.booking import LOCATION_KINDS, MAX_LOCATION
 
 
-class BookingForm(FlaskForm):
-    slot = StringField("Suggested time", validators=[Optional()])
-    custom_date = DateField("Or a day of your own", validators=[Optional()])
-    custom_time = StringField("At", validators=[Optional(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",
+class BookingForm(PortalForm):
+    slot = StringField("Suggested time", validators=[Optional(), Length(max=40)])  # an ISO date and time
+    custom_date = CalendarDateField("Or a day of your own", validators=[Optional()])
+    custom_time = StringField("At", validators=[Optional(), Length(max=5), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",
                                                                    message="A time like 14:30.")])
     location_kind = RadioField("How you meet", choices=list(LOCATION_KINDS.items()), default="virtual",
                                validators=[InputRequired("Choose virtual or in person.")])
-    location = StringField("Meeting link or place", validators=[Optional(), Length(max=300)],
+    location = StringField("Meeting link or place", validators=[Optional(), Length(max=MAX_LOCATION)],
                            description="The video-call link for a virtual session (needed), or where you meet in person.")
     agenda = SelectField("Agenda", choices=[], validate_choice=False)  # booking checks it, an empty one is the default
 
@@ -23,7 +23,7 @@ class BookingForm(FlaskForm):
 RATINGS = [(1, "1 · poor"), (2, "2"), (3, "3 · fine"), (4, "4"), (5, "5 · excellent")]
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(PortalForm):
     rating = RadioField("How useful was this session?", coerce=int, choices=RATINGS,
                         validators=[InputRequired("Choose a rating from 1 to 5.")])
     fit = RadioField("How well does your pairing fit?", coerce=int, choices=RATINGS,
@@ -34,7 +34,7 @@ class FeedbackForm(FlaskForm):
                                  description="They go on the list you both see on your match page and agenda pages.")
 
 
-class SessionsForm(FlaskForm):
+class SessionsForm(PortalForm):
     meeting_minutes = IntegerField("Session length, minutes", validators=[
         InputRequired("Enter a whole number."), NumberRange(15, 240, "Between 15 and 240 minutes.")])
     meeting_buffer_minutes = IntegerField(

@@ -16,6 +16,7 @@ from portal.access import admin_required
 from portal.admin import registry, settings_page
 from portal.db import database
 from portal.fragments import fragment_or_page
+from portal.forms import within_calendar
 from portal.meetings import booking, follow_through, invitations, schedule, tasks
 from portal.meetings import settings as meeting_settings
 from portal.meetings.panels import match_items
@@ -67,7 +68,8 @@ def _start(form: BookingForm, zone: str) -> dt.datetime | None:
             start = dt.datetime.fromisoformat(form.slot.data)
         except ValueError:
             return None
-        return start if start.tzinfo else None
+        # A time at the calendar's edge (year 1 or 9999) would leave it on the way to UTC.
+        return start if start.tzinfo and within_calendar(start.date()) else None
     return None
 
 

@@ -1,9 +1,10 @@
 """Pairing forms: the admins' pairing settings."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField
 from wtforms.validators import InputRequired, NumberRange
+
+from portal.forms import PortalForm
 
 PAIRING_MODES = {
     "approval": "Mentees request, mentors approve (recommended)",
@@ -13,7 +14,7 @@ PAIRING_MODES = {
 FIRST_CONTACT = {"mentor": "The mentor reaches out first (recommended)", "mentee": "The mentee reaches out first"}
 
 
-class PairingSettingsForm(FlaskForm):
+class PairingSettingsForm(PortalForm):
     pairing_mode = RadioField("How pairs form", choices=list(PAIRING_MODES.items()),
                               validators=[InputRequired("Choose how pairs form.")])
     shortlist_size = IntegerField(

@@ -6,11 +6,12 @@ from urllib.parse import urlparse
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal import confirmation, settings
+from portal import confirmation, paging, settings
 from portal.access import admin_required, current_program
 from portal.admin import registry, settings_page
 from portal.db import database
 from portal.fragments import fragment_or_page
+from portal.forms import plain_text
 from portal.meetings.panels import match_items
 from portal.models import Match, MatchRequest, Participant, Program, User
 from portal.pairing import directory as mentor_directory
@@ -74,12 +75,12 @@ def _back(default: str) -> str:
 def _filters() -> dict:
     args = request.args
     return {
-        "q": (args.get("q") or "").strip()[:100],
+        "q": paging.search_text(),
         "department": args.get("department") or "",
         "location": args.get("location") if args.get("location") in LOCATIONS else "",
         "overlap": args.get("overlap") if args.get("overlap") in OVERLAPS else "",
         "room": args.get("room") == "1",
-        "page": max(1, args.get("page", 1, type=int) or 1),
+        "page": paging.page_number(),
     }
 
 
@@ -225,7 +226,7 @@ def send_request():
     """Send the request to the first favourite who can take it."""
     program = current_program()
     _mentee_or_403(program)
-    message = (request.form.get("message") or "")[:1000]
+    message = plain_text(request.form.get("message"), 1000)
     try:
         sent = operations.send_request(program, current_user, message)
     except operations.PairingError as problem:
@@ -327,7 +328,7 @@ def decline(request_id: int):
                      "You gave no reason; the programme team sees none."],
             confirm_label=f"Decline {item.mentee.first_name}", back=url_for("pairing.inbox") + f"#request-{item.id}"))
     try:
-        operations.decline_request(item, current_user, (request.form.get("reason") or "")[:1000])
+        operations.decline_request(item, current_user, plain_text(request.form.get("reason"), 1000))
     except operations.PairingError as problem:
         flash(str(problem), "error")
     else:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     Form,
     FormField,
     RadioField,
@@ -21,10 +19,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.forms import timezone_choices
+from portal.forms import FiniteDecimalField, PortalForm
 from portal.models import Question
 
 MAX_SKILLS = 12
 MAX_SKILL_LENGTH = 60
+MAX_ALIASES_TEXT = 500  # words for one skill, comma-separated
+MAX_SKILLS_TEXT = MAX_SKILLS * (MAX_SKILL_LENGTH + 2)  # every skill at its longest, with ", " between
 
 
 def field_name(question) -> str:
@@ -119,7 +120,8 @@ def _field_for(question):
             description=description,
         )
     if kind == "skills":
-        return StringField(label, validators=[_skills_validator(question.required)], description=description)
+        return StringField(label, validators=[Length(max=MAX_SKILLS_TEXT), _skills_validator(question.required)],
+                           description=description)
     if kind == "timezone":
         return SelectField(label, choices=timezone_choices(), validators=[presence], description=description)
     if kind == "working_hours":
@@ -141,7 +143,7 @@ def _initial(question, value):
 def build_form(questions, answers: dict, formdata=None):
     """A form with one field per question, filled with the stored answers when not submitted."""
 
-    class QuestionnaireForm(FlaskForm):
+    class QuestionnaireForm(PortalForm):
         pass
 
     for question in questions:
@@ -189,7 +191,7 @@ def parse_options(text: str) -> list[str]:
     return result
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(PortalForm):
     prompt = StringField("Question", validators=[DataRequired("Write the question."), Length(max=200)])
     help_text = TextAreaField("Help text", validators=[Optional(), Length(max=500)],
                               description="Shown under the question; optional.")
@@ -198,7 +200,7 @@ class QuestionForm(FlaskForm):
     options = TextAreaField("Choices, one per line", validators=[Optional(), Length(max=4000)],
                             description="For single and multiple choice questions.")
     required = BooleanField("An answer is required")
-    weight = DecimalField(
+    weight = FiniteDecimalField(
         "Weight in matching", places=1, default=0,
         validators=[InputRequired("Enter a weight (0 means not used)."), NumberRange(0, 10, "Between 0 and 10.")],
         description="0 leaves the answer out of matching; higher counts more.",
@@ -217,15 +219,15 @@ class QuestionForm(FlaskForm):
             raise ValidationError("Choose a kind of answer.")
 
 
-class SkillForm(FlaskForm):
+class SkillForm(PortalForm):
     name = StringField("Skill", validators=[DataRequired("Name the skill."), Length(max=60)])
     category = StringField("Category", validators=[Optional(), Length(max=40)], description="For example Leadership.")
     aliases = StringField(
-        "Also known as", validators=[Optional(), Length(max=500)],
+        "Also known as", validators=[Optional(), Length(max=MAX_ALIASES_TEXT)],
         description="Other words people type for it, separated by commas (abbreviations, synonyms).",
     )
 
 
-class AliasForm(FlaskForm):
+class AliasForm(PortalForm):
     aliases = StringField("Add words that mean this skill",
-                          validators=[DataRequired("Type at least one."), Length(max=500)])
+                          validators=[DataRequired("Type at least one."), Length(max=MAX_ALIASES_TEXT)])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from rapidfuzz import fuzz, process
 from wtforms import RadioField
 from wtforms.validators import InputRequired
@@ -14,6 +13,7 @@ from portal.access import admin_required, current_program
 from portal.accounts import operations as accounts
 from portal.accounts.forms import ROLE_CHOICES
 from portal.admin import registry
+from portal.forms import PortalForm
 from portal.models import Participant, Program, Question, Skill, SkillAlias
 from portal.programme import operations as programme
 from portal.questionnaire import editing, forms, operations
@@ -63,7 +63,7 @@ def edit():
     ), status
 
 
-class JoinForm(FlaskForm):
+class JoinForm(PortalForm):
     role = RadioField("Join as", choices=ROLE_CHOICES, validators=[InputRequired("Choose how you are joining.")])
 
 
@@ -221,7 +221,7 @@ def _skills_page(skill_form=None, alias_forms=None, status: int = 200):
         aliases.setdefault(alias.skill_id, []).append(alias.alias)
     return render_template(
         "questionnaire/skills.html", skills=rows, aliases=aliases, skill_form=skill_form or forms.SkillForm(),
-        alias_forms=alias_forms or {},
+        alias_forms=alias_forms or {}, alias_max=forms.MAX_ALIASES_TEXT,
     ), status
 
 

@@ -1,9 +1,10 @@
 """The admins' reminder settings form."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import InputRequired, NumberRange, StopValidation
+
+from portal.forms import PortalForm
 
 
 def _one_message(form, field):
@@ -18,7 +19,7 @@ def _reminder_days(label: str, description: str):
                                     NumberRange(1, 365, "Between 1 and 365 days.")])
 
 
-class RemindersForm(FlaskForm):
+class RemindersForm(PortalForm):
     reminder_questionnaire_enabled = BooleanField("Remind people to finish the questionnaire")
     reminder_questionnaire_days = _reminder_days("Days after registering", "Sent while registration is open.")
     reminder_unpaired_enabled = BooleanField("Remind mentees still without a mentor")

@@ -1,11 +1,11 @@
 """The survey form, built from the survey's questions, and the admins' editor and settings forms."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, IntegerField, RadioField, SelectField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from portal.forms import PortalForm
 from portal.surveys import defaults
 from portal.surveys.editing import MAX_QUESTIONS
 
@@ -33,10 +33,10 @@ def field_name(key: str) -> str:
     return f"answer_{key}"
 
 
-def answer_form(survey, answers: dict | None = None) -> FlaskForm:
+def answer_form(survey, answers: dict | None = None) -> PortalForm:
     """A form with one field per question: ratings required, written answers optional."""
 
-    class AnswerForm(FlaskForm):
+    class AnswerForm(PortalForm):
         pass
 
     for question in survey.questions:
@@ -64,7 +64,7 @@ class QuestionRow(Form):
     remove = BooleanField("Remove")
 
 
-class QuestionsForm(FlaskForm):
+class QuestionsForm(PortalForm):
     questions = FieldList(FormField(QuestionRow), max_entries=MAX_QUESTIONS + 1)
 
     def validate_questions(self, field):
@@ -81,7 +81,7 @@ class QuestionsForm(FlaskForm):
         return [row.data for row in self.questions]
 
 
-class SurveySettingsForm(FlaskForm):
+class SurveySettingsForm(PortalForm):
     survey_midpoint_enabled = BooleanField("Send the mid-point survey on the mid-point date")
     survey_end_enabled = BooleanField("Send the end-of-programme survey on the end date")
     survey_reminder_days = IntegerField(
