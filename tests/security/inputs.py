@@ -14,7 +14,7 @@ import pytest
 from portal import mail
 from portal.agendas import store as agenda_store
 from portal.meetings import booking, follow_through, invitations
-from portal.models import Skill
+from portal.models import Question, Skill
 from portal.pairing import operations as pairing
 from portal.questionnaire import editing
 from portal.surveys import operations as surveys
@@ -85,6 +85,7 @@ def make_world(app, program, create_user, admin) -> World:
         email = mail.send("leo@example.org", "Welcome", "Hello Leo.", "<p>Hello Leo.</p>")
     ids = {"user_id": mentee.id, "mentor_id": mentor.id, "match_id": match.id, "meeting_id": meeting.id,
            "item_id": item.id, "request_id": request.id, "question_id": question.id,
+           "matched_question_id": Question.get(Question.program == program, Question.key == "seniority").id,
            "agenda_id": agenda_store.rows(program)[0].id, "survey_id": survey.id, "email_id": email.id,
            "skill_id": Skill.select().first().id, "kind": "midpoint"}
     return World(app, admin, mentor, mentee, asking, match, meeting, ids)

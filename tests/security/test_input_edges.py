@@ -114,7 +114,7 @@ def test_a_suggested_time_forged_at_the_calendar_edges_is_refused(world, errors_
 @pytest.mark.parametrize("number", SPECIAL_FLOATS)
 def test_special_floats_in_number_fields_get_a_message(world, errors_logged, number):
     ada = browser_as(world, "admin")
-    question = f"/admin/questionnaire/{world.ids['question_id']}"
+    question = f"/admin/questionnaire/{world.ids['matched_question_id']}"  # matching reads it, so it has a weight
 
     weights = send(ada, "/admin/settings", "/admin/settings/matching", skills=number, favourite_bonus=number)
     weight = send(ada, question, question, weight=number)
@@ -202,7 +202,8 @@ def test_a_nul_character_in_free_text_never_reaches_the_database(app, world, err
 
     item = leo.submit(f"{agenda}/items", {"text": "Read\x00 more"}, page=agenda)
     note = leo.submit(f"{agenda}/notes", {"body": "Worried\x00"}, page=agenda)
-    declined = mia.submit(f"/requests/{world.ids['request_id']}/decline", {"reason": "Full\x00 up"}, page="/inbox")
+    declined = mia.submit(f"/requests/{world.ids['request_id']}/decline",
+                          {"reason": "Full\x00 up", "confirmed": "yes"}, page="/inbox")
     searched = browser_as(world, "admin").get("/admin/outbox", query_string={"q": "leo\x00"})
 
     assert item.status_code == 400 and "invisible control character (NUL)" in item.get_data(as_text=True)
