@@ -208,13 +208,15 @@ def register(app: Flask) -> None:
             for kind in ("error", "warning"):
                 for row in roster.problems(upload, kind).iterator():
                     click.echo(f"line {row.line}: {kind}: {getattr(row, kind)}", err=kind == "error")
+            if upload.errors or check_only:
+                operations.discard(upload)
             if upload.errors:
                 click.echo(f"Nothing imported. {operations.SHOWN_ERRORS_NOTE}", err=True)
                 sys.exit(1)
             counts = upload.counts
-            preview = f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged"
             if check_only:
-                click.echo(f"Would import: {preview}.")
+                click.echo(f"Would import: {counts['new']} new, {counts['updated']} updated, "
+                           f"{counts['unchanged']} unchanged.")
                 return
             upload = operations.confirm_import(upload, None, background=False)
             counts = upload.counts

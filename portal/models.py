@@ -598,7 +598,7 @@ class OrgPerson(BaseModel):
 class PeopleImport(BaseModel):
     """A people CSV as checked: its rows wait in PeopleImportRow until an admin confirms (or it is dropped)."""
 
-    STATUSES = ("checked", "importing", "done", "failed")
+    STATUSES = ("checked", "importing", "done", "failed", "discarded")
     created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     filename = CharField(default="")
     status = CharField(default="checked")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import IO
+from typing import IO, Iterator
 
 from portal import audit
 from portal.db import database, is_postgres
@@ -26,24 +26,9 @@ def check_file(stream: IO[bytes], filename: str, actor) -> PeopleImport:
         _drop_stale_rows()
         upload = PeopleImport.create(created_by=actor, filename=(filename or "")[:200])
         header, rows = csvfile.read(stream)
-        first_line: dict[str, int] = {}  # email -> its first line: the one set that grows with the file
-        batch, count = [], 0
-        for row in rows:
-            email = row.values["email"]
-            if email and not row.errors:
-                if email in first_line:
-                    row.errors.append(f"{email} is also on line {first_line[email]}")
-                else:
-                    first_line[email] = row.line
-            batch.append({"upload": upload.id, "line": row.line, **row.values,
-                          "error": "; ".join(row.errors), "warning": "; ".join(row.warnings)})
-            count += 1
-            if len(batch) >= writing.BATCH:
-                PeopleImportRow.insert_many(batch).execute()
-                batch = []
-        if batch:
-            PeopleImportRow.insert_many(batch).execute()
-        del first_line
+        columns = ["upload_id", "line", *csvfile.COLUMNS, "error", "warning"]
+        writing.insert_rows(PeopleImportRow, columns, _lines(upload.id, rows))
+        count = PeopleImportRow.select().where(PeopleImportRow.upload == upload).count()
         if not count:
             raise csvfile.FileProblem("The file names the columns but has nobody in it.")
         _warn_unknown_managers(upload)
@@ -60,6 +45,20 @@ def check_file(stream: IO[bytes], filename: str, actor) -> PeopleImport:
         # Fresh planner statistics for the preview and the import (autovacuum may be off).
         database.execute_sql("ANALYZE people_import_row")
     return upload
+
+
+def _lines(upload_id: int, rows) -> Iterator[tuple]:
+    """Each checked row as stored, a repeated email an error naming the line it first appeared on."""
+    first_line: dict[str, int] = {}  # the one thing that grows with the file: about 100 bytes a person
+    for row in rows:
+        email = row.values["email"]
+        if email and not row.errors:
+            if email in first_line:
+                row.errors.append(f"{email} is also on line {first_line[email]}")
+            else:
+                first_line[email] = row.line
+        yield (upload_id, row.line, *(row.values[c] for c in csvfile.COLUMNS), "; ".join(row.errors),
+               "; ".join(row.warnings))
 
 
 def _drop_stale_rows() -> None:
@@ -80,6 +79,14 @@ def _warn_unknown_managers(upload: PeopleImport) -> None:
         note = f"manager {row.manager_email} is not in the file or among the people imported"
         row.warning = f"{row.warning}; {note}" if row.warning else note
         row.save(only=[PeopleImportRow.warning])
+
+
+def discard(upload: PeopleImport) -> None:
+    """Drop a checked import that will not be confirmed (a check only, or a file with errors)."""
+    with database.atomic():
+        PeopleImportRow.delete().where(PeopleImportRow.upload == upload).execute()
+        PeopleImport.update(status="discarded").where(PeopleImport.id == upload.id,
+                                                    PeopleImport.status == "checked").execute()
 
 
 def confirm_import(upload: PeopleImport, actor, *, background: bool | None = None) -> PeopleImport:

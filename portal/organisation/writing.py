@@ -1,12 +1,47 @@
 """Writing a confirmed people import: one transaction, in batches, so a file of any size is all or nothing."""
 from __future__ import annotations
 
+import csv
+import io
+from typing import Iterable, Iterator
+
+from peewee import EXCLUDED, Value
+
 from portal import audit
 from portal.db import database, is_postgres
 from portal.models import OrgPerson, PeopleImport, PeopleImportRow, Program, User, utcnow
 from portal.organisation import roster
 
-BATCH = 1000  # rows per INSERT: bounded memory, few round trips
+BATCH = 5000  # rows per statement: bounded memory, few round trips
+
+
+def insert_rows(model, columns: list[str], rows: Iterable[tuple]) -> None:
+    """Insert many rows in batches past peewee's per-value work (15 s for 100,000 rows): PostgreSQL's COPY, or
+    SQLite's executemany."""
+    table = model._meta.table_name
+    names = ", ".join(f'"{c}"' for c in columns)
+    cursor = database.cursor()
+    for batch in _batches(rows):
+        if is_postgres():
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(batch)
+            buffer.seek(0)
+            # An empty field is an empty string here, never NULL.
+            cursor.copy_expert(f'COPY "{table}" ({names}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({names}))',
+                               buffer)
+        else:
+            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})', batch)
+
+
+def _batches(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def run_import(upload_id: int, actor_id: int | None) -> PeopleImport:
@@ -39,22 +74,19 @@ def _write_people(upload: PeopleImport) -> None:
     """Add each row's person, or update the one with that email; their status (registered, opted out) is kept."""
     now = utcnow()
     fields = ("email", *roster.FIELDS)
-    batch = []
-    rows = roster.good_rows(upload).order_by(PeopleImportRow.line).tuples()
-    for values in rows.select(*(getattr(PeopleImportRow, name) for name in fields)).iterator():
-        batch.append({**dict(zip(fields, values)), "created_at": now, "updated_at": now})
-        if len(batch) >= BATCH:
-            _upsert(batch)
-            batch = []
-    if batch:
-        _upsert(batch)
-
-
-def _upsert(batch: list[dict]) -> None:
-    (OrgPerson.insert_many(batch)
+    rows = roster.good_rows(upload).select(*(getattr(PeopleImportRow, name) for name in fields),
+                                           Value("invited"), Value(now), Value(now))
+    changed = None
+    for name in roster.FIELDS:
+        differs = getattr(OrgPerson, name) != EXCLUDED[name]
+        changed = differs if changed is None else changed | differs
+    # One statement, however many rows: the database reads the stored lines itself. A person whose values are all
+    # the same is not touched, so their updated_at says when they last changed.
+    (OrgPerson.insert_from(rows, [*(getattr(OrgPerson, name) for name in fields), OrgPerson.status,
+                                  OrgPerson.created_at, OrgPerson.updated_at])
      .on_conflict(conflict_target=[OrgPerson.email],
-                  preserve=[OrgPerson.name, OrgPerson.department, OrgPerson.job_title, OrgPerson.location,
-                            OrgPerson.manager_email, OrgPerson.updated_at])
+                  preserve=[*(getattr(OrgPerson, name) for name in roster.FIELDS), OrgPerson.updated_at],
+                  where=changed)
      .execute())
 
 
