@@ -101,7 +101,13 @@ def read(stream: IO[bytes]) -> tuple[Header, Iterator[Row]]:
 
 def _rows(header: Header, reader) -> Iterator[Row]:
     ended = 0
-    for fields in reader:
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise FileProblem(f"Line {ended + 2} cannot be read as CSV ({error}); check its quotes.") from None
         # The record's first line (a quoted field may span several); the header was line 1.
         line, ended = ended + 2, reader.line_num
         if not any(f.strip() for f in fields):

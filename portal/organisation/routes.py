@@ -39,13 +39,13 @@ def _listing(form, status: int = 200, **extra):
     response = fragment_or_page(
         "organisation/index.html", "results", form=form, people=list(query.paginate(page, PAGE_SIZE)),
         page=page, total=total, pages=max(1, -(-total // PAGE_SIZE)), q=search,
-        imports=list(PeopleImport.select().order_by(PeopleImport.id.desc()).limit(5)), token_of=_token, **extra,
+        imports=list(PeopleImport.select().order_by(PeopleImport.id.desc()).limit(5)), token_of=token_for, **extra,
     )
     response.status_code = status
     return response
 
 
-def _token(upload: PeopleImport) -> str:
+def token_for(upload: PeopleImport) -> str:
     return links.make_token(TOKEN_PURPOSE, upload.id)
 
 
@@ -76,7 +76,7 @@ def check():
     except csvfile.FileProblem as problem:
         form.file.errors = [str(problem)]
         return _listing(form, 400)
-    return redirect(url_for("organisation.show", token=_token(upload)))
+    return redirect(url_for("organisation.show", token=token_for(upload)))
 
 
 @blueprint.get("/import/<token>")
