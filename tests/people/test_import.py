@@ -8,6 +8,7 @@ import pytest
 
 from portal.models import AuditLog, OrgPerson, PeopleImport, PeopleImportRow, Program
 from portal.organisation import writing
+from portal.programme import operations as programme
 
 GOOD = (
     "Full Name,E-mail,Department,Job Title,Location,Manager's Email,Shoe size\n"
@@ -159,11 +160,19 @@ def test_people_who_have_an_account_are_registered_and_others_are_linked_when_th
     assert (cy.status, cy.user_id) == ("registered", later.id)
 
 
-def test_a_size_an_admin_typed_is_kept_by_imports(admin_client, db, program):
-    program.organisation_size_by_hand = True
-    program.organisation_size = 1200
-    program.save()
+def test_the_organisation_size_follows_imports_until_an_admin_types_one_on_the_settings_page(admin_client, db, program):
     confirm(admin_client, checked(admin_client, GOOD)[0])
+    assert Program.get_by_id(program.id).organisation_size == 3
+    settings = admin_client.get("/admin/settings").get_data(as_text=True)
+    assert "Set by each people import until you change it here." in settings
+
+    form = {name: getattr(program, name).isoformat() for name in programme.DATE_FIELDS}
+    saved = admin_client.submit("/admin/settings/programme", {**form, "name": program.name, "organisation_size": "1200",
+                                                              "length_months": "", "action": "save"},
+                                page="/admin/settings")
+    assert saved.status_code == 302
+    confirm(admin_client, checked(admin_client, GOOD + "Di Dane,di@example.org,Sales,,,,\n")[0])
+    assert OrgPerson.select().count() == 4
     assert Program.get_by_id(program.id).organisation_size == 1200
 
 
