@@ -607,7 +607,6 @@ class PeopleImport(BaseModel):
     warnings = IntegerField(default=0)
     notes = JSONField(default=list)  # about the file as a whole: ignored columns, encoding
     counts = JSONField(default=dict)  # new, updated, unchanged: the preview, then what was done
-    done_rows = IntegerField(default=0)  # progress of the import job
     problem = TextField(default="")  # why an import job failed (nothing was written)
     created_at = DateTimeField(default=utcnow)
     finished_at = DateTimeField(null=True)

@@ -37,7 +37,6 @@ def upgrade(migrator, database):
         warnings = IntegerField(default=0)
         notes = JSONField(default=list)
         counts = JSONField(default=dict)
-        done_rows = IntegerField(default=0)
         problem = TextField(default="")
         created_at = DateTimeField()
         finished_at = DateTimeField(null=True)

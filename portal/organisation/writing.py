@@ -57,7 +57,7 @@ def run_import(upload_id: int, actor_id: int | None) -> PeopleImport:
             _link_accounts()
             size = _set_organisation_size()
             PeopleImportRow.delete().where(PeopleImportRow.upload == upload).execute()
-            PeopleImport.update(status="done", counts=counts, done_rows=upload.rows, finished_at=utcnow()).where(
+            PeopleImport.update(status="done", counts=counts, finished_at=utcnow()).where(
                 PeopleImport.id == upload.id).execute()
             audit.record(actor, "people.import", f"people_import:{upload.id}", organisation_size=size, **counts)
     except Exception as error:
@@ -91,12 +91,11 @@ def _write_people(upload: PeopleImport) -> None:
 
 
 def _link_accounts() -> None:
-    """People imported who already have a confirmed account are registered, linked to it."""
-    account = User.select(User.id).where(User.email == OrgPerson.email, User.email_confirmed)
-    (OrgPerson.update(user=account, status="registered")
-     .where(OrgPerson.user.is_null(), OrgPerson.status == "invited",
-            OrgPerson.email.in_(User.select(User.email).where(User.email_confirmed)))
-     .execute())
+    """People imported who already have a confirmed account are linked to it, and registered unless they opted out."""
+    confirmed = User.select(User.email).where(User.email_confirmed)
+    account = User.select(User.id).where(User.email == OrgPerson.email)
+    OrgPerson.update(user=account).where(OrgPerson.user.is_null(), OrgPerson.email.in_(confirmed)).execute()
+    OrgPerson.update(status="registered").where(OrgPerson.user.is_null(False), OrgPerson.status == "invited").execute()
 
 
 def _set_organisation_size() -> int | None:

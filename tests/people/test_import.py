@@ -145,11 +145,18 @@ def test_an_import_that_fails_part_way_writes_nobody_and_says_so(admin_client, d
     assert PeopleImport.get().status == "failed" and "disk full" in PeopleImport.get().problem
     assert "nothing was changed: RuntimeError: disk full" in admin_client.get(address).get_data(as_text=True)
 
+    monkeypatch.undo()  # the disk has room again: the same checked file is imported on a second try
+    assert "Try again" in admin_client.get(address).get_data(as_text=True)
+    confirm(admin_client, address)
+    assert OrgPerson.select().count() == 3 and PeopleImport.get().status == "done"
+
 
 def test_people_who_have_an_account_are_registered_and_others_are_linked_when_they_confirm(
         admin_client, db, create_user, app):
     existing = create_user("bob@example.org", roles=("mentor",), name="Bob Boss")
-    address, _ = checked(admin_client, GOOD)
+    address, page = checked(admin_client, GOOD.replace("bob@example.org,4", "boss@example.org,4")
+                            .replace(",bob@example.org,Research", ",BOB@example.org,Research"))
+    assert "manager boss@example.org is not in the file or among the people imported" in page
     confirm(admin_client, address)
     bob = OrgPerson.get(OrgPerson.email == "bob@example.org")
     assert (bob.status, bob.user_id) == ("registered", existing.id)
@@ -219,3 +226,15 @@ def test_a_line_the_csv_reader_cannot_read_is_named(admin_client, db):
     response = upload(admin_client, "name,email\nAda,ada@example.org\n" + "Bo,b@example.org," + "y" * 200_000 + "\n")
     assert response.status_code == 400
     assert "Line 3 cannot be read as CSV" in response.get_data(as_text=True)
+
+
+def test_an_unconfirmed_account_does_not_claim_an_imported_person_until_its_address_is_confirmed(admin_client, db, app):
+    from portal.accounts import emails, operations as accounts
+
+    confirm(admin_client, checked(admin_client, GOOD)[0])
+    with app.test_request_context():
+        someone = accounts.create_user("ada@example.org", "Ada", "a long password here", confirmed=False)
+        assert OrgPerson.get(OrgPerson.email == "ada@example.org").status == "invited"
+        accounts.confirm_email(emails.confirm_token(someone))
+    ada = OrgPerson.get(OrgPerson.email == "ada@example.org")
+    assert (ada.status, ada.user_id) == ("registered", someone.id)
