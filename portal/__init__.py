@@ -146,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.home import blueprint as home
     from portal.leaving.routes import blueprint as leaving
     from portal.meetings.routes import blueprint as meetings
+    from portal.organisation.routes import blueprint as organisation
     from portal.pairing.routes import blueprint as pairing
     from portal.people.routes import blueprint as people
     from portal.privacy.routes import blueprint as privacy
@@ -155,8 +156,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.surveys.routes import blueprint as surveys
     from portal.vendor import blueprint as vendor
 
-    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, health, home, leaving, meetings, pairing,
-                      people, privacy, questionnaire, reminders, resources, surveys, vendor):
+    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, health, home, leaving, meetings,
+                      organisation, pairing, people, privacy, questionnaire, reminders, resources, surveys, vendor):
         app.register_blueprint(blueprint)
 
 

@@ -189,6 +189,41 @@ def register(app: Flask) -> None:
                        "people must connect their calendar again otherwise.", err=True)
             sys.exit(1)
 
+    @app.cli.command("import-people")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--check-only", is_flag=True, help="Check the file and show the preview; import nothing.")
+    def import_people(path, check_only):
+        """Import the organisation's people from a CSV, all or nothing; exits 1 and imports nobody if a row is wrong."""
+        from portal.organisation import csvfile, operations, roster
+
+        with database.connection_context():
+            ensure_database()
+            try:
+                with path.open("rb") as stream:
+                    upload = operations.check_file(stream, path.name, None)
+            except csvfile.FileProblem as problem:
+                click.echo(f"{path.name}: {problem}", err=True)
+                sys.exit(1)
+            click.echo(f"{upload.rows} rows checked: {upload.errors} errors, {upload.warnings} warnings.")
+            for note in upload.notes:
+                click.echo(note)
+            for kind in ("error", "warning"):
+                for row in roster.problems(upload, kind).iterator():
+                    click.echo(f"line {row.line}: {kind}: {getattr(row, kind)}", err=kind == "error")
+            if upload.errors or check_only:
+                operations.discard(upload)
+            if upload.errors:
+                click.echo(f"Nothing imported. {operations.SHOWN_ERRORS_NOTE}", err=True)
+                sys.exit(1)
+            counts = upload.counts
+            if check_only:
+                click.echo(f"Would import: {counts['new']} new, {counts['updated']} updated, "
+                           f"{counts['unchanged']} unchanged.")
+                return
+            upload = operations.confirm_import(upload, None, background=False)
+            counts = upload.counts
+            click.echo(f"Imported: {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged.")
+
     @app.cli.command("db-snapshot")
     def db_snapshot():
         """Write the SQLite schema of the newest version to portal/migrations/snapshots/."""

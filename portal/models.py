@@ -91,6 +91,8 @@ class Program(BaseModel):
     name = CharField()
     length_months = IntegerField(default=6)
     organisation_size = IntegerField(default=500)
+    # True once an admin types the size on the settings page; until then each people import sets it.
+    organisation_size_by_hand = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
     mentor_registration_opens = DateField()
     mentee_registration_opens = DateField()
     pairing_opens = DateField()
@@ -577,6 +579,57 @@ class ResetRequest(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
 
 
+class OrgPerson(BaseModel):
+    """Someone in the organisation, from a people import: invited until they register with this address."""
+
+    STATUSES = ("invited", "registered", "opted_out")
+    email = CharField(unique=True)  # stored lower-case
+    name = CharField()
+    department = CharField(default="")
+    job_title = CharField(default="")
+    location = CharField(default="")
+    manager_email = CharField(default="")
+    status = CharField(default="invited", index=True)
+    user = ForeignKeyField(User, null=True, backref="org_person", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class PeopleImport(BaseModel):
+    """A people CSV as checked: its rows wait in PeopleImportRow until an admin confirms (or it is dropped)."""
+
+    STATUSES = ("checked", "importing", "done", "failed", "discarded")
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    filename = CharField(default="")
+    status = CharField(default="checked")
+    rows = IntegerField(default=0)
+    errors = IntegerField(default=0)
+    warnings = IntegerField(default=0)
+    notes = JSONField(default=list)  # about the file as a whole: ignored columns, encoding
+    counts = JSONField(default=dict)  # new, updated, unchanged: the preview, then what was done
+    problem = TextField(default="")  # why an import job failed (nothing was written)
+    created_at = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True)
+
+
+class PeopleImportRow(BaseModel):
+    """One line of a checked people CSV, with what is wrong with it (an error stops the import, a warning not)."""
+
+    upload = ForeignKeyField(PeopleImport, backref="lines", on_delete="CASCADE")
+    line = IntegerField()
+    email = CharField(default="")  # normalised
+    name = CharField(default="")
+    department = CharField(default="")
+    job_title = CharField(default="")
+    location = CharField(default="")
+    manager_email = CharField(default="")
+    error = TextField(default="")
+    warning = TextField(default="")
+
+    class Meta:
+        indexes = ((("upload", "line"), True), (("upload", "email"), False))
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField(primary_key=True)
     applied_at = DateTimeField(default=utcnow)
@@ -612,5 +665,8 @@ MODELS = [
     AuditLog,
     LoginAttempt,
     ResetRequest,
+    OrgPerson,
+    PeopleImport,
+    PeopleImportRow,
     SchemaVersion,
 ]

@@ -1,11 +1,15 @@
 """Who may open what, checked over every route the app registers."""
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask import url_for
 
 from portal import create_app, mail
 from portal.agendas import store as agenda_store
+from portal.organisation import operations as people
+from portal.organisation import routes as organisation_routes
 from portal.questionnaire import editing
 
 SKIPPED = {"static", "vendor.asset", "health.healthz"}
@@ -121,10 +125,12 @@ def real_ids(app, program, create_user, admin):
     mentee = create_user("mia@example.org", roles=("mentee",), name="Mia Wallace")
     question = editing.add_question(program, {"prompt": "Favourite tea?", "kind": "text", "audience": "both"}, admin)
     agenda_store.customise(program)
-    with app.app_context():
+    with app.test_request_context():
         email = mail.send("mia@example.org", "Welcome", "Hello Mia.", "<p>Hello Mia.</p>")
+        people_import = people.check_file(io.BytesIO(b"name,email\nMia,mia@example.org\n"), "people.csv", admin)
+        token = organisation_routes.token_for(people_import)
     return {"user_id": mentee.id, "question_id": question.id, "agenda_id": agenda_store.rows(program)[0].id,
-            "email_id": email.id, "kind": "midpoint"}
+            "email_id": email.id, "kind": "midpoint", "token": token}
 
 
 @pytest.mark.parametrize("endpoint", ADMIN_PAGES)

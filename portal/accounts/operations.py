@@ -9,6 +9,7 @@ from portal import audit, events, links
 from portal.accounts import emails, tasks, throttle
 from portal.db import database
 from portal.models import Participant, Program, ResetRequest, User, utcnow
+from portal.organisation import operations as organisation
 from portal.programme import operations as programme
 
 # Checked against when an address is unknown, so a wrong address takes as long as a wrong password.
@@ -38,7 +39,7 @@ def create_user(
     """A new account; AccountError if the address is taken."""
     try:
         with database.atomic():
-            return User.create(
+            user = User.create(
                 email=normalise_email(email),
                 name=name.strip(),
                 password_hash=password_hash or generate_password_hash(password),
@@ -46,6 +47,9 @@ def create_user(
                 is_admin=is_admin,
                 email_confirmed=confirmed,
             )
+            if confirmed:
+                organisation.link_account(user)
+            return user
     except IntegrityError:
         raise AccountError("An account with this email already exists. Log in, or reset your password.", "email") from None
 
@@ -112,9 +116,12 @@ def confirm_email(user: User) -> bool:
     """Confirm the account's address now; False if it was already confirmed."""
     if user.email_confirmed:
         return False
-    user.email_confirmed = True
-    user.save(only=[User.email_confirmed])
-    audit.record(user, "account.confirm", f"user:{user.id}")
+    with database.atomic():
+        user.email_confirmed = True
+        user.save(only=[User.email_confirmed])
+        audit.record(user, "account.confirm", f"user:{user.id}")
+        # Only a confirmed address is theirs: an imported person is registered once they prove it.
+        organisation.link_account(user)
     return True
 
 

@@ -22,7 +22,8 @@ class ProgrammeForm(PortalForm):
     organisation_size = IntegerField(
         "People in the organisation",
         validators=[InputRequired("Enter a whole number."), NumberRange(1, 1_000_000, "Between 1 and 1,000,000.")],
-        description="Used to show sign-up against the 10–15 % that successful programmes reach.",
+        description="Used to show sign-up against the 10–15 % that successful programmes reach. Set by each people "
+                    "import until you change it here.",
     )
     length_months = IntegerField(
         "Length in months", validators=[Optional(), NumberRange(1, 24, "Between 1 and 24 months.")],

@@ -14,8 +14,8 @@ from portal.db import is_postgres, write_lock
 from portal.leaving import operations as leaving
 from portal.meetings import sync
 from portal.models import (ActionItem, Answer, AuditLog, CalendarConnection, CalendarFeed, Email, Feedback, FollowUp,
-                           LoginAttempt, Match, MatchRequest, Meeting, MeetingNote, PairingExclusion, Participant,
-                           Program, ResetRequest, Shortlist, SurveyResponse, User)
+                           LoginAttempt, Match, MatchRequest, Meeting, MeetingNote, OrgPerson, PairingExclusion,
+                           Participant, Program, ResetRequest, Shortlist, SurveyResponse, User)
 
 ERASED_NAME = "Deleted person"
 # What earlier audit entries about the person may carry that says who they are (e.g. a calendar account's address).
@@ -137,7 +137,9 @@ def _remove_what_they_wrote(user: User) -> None:
 
 
 def _remove_sign_in_and_calendars(user: User) -> None:
-    """Calendar connections with their passwords and tokens, the feed's secret, emails to them, failed logins."""
+    """Calendar connections with their passwords and tokens, the feed's secret, emails to them, failed logins, and
+    the organisation's record of them (a later people import adds them again if they are still in its file)."""
+    OrgPerson.delete().where((OrgPerson.user == user) | (OrgPerson.email == user.email)).execute()
     CalendarConnection.delete().where(CalendarConnection.user == user).execute()
     CalendarFeed.delete().where(CalendarFeed.user == user).execute()
     Email.delete().where(Email.to_address == user.email).execute()

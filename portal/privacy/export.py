@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from portal.models import (ActionItem, Answer, CalendarConnection, CalendarFeed, Email, Feedback, Match, MatchRequest,
-                           Meeting, MeetingNote, Participant, Question, Shortlist, Survey, SurveyResponse, User)
+                           Meeting, MeetingNote, OrgPerson, Participant, Question, Shortlist, Survey, SurveyResponse,
+                           User)
 
 Row = dict[str, object]
 
@@ -140,6 +141,14 @@ def _emails(user: User) -> Iterable[Row]:
                "sent_at": e.sent_at}
 
 
+def _organisation_record(user: User) -> Iterable[Row]:
+    person = OrgPerson.get_or_none((OrgPerson.user == user) | (OrgPerson.email == user.email))
+    if person is not None:
+        yield {"email": person.email, "name": person.name, "department": person.department,
+               "job_title": person.job_title, "location": person.location, "manager_email": person.manager_email,
+               "status": person.status, "imported_at": person.created_at, "updated_at": person.updated_at}
+
+
 KINDS = (
     Kind("account", ("email", "name", "time_zone", "admin", "address_confirmed", "created_at", "last_login_at"),
          _account),
@@ -160,6 +169,8 @@ KINDS = (
     Kind("calendar_connections", ("kind", "server", "user_name", "calendar", "status", "problem", "connected_at",
                                   "checked_at"), _calendar_connections),
     Kind("emails", ("subject", "category", "status", "created_at", "sent_at"), _emails),
+    Kind("organisation_record", ("email", "name", "department", "job_title", "location", "manager_email", "status",
+                                 "imported_at", "updated_at"), _organisation_record),
 )
 
 

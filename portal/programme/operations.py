@@ -71,6 +71,9 @@ def update_program(program: Program, values: dict, actor) -> dict:
             setattr(program, field, new)
     if not changes:
         return changes
+    if "organisation_size" in changes:
+        # Typed by an admin: people imports no longer set it.
+        program.organisation_size_by_hand = True
     program.length_months = max(1, round(phases.months_between(program.pairing_opens, program.ends)))
     with database.atomic():
         program.save()
