@@ -306,11 +306,15 @@ def open_follow_ups(program: Program, limit: int) -> list[FollowUp]:
                 .order_by(FollowUp.created_at.desc(), FollowUp.id.desc()).limit(limit))
 
 
+def with_handler(query):
+    """Follow-ups with the pair's, the person's and the handler's names loaded in the same query."""
+    handler = User.alias()
+    return (_with_names(query, handler)
+            .join_from(FollowUp, handler, JOIN.LEFT_OUTER, on=(FollowUp.resolved_by == handler.id), attr="resolved_by"))
+
+
 def resolved(program: Program, limit: int = LISTED) -> list[FollowUp]:
     """The follow-ups handled most recently, with who handled them."""
-    handler = User.alias()
-    return list(_with_names(FollowUp.select(), handler)
-                .join_from(FollowUp, handler, JOIN.LEFT_OUTER, on=(FollowUp.resolved_by == handler.id),
-                           attr="resolved_by")
+    return list(with_handler(FollowUp.select())
                 .where(FollowUp.program == program, FollowUp.resolved_at.is_null(False))
                 .order_by(FollowUp.resolved_at.desc()).limit(limit))
