@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from portal.followups import sweep
-from portal.models import FollowUp, Match, Participant
+from portal.models import FollowUp, Match, Participant, utcnow
 from tests.dashboard.conftest import session
+from tests.pairing.conftest import as_job  # noqa: F401
 
 NOW = dt.datetime(2026, 6, 1, 12, 0)
 DAY = dt.timedelta(days=1)
@@ -94,3 +95,15 @@ def test_a_followed_up_flag_stays_and_is_not_raised_again(pairs, admin):
     session(pair, NOW + DAY)
     sweep.sweep(NOW + 2 * DAY)
     assert [f.resolution for f in flags("no_first_session")] == ["Called both"]
+
+
+def test_the_periodic_job_raises_what_is_due(pairs, as_job):
+    from portal.followups import tasks
+    from portal.queue import queue
+
+    assert "sweep_follow_ups" in {task.name.rsplit(".", 1)[-1] for task in queue._registry.periodic_tasks}
+    [pair] = pairs(1, utcnow() - 20 * DAY)
+    with as_job():
+        tasks.sweep_follow_ups.call_local()
+        tasks.sweep_follow_ups.call_local()
+    assert [f.match_id for f in flags("no_first_session")] == [pair.id]
