@@ -116,4 +116,5 @@ def _answer(program, found: FollowUp, *, errors=None, typed=None, status: int = 
                                filters=chosen, errors=errors or {}, typed=typed or {}), status
     if status != 200:
         return _list_page(program, chosen, errors=errors, typed=typed, status=status)
-    return redirect(url_for("dashboard.follow_ups", **{k: v for k, v in chosen.items() if v}) + f"#follow-up-{found.id}")
+    kept = {key: value for key, value in chosen.items() if value}
+    return redirect(url_for("dashboard.follow_ups", **kept) + f"#follow-up-{found.id}")
