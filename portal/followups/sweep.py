@@ -71,7 +71,7 @@ def _active_match(program: Program, user_column):
 
 
 def unpaired(program: Program, now: dt.datetime) -> int:
-    """Flag mentees taking part and without a pair once the first week of pairing is over."""
+    """Flag mentees taking part and without a pair a week after pairing opened (and a week after they joined)."""
     if now.date() < program.pairing_opens + dt.timedelta(days=UNPAIRED_DAYS):
         return 0
     query = (Participant.select(Participant.program, Value(None), Participant.user, Value("unpaired"),
@@ -79,6 +79,8 @@ def unpaired(program: Program, now: dt.datetime) -> int:
                                 Value(f"Still unpaired {UNPAIRED_DAYS} days after pairing opened."), Value(now),
                                 Value(""))
              .where(Participant.program == program, Participant.role == "mentee", Participant.status != "exited",
+                    # Someone who joined late gets a week of their own before anyone calls.
+                    Participant.joined_at <= now - dt.timedelta(days=UNPAIRED_DAYS),
                     ~fn.EXISTS(_active_match(program, Participant.user))))
     return _insert(query)
 

@@ -74,15 +74,18 @@ def test_mentees_unpaired_after_the_first_week_of_pairing_are_flagged_once(pairs
     program.save()
     [pair] = pairs(1, NOW - 30 * DAY)
     session(pair, NOW + DAY)
-    _, [waiting, leaving] = people(0, 2)
+    _, [waiting, leaving, late] = people(0, 3)
+    Participant.update(joined_at=dt.datetime(2026, 5, 10)).where(Participant.user.in_([waiting, leaving])).execute()
+    Participant.update(joined_at=dt.datetime(2026, 5, 28)).where(Participant.user == late).execute()
     sweep.sweep(dt.datetime(2026, 5, 26, 23, 0))
     assert flags("unpaired") == []  # still the first week
     assert sweep.sweep(dt.datetime(2026, 5, 27, 9, 0)) == 2
     assert sweep.sweep(NOW) == 0
-    assert {f.user_id for f in flags("unpaired")} == {waiting.id, leaving.id}
+    assert {f.user_id for f in flags("unpaired")} == {waiting.id, leaving.id}  # the late joiner has until 4 June
+    assert sweep.sweep(dt.datetime(2026, 6, 4, 0, 0)) == 1
     Participant.update(status="exited").where(Participant.user == leaving).execute()
     sweep.sweep(NOW + DAY)
-    assert [f.user_id for f in flags("unpaired")] == [waiting.id]
+    assert [f.user_id for f in flags("unpaired")] == [waiting.id, late.id]
 
 
 def test_a_followed_up_flag_stays_and_is_not_raised_again(pairs, admin):
