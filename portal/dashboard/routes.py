@@ -15,7 +15,7 @@ from portal.programme import phases
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/admin")
 registry.page("Dashboard", "dashboard.index", order=10)
-registry.page("Follow-ups", "dashboard.follow_ups", order=15, current=("dashboard.resolve", "dashboard.reopen"))
+registry.page("Follow-ups", "dashboard.follow_ups", order=45, current=("dashboard.resolve", "dashboard.reopen"))
 OPEN_SHOWN = 20  # the newest open follow-ups; the count says how many there are
 PAGE_SIZE = 25
 NOTE_LENGTH = 2000
