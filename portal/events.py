@@ -40,3 +40,8 @@ feedback_given = _signals.signal("feedback-given", doc=(
 survey_answered = _signals.signal("survey-answered", doc=(
     "surveys.operations.save_response, first time or changed: survey, response, user, role, match (the one pair the "
     "answer is about; None for none or several)."))
+calendar_broken = _signals.signal("calendar-broken", doc=(
+    "calendars.connections.mark_broken, once per break; the sender is the User: connection, problem."))
+session_sync_failed = _signals.signal("session-sync-failed", doc=(
+    "meetings.sync.sync, when a session could not be written to the organiser's calendar and is not retried: "
+    "meeting, error (in words)."))

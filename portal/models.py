@@ -457,9 +457,9 @@ class FollowUp(BaseModel):
     program = ForeignKeyField(Program, backref="follow_ups", on_delete="CASCADE")
     match = ForeignKeyField(Match, null=True, on_delete="CASCADE")
     user = ForeignKeyField(User, null=True, on_delete="CASCADE")  # whose answer raised it
-    reason = CharField()  # low_rating, low_fit, exit, survey
+    reason = CharField()  # a key of portal.followups.REASONS: low_rating, low_fit, exit, survey, quiet, ...
     details = TextField(default="")
-    source = CharField(unique=True)  # e.g. "feedback:12:rating", so the same answer never flags twice
+    source = CharField(unique=True)  # kind and subject, e.g. "feedback:12:rating": the same event never flags twice
     created_at = DateTimeField(default=utcnow)
     resolved_at = DateTimeField(null=True)
     resolved_by = ForeignKeyField(User, null=True, on_delete="SET NULL")

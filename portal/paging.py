@@ -8,9 +8,10 @@ LAST_PAGE = 1_000_000
 SEARCH_LENGTH = 100
 
 
-def page_number(name: str = "page") -> int:
-    """The page asked for, from 1 to LAST_PAGE; anything else (words, "²", "١٢", huge numbers) is the first page."""
-    text = request.args.get(name, "")
+def page_number(name: str = "page", values=None) -> int:
+    """The page asked for (in the query string, or `values`), from 1 to LAST_PAGE; anything else (words, "²", "١٢",
+    huge numbers) is the first page."""
+    text = (request.args if values is None else values).get(name, "")
     if not (text.isascii() and text.isdigit()):
         return 1
     # Python refuses to read thousands of digits; any number that long is past the last page anyway.

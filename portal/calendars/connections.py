@@ -27,7 +27,7 @@ from calendar_sync.errors import (
                                   RequestFailed,
 )
 from calendar_sync.model import CANCELLED, Busy, Meeting
-from portal import audit, links, mail, settings
+from portal import audit, events, links, mail, settings
 from portal.calendars import keys, microsoft
 from portal.db import database
 from portal.models import CalendarConnection, Program, User, utcnow
@@ -190,6 +190,7 @@ def mark_broken(connection: CalendarConnection, problem: str) -> bool:
     connection.status, connection.broken_at, connection.problem = "broken", now, problem
     person = connection.user
     audit.record(None, "calendar.broken", f"user:{person.id}", kind=connection.kind, problem=problem)
+    events.calendar_broken.send(person, connection=connection, problem=problem)
     context = {"problem": problem.strip().rstrip("."), "kind": KINDS.get(connection.kind, connection.kind),
                "connect_url": links.absolute_url("calendars.connect"), "person": person}
     stamp = f"{connection.id}:{now.isoformat()}"

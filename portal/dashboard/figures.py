@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, Case, fn
 
 from portal.db import database
+from portal.followups.sweep import FIRST_SESSION_DAYS, QUIET_DAYS  # the same days raise follow-ups
 from portal.meetings.schedule import stored
 from portal.models import Feedback, FollowUp, Match, Meeting, Participant, Program, User
 from portal.pairing import operations as pairing
@@ -15,8 +16,6 @@ from portal.surveys import defaults as survey_defaults
 from portal.surveys import operations as surveys
 from portal.surveys import results as survey_results
 
-QUIET_DAYS = 45  # the target is one to one and a half sessions a month
-FIRST_SESSION_DAYS = 14  # a pair should have booked its first session two weeks after matching
 TARGET_RATIO = (5, 4)  # mentors to mentees: some mentors with room left for every mentee
 TARGET_SHARE = (10, 15)  # per cent of the organisation taking part
 TARGET_RATE = (1.0, 1.5)  # sessions per pair per month
@@ -306,11 +305,15 @@ def open_follow_ups(program: Program, limit: int) -> list[FollowUp]:
                 .order_by(FollowUp.created_at.desc(), FollowUp.id.desc()).limit(limit))
 
 
+def with_handler(query):
+    """Follow-ups with the pair's, the person's and the handler's names loaded in the same query."""
+    handler = User.alias()
+    return (_with_names(query, handler)
+            .join_from(FollowUp, handler, JOIN.LEFT_OUTER, on=(FollowUp.resolved_by == handler.id), attr="resolved_by"))
+
+
 def resolved(program: Program, limit: int = LISTED) -> list[FollowUp]:
     """The follow-ups handled most recently, with who handled them."""
-    handler = User.alias()
-    return list(_with_names(FollowUp.select(), handler)
-                .join_from(FollowUp, handler, JOIN.LEFT_OUTER, on=(FollowUp.resolved_by == handler.id),
-                           attr="resolved_by")
+    return list(with_handler(FollowUp.select())
                 .where(FollowUp.program == program, FollowUp.resolved_at.is_null(False))
                 .order_by(FollowUp.resolved_at.desc()).limit(limit))

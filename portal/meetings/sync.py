@@ -14,7 +14,7 @@ import dataclasses
 from calendar_sync import invites
 from calendar_sync.errors import AuthFailed, CalendarError, ReauthRequired, Throttled, Unreachable
 from calendar_sync.model import Meeting as Invite
-from portal import links, mail
+from portal import events, links, mail
 from portal.calendars import connections
 from portal.meetings import invitations, schedule
 from portal.models import Email, Meeting, User, utcnow
@@ -36,6 +36,12 @@ class RetryLater(Exception):
 
 def _record(meeting: Meeting, **values) -> None:
     Meeting.update(updated_at=utcnow(), **values).where(Meeting.id == meeting.id).execute()
+
+
+def _failed(meeting: Meeting, **values) -> None:
+    """Record that the session will not reach the organiser's calendar, and say so to whoever cares."""
+    _record(meeting, sync_state="failed", **values)
+    events.session_sync_failed.send(meeting.match.program, meeting=meeting, error=values["sync_error"])
 
 
 def send_invite(meeting: Meeting, person: User) -> None:
@@ -126,7 +132,7 @@ def sync(meeting_id: int) -> None:
         # the attendee stops waiting for Exchange's UID.
         _invite_attendee(meeting, attendee)
         send_invite(meeting, organizer)
-        _record(meeting, sync_state="failed", sync_error=error.message if hasattr(error, "message") else str(error))
+        _failed(meeting, sync_error=error.message if hasattr(error, "message") else str(error))
         return
     except (Throttled, Unreachable, CalendarError) as error:
         attempts = meeting.sync_attempts + 1
@@ -137,7 +143,7 @@ def sync(meeting_id: int) -> None:
             # _adopts_uid says no from now on, so a later create leaves the attendees out.
             _invite_attendee(meeting, attendee)
         if gives_up:
-            _record(meeting, sync_state="failed", sync_attempts=attempts, sync_error=message)
+            _failed(meeting, sync_attempts=attempts, sync_error=message)
             return
         _record(meeting, sync_state="waiting", sync_attempts=attempts, sync_error=message)
         # The server's own Retry-After when it gave one; otherwise our backoff, growing with the attempts.

@@ -106,7 +106,9 @@ reminders.save_settings            POST   login     403    403    403          4
 meetings.save_settings             POST   login     403    403    403          403          400
 surveys.save_settings              POST   login     403    403    403          403          400
 dashboard.index                    GET    login     403    403    403          403          200
+dashboard.follow_ups               GET    login     403    403    403          403          200
 dashboard.resolve                  POST   login     403    403    403          403          302
+dashboard.reopen                   POST   login     403    403    403          403          302
 privacy.erase                      GET    login     403    403    403          403          200
 privacy.erase                      POST   login     403    403    403          403          400
 leaving.leave_for                  GET    login     403    403    403          403          200

@@ -1,7 +1,9 @@
 """Pairs and people the programme team should look at: raised by answers, cleared by an admin.
 
-What raises one is decided here, by the receivers at the end of this module: low feedback after a session, a low
-survey rating, someone leaving.
+What raises one is decided here, by the receivers at the end of this module (low feedback after a session, a low
+survey rating, someone leaving, a broken calendar connection, a session that could not reach a calendar), and by the
+periodic sweep in `sweep.py` for what time raises (no first session, a quiet pair, a mentee still unpaired).
+Each has a source unique per kind and subject, so the same event never flags twice.
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from peewee import IntegrityError
 
 from portal import audit, events
 from portal.db import database
-from portal.models import FollowUp, Match, Program, User, utcnow
+from portal.models import FollowUp, Match, Participant, Program, User, utcnow
 from portal.surveys.defaults import LABELS as SURVEY_LABELS
 
 REASONS = {
@@ -17,7 +19,13 @@ REASONS = {
     "low_fit": "Pairing may not fit",
     "exit": "Left the programme",
     "survey": "Low survey rating",
+    "no_first_session": "No first session",
+    "quiet": "Pair not meeting",
+    "calendar_sync": "Calendar failed to sync",
+    "calendar_broken": "Calendar connection broken",
+    "unpaired": "Mentee still unpaired",
 }
+STATES = {"open": "Open", "done": "Followed up", "all": "All"}
 LOW = 2  # a rating of 2 or less out of 5 asks for a follow-up
 
 
@@ -45,6 +53,18 @@ def open_ones(program: Program):
             .order_by(FollowUp.created_at.desc(), FollowUp.id.desc()))
 
 
+def listed(program: Program, reason: str | None = None, state: str = "open"):
+    """Follow-ups of one kind (or every kind), open, followed up or all, newest first."""
+    query = FollowUp.select().where(FollowUp.program == program)
+    if reason:
+        query = query.where(FollowUp.reason == reason)
+    if state == "open":
+        query = query.where(FollowUp.resolved_at.is_null())
+    elif state == "done":
+        query = query.where(FollowUp.resolved_at.is_null(False))
+    return query.order_by(FollowUp.created_at.desc(), FollowUp.id.desc())
+
+
 def resolve(follow_up: FollowUp, actor: User, resolution: str = "") -> bool:
     """Mark a follow-up handled, with what was done; False when it was already resolved."""
     with database.atomic():
@@ -52,6 +72,16 @@ def resolve(follow_up: FollowUp, actor: User, resolution: str = "") -> bool:
             FollowUp.id == follow_up.id, FollowUp.resolved_at.is_null()).execute()
         if done:
             audit.record(actor, "follow_up.resolve", f"follow_up:{follow_up.id}", reason=follow_up.reason)
+    return bool(done)
+
+
+def reopen(follow_up: FollowUp, actor: User) -> bool:
+    """Open a followed-up flag again (the note stays, to read); False when it was open already."""
+    with database.atomic():
+        done = FollowUp.update(resolved_at=None, resolved_by=None).where(
+            FollowUp.id == follow_up.id, FollowUp.resolved_at.is_null(False)).execute()
+        if done:
+            audit.record(actor, "follow_up.reopen", f"follow_up:{follow_up.id}", reason=follow_up.reason)
     return bool(done)
 
 
@@ -94,3 +124,24 @@ def on_leaving(program, *, user, reason_text, feedback, ended, **extra) -> None:
         details += f" They said: “{feedback[:500]}”"
     flag(program, "exit", f"exit:{program.id}:{user.id}:{utcnow().isoformat()}",
          match=ended[0] if ended else None, user=user, details=details)
+
+
+@events.calendar_broken.connect
+def on_calendar_broken(user, *, connection, problem, **extra) -> None:
+    """A broken calendar connection flags the person in each programme they take part in, once per break."""
+    stamp = connection.broken_at.isoformat() if connection.broken_at else ""
+    programs = (Program.select().join(Participant).where(Participant.user == user, Participant.status != "exited",
+                                                            ~Program.archived).distinct())
+    for program in programs:
+        flag(program, "calendar_broken", f"calendar_broken:{program.id}:{connection.id}:{stamp}", user=user,
+             details=f"{user.name}'s calendar connection stopped working: {problem.strip()}")
+
+
+@events.session_sync_failed.connect
+def on_sync_failed(program, *, meeting, error, **extra) -> None:
+    """A session that could not be written to the organiser's calendar flags the pair, once per version of it."""
+    match = meeting.match
+    flag(program, "calendar_sync", f"calendar_sync:{meeting.id}:{meeting.sequence}", match=match,
+         user=meeting.organizer,
+         details=f"Session {meeting.number} of {match.mentor.name} and {match.mentee.name} did not reach "
+                 f"{meeting.organizer.name}'s calendar: {error}")
