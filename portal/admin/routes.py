@@ -9,11 +9,11 @@ from peewee import JOIN
 
 from portal import headers
 from portal.access import admin_required, current_program
-from portal.admin import forms, registry, settings_page
+from portal.admin import forms, people_table, registry, settings_page
 from portal.fragments import fragment_or_page
 from portal.mail import display
 from portal.mail import outbox as mail_outbox
-from portal.models import AuditLog, Email, Participant, User
+from portal.models import AuditLog, Email, User
 from portal.programme import operations as programme
 from portal.programme import phases
 
@@ -204,24 +204,11 @@ def audit_log():
 @blueprint.get("/people")
 @admin_required
 def people():
-    """Everyone taking part, with their questionnaire progress."""
+    """Everyone in the programme: search, filter, sort, a page at a time."""
     program = current_program()
-    query = (
-        Participant.select(Participant, User)
-        .join(User)
-        .where(Participant.program == program)
-        .order_by(User.name, Participant.role)
-    )
-    role = request.args.get("role")
-    if role in Participant.ROLES:
-        query = query.where(Participant.role == role)
-    search = (request.args.get("q") or "").strip()
-    if search:
-        query = query.where(User.name.contains(search) | User.email.contains(search))
-    page = _page()
-    total = query.count()
-    context = dict(
-        participants=list(query.paginate(page, PAGE_SIZE)), page=page, total=total,
-        pages=max(1, -(-total // PAGE_SIZE)), role=role, q=search,
-    )
-    return fragment_or_page("admin/people.html", "results", **context)
+    question = people_table.department_question(program)
+    departments = people_table.departments(question)
+    filters = people_table.Filters.from_args(request.args, departments)
+    table = people_table.page_of(program, filters, question, _page())
+    return fragment_or_page("admin/people.html", "results", table=table, filters=filters, departments=departments,
+                            statuses=people_table.STATUSES, sorts=people_table.SORTS)
