@@ -139,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.agendas.routes import blueprint as agendas
     from portal.calendars.routes import blueprint as calendars
     from portal.dashboard.routes import blueprint as dashboard
+    from portal.exports.routes import blueprint as exports
     from portal.console.routes import blueprint as console
     from portal.health import blueprint as health
     from portal.home import blueprint as home
@@ -153,8 +154,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.surveys.routes import blueprint as surveys
     from portal.vendor import blueprint as vendor
 
-    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, health, home, leaving, meetings, pairing,
-                      people, privacy, questionnaire, reminders, resources, surveys, vendor):
+    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, exports, health, home, leaving, meetings,
+                      pairing, people, privacy, questionnaire, reminders, resources, surveys, vendor):
         app.register_blueprint(blueprint)
 
 

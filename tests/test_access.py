@@ -124,7 +124,7 @@ def real_ids(app, program, create_user, admin):
     with app.app_context():
         email = mail.send("mia@example.org", "Welcome", "Hello Mia.", "<p>Hello Mia.</p>")
     return {"user_id": mentee.id, "question_id": question.id, "agenda_id": agenda_store.rows(program)[0].id,
-            "email_id": email.id, "kind": "midpoint"}
+            "email_id": email.id, "kind": "midpoint", "export": "participants"}
 
 
 @pytest.mark.parametrize("endpoint", ADMIN_PAGES)

@@ -41,9 +41,10 @@ class Filters:
             return value if value in allowed else ""
 
         return cls(
-            q=(args.get("q") or "").strip()[:200], role=pick("role", Participant.ROLES), status=pick("status", STATUSES),
-            department=pick("department", departments), finished=pick("finished", CHOICES),
-            paired=pick("paired", CHOICES), sort=pick("sort", SORTS) or "name", order=pick("order", ("asc", "desc")) or "asc",
+            q=(args.get("q") or "").strip()[:200], role=pick("role", Participant.ROLES),
+            status=pick("status", STATUSES), department=pick("department", departments),
+            finished=pick("finished", CHOICES), paired=pick("paired", CHOICES),
+            sort=pick("sort", SORTS) or "name", order=pick("order", ("asc", "desc")) or "asc",
         )
 
     def args(self, **changes) -> dict:
@@ -55,7 +56,8 @@ class Filters:
 
 def department_question(program: Program) -> Question | None:
     """The questionnaire's department question, if the programme asks one."""
-    return Question.get_or_none(Question.program == program, Question.key == "department", Question.active == True)  # noqa: E712
+    return Question.get_or_none(Question.program == program, Question.key == "department",
+                                Question.active == True)  # noqa: E712
 
 
 def departments(question: Question | None) -> list[str]:
