@@ -5,15 +5,13 @@ from __future__ import annotations
 from flask import (Blueprint, abort, current_app, flash, has_request_context, make_response, redirect,
                    render_template, request, url_for)
 from flask_login import current_user
-from peewee import JOIN
-
 from portal import headers
 from portal.access import admin_required, current_program
-from portal.admin import forms, people_table, registry, settings_page
+from portal.admin import audit_view, forms, people_table, registry, settings_page
 from portal.fragments import fragment_or_page
 from portal.mail import display
 from portal.mail import outbox as mail_outbox
-from portal.models import AuditLog, Email, User
+from portal.models import Email
 from portal.programme import operations as programme
 from portal.programme import phases
 
@@ -187,18 +185,17 @@ def outbox_email_html(email_id: int):
 @blueprint.get("/audit")
 @admin_required
 def audit_log():
-    """Who changed what."""
-    query = (
-        AuditLog.select(AuditLog, User)
-        .join(User, JOIN.LEFT_OUTER, on=(AuditLog.actor == User.id))
-        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
-    )
-    page = _page()
-    total = query.count()
-    return render_template(
-        "admin/audit.html", entries=list(query.paginate(page, PAGE_SIZE)), page=page, total=total,
-        pages=max(1, -(-total // PAGE_SIZE)),
-    )
+    """Who changed what, in words, filtered by who, what and when."""
+    known = audit_view.actions()
+    filters = audit_view.Filters.from_args(request.args, known)
+    entries = audit_view.query(filters)
+    total = entries.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(_page(), pages)
+    shown = audit_view.readable(list(entries.paginate(page, PAGE_SIZE)))
+    status = 400 if filters.problems else 200
+    return render_template("admin/audit.html", entries=shown, page=page, total=total, pages=pages,
+                           filters=filters, actions=known), status
 
 
 @blueprint.get("/people")
