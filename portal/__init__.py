@@ -203,6 +203,8 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda d: d.strftime("%-d %b %Y") if d else ""
     app.jinja_env.filters["datetime"] = lambda d: d.strftime("%-d %b %Y, %H:%M UTC") if d else ""
     app.jinja_env.filters["local_time"] = local_time
+    # A flashed (category, message) for one section of the settings page, which shows it next to that section.
+    app.jinja_env.tests["section_message"] = lambda flashed: flashed[0].startswith("section:")
 
 
 def _register_errors(app: Flask) -> None:

@@ -61,7 +61,8 @@ def save_programme():
             for name, value in suggested.__dict__.items():
                 form[name].data = value
                 form[name].raw_data = [value.isoformat()]
-            flash("Dates suggested from the pairing date and length. Check them, then save.", "info")
+            settings_page.flash_saved(
+                "programme", "Dates suggested from the pairing date and length. Check them, then save.", "info")
             return settings_page.render(program, "programme", form)
         form.length_months.errors = list(form.length_months.errors) or ["Enter a length to suggest dates."]
         return settings_page.render(program, "programme", form, status=400)
@@ -74,8 +75,9 @@ def save_programme():
             form[name].errors = [message]
         return settings_page.render(program, "programme", form, status=400)
     changes = programme.update_program(program, values, current_user)
-    flash("Programme settings saved." if changes else "Nothing changed.", "success" if changes else "info")
-    return redirect(url_for("admin.settings"))
+    settings_page.flash_saved("programme", "Programme settings saved." if changes else "Nothing changed.",
+                              "success" if changes else "info")
+    return redirect(url_for("admin.settings") + "#programme")
 
 
 @blueprint.post("/settings/welcome")
@@ -96,7 +98,7 @@ def set_phase(phase: str):
         abort(400, "Choose open, close or follow the dates.")
     programme.set_phase_override(current_program(), phase, state, current_user)
     verb = {True: "opened", False: "closed", None: "set to follow its dates"}[state]
-    flash(f"{phases.LABELS[phase]} {verb}.", "success")
+    settings_page.flash_saved("phases", f"{phases.LABELS[phase]} {verb}.")
     return redirect(url_for("admin.settings") + "#phases")
 
 
