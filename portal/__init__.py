@@ -141,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.agendas.routes import blueprint as agendas
     from portal.calendars.routes import blueprint as calendars
     from portal.dashboard.routes import blueprint as dashboard
+    from portal.exports.routes import blueprint as exports
     from portal.console.routes import blueprint as console
     from portal.health import blueprint as health
     from portal.home import blueprint as home
@@ -156,7 +157,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.surveys.routes import blueprint as surveys
     from portal.vendor import blueprint as vendor
 
-    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, health, home, leaving, meetings,
+    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, exports, health, home, leaving, meetings,
                       organisation, pairing, people, privacy, questionnaire, reminders, resources, surveys, vendor):
         app.register_blueprint(blueprint)
 
@@ -205,6 +206,8 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda d: d.strftime("%-d %b %Y") if d else ""
     app.jinja_env.filters["datetime"] = lambda d: d.strftime("%-d %b %Y, %H:%M UTC") if d else ""
     app.jinja_env.filters["local_time"] = local_time
+    # A flashed (category, message) for one section of the settings page, which shows it next to that section.
+    app.jinja_env.tests["section_message"] = lambda flashed: flashed[0].startswith("section:")
 
 
 def _register_errors(app: Flask) -> None:

@@ -130,7 +130,7 @@ def real_ids(app, program, create_user, admin):
         people_import = people.check_file(io.BytesIO(b"name,email\nMia,mia@example.org\n"), "people.csv", admin)
         token = organisation_routes.token_for(people_import)
     return {"user_id": mentee.id, "question_id": question.id, "agenda_id": agenda_store.rows(program)[0].id,
-            "email_id": email.id, "kind": "midpoint", "token": token}
+            "email_id": email.id, "kind": "midpoint", "token": token, "export": "participants"}
 
 
 @pytest.mark.parametrize("endpoint", ADMIN_PAGES)

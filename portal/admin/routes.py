@@ -5,15 +5,14 @@ from __future__ import annotations
 from flask import (Blueprint, abort, current_app, flash, has_request_context, make_response, redirect,
                    render_template, request, url_for)
 from flask_login import current_user
-from peewee import JOIN
 
 from portal import headers, paging
 from portal.access import admin_required, current_program
-from portal.admin import forms, registry, settings_page
+from portal.admin import audit_view, forms, people_table, registry, settings_page
 from portal.fragments import fragment_or_page
 from portal.mail import display
 from portal.mail import outbox as mail_outbox
-from portal.models import AuditLog, Email, Participant, User
+from portal.models import Email
 from portal.programme import operations as programme
 from portal.programme import phases
 
@@ -63,7 +62,8 @@ def save_programme():
             for name, value in suggested.__dict__.items():
                 form[name].data = value
                 form[name].raw_data = [value.isoformat()]
-            flash("Dates suggested from the pairing date and length. Check them, then save.", "info")
+            settings_page.flash_saved(
+                "programme", "Dates suggested from the pairing date and length. Check them, then save.", "info")
             return settings_page.render(program, "programme", form)
         form.length_months.errors = list(form.length_months.errors) or ["Enter a length to suggest dates."]
         return settings_page.render(program, "programme", form, status=400)
@@ -76,8 +76,9 @@ def save_programme():
             form[name].errors = [message]
         return settings_page.render(program, "programme", form, status=400)
     changes = programme.update_program(program, values, current_user)
-    flash("Programme settings saved." if changes else "Nothing changed.", "success" if changes else "info")
-    return redirect(url_for("admin.settings"))
+    settings_page.flash_saved("programme", "Programme settings saved." if changes else "Nothing changed.",
+                              "success" if changes else "info")
+    return redirect(url_for("admin.settings") + "#programme")
 
 
 @blueprint.post("/settings/welcome")
@@ -98,7 +99,7 @@ def set_phase(phase: str):
         abort(400, "Choose open, close or follow the dates.")
     programme.set_phase_override(current_program(), phase, state, current_user)
     verb = {True: "opened", False: "closed", None: "set to follow its dates"}[state]
-    flash(f"{phases.LABELS[phase]} {verb}.", "success")
+    settings_page.flash_saved("phases", f"{phases.LABELS[phase]} {verb}.")
     return redirect(url_for("admin.settings") + "#phases")
 
 
@@ -187,41 +188,27 @@ def outbox_email_html(email_id: int):
 @blueprint.get("/audit")
 @admin_required
 def audit_log():
-    """Who changed what."""
-    query = (
-        AuditLog.select(AuditLog, User)
-        .join(User, JOIN.LEFT_OUTER, on=(AuditLog.actor == User.id))
-        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
-    )
-    page = _page()
-    total = query.count()
-    return render_template(
-        "admin/audit.html", entries=list(query.paginate(page, PAGE_SIZE)), page=page, total=total,
-        pages=max(1, -(-total // PAGE_SIZE)),
-    )
+    """Who changed what, in words, filtered by who, what and when."""
+    known = audit_view.actions()
+    filters = audit_view.Filters.from_args(request.args, known)
+    entries = audit_view.query(filters)
+    total = entries.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(_page(), pages)
+    shown = audit_view.readable(list(entries.paginate(page, PAGE_SIZE)))
+    status = 400 if filters.problems else 200
+    return render_template("admin/audit.html", entries=shown, page=page, total=total, pages=pages,
+                           filters=filters, actions=known), status
 
 
 @blueprint.get("/people")
 @admin_required
 def people():
-    """Everyone taking part, with their questionnaire progress."""
+    """Everyone in the programme: search, filter, sort, a page at a time."""
     program = current_program()
-    query = (
-        Participant.select(Participant, User)
-        .join(User)
-        .where(Participant.program == program)
-        .order_by(User.name, Participant.role)
-    )
-    role = request.args.get("role")
-    if role in Participant.ROLES:
-        query = query.where(Participant.role == role)
-    search = paging.search_text()
-    if search:
-        query = query.where(User.name.contains(search) | User.email.contains(search))
-    page = _page()
-    total = query.count()
-    context = dict(
-        participants=list(query.paginate(page, PAGE_SIZE)), page=page, total=total,
-        pages=max(1, -(-total // PAGE_SIZE)), role=role, q=search,
-    )
-    return fragment_or_page("admin/people.html", "results", **context)
+    question = people_table.department_question(program)
+    departments = people_table.departments(question)
+    filters = people_table.Filters.from_args(request.args, departments)
+    table = people_table.page_of(program, filters, question, _page())
+    return fragment_or_page("admin/people.html", "results", table=table, filters=filters, departments=departments,
+                            statuses=people_table.STATUSES, sorts=people_table.SORTS)

@@ -405,6 +405,6 @@ def save_weights():
                                current=weights.current(program),
                                labels={k: label for k, (label, _) in weights.COMPONENTS.items()})
     changed = weights.save(program, values, current_user)
-    flash("Matching weights saved; the next proposal uses them." if changed else "Nothing changed.",
-          "success" if changed else "info")
+    settings_page.flash_saved(anchor, "Matching weights saved; the next proposal uses them." if changed
+                              else "Nothing changed.", "success" if changed else "info")
     return redirect(url_for("admin.settings") + f"#{anchor}")

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from portal.models import MatchRequest, Participant, Program, User
+from portal.people import journey
 from portal.questionnaire import operations as questionnaire
 
 blueprint = Blueprint("people", __name__)
@@ -27,8 +28,9 @@ def show(user_id: int):
     if subject is None or program is None or not questionnaire.can_view_answers(current_user, subject, program):
         abort(404)
     participations = list(Participant.select().where(Participant.user == subject, Participant.program == program))
-    history = []
+    history, steps = [], []
     if current_user.is_admin:
+        steps = journey.journey(subject, program)
         # Admins follow up on pairing: every request with its outcome and the mentor's private reason.
         history = list(
             MatchRequest.select()
@@ -44,4 +46,5 @@ def show(user_id: int):
         progress=questionnaire.progress(program, subject),
         own=subject.id == current_user.id,
         history=history,
+        steps=steps,
     )

@@ -99,6 +99,8 @@ admin.settings                     GET    login     403    403    403          4
 admin.save_programme               POST   login     403    403    403          403          400
 admin.set_phase                    POST   login     403    403    403          403          400
 admin.save_welcome                 POST   login     403    403    403          403          302
+exports.index                      GET    login     403    403    403          403          200
+exports.download                   GET    login     403    403    403          403          200
 calendars.save_settings            POST   login     403    403    403          403          302
 console.save_weights               POST   login     403    403    403          403          400
 pairing.save_settings              POST   login     403    403    403          403          400

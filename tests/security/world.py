@@ -110,6 +110,7 @@ def world(app, program, create_user, admin, within, frozen) -> World:
         "question_id": question.id, "email_id": email.id, "follow_up_id": follow_up.id, "pair_id": pair.id,
         "exclusion_id": exclusion.id, "skill_id": skill.id, "kind": "midpoint", "phase": "pairing",
         "secret": feed.secret, "filename": "portal.css", "name": "htmx.min.js", "user_id": mentee.id,
+        "export": "feedback",
         ("pairing.mentor", "user_id"): other_mentor.id,  # a mentor with room: the directory shows them
         ("resources.agenda", "slug"): upcoming.agenda, ("resources.handbook", "slug"): "being-a-great-mentee",
         ("meetings.agenda", "token"): tokens["meeting"], ("meetings.feedback", "token"): tokens["meeting"],
