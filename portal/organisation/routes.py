@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import links
+from portal import links, paging
 from portal.access import admin_required
 from portal.admin import registry
 from portal.fragments import fragment_or_page
@@ -28,14 +28,10 @@ def _upload_limit(endpoint, values) -> None:
         request.max_content_length = UPLOAD_LIMIT
 
 
-def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
-
-
 def _listing(form, status: int = 200, **extra):
-    search = (request.args.get("q") or "").strip()[:100]
+    search = paging.search_text()
     query = roster.people(search)
-    page, total = _page(), query.count()
+    page, total = paging.page_number(), query.count()
     response = fragment_or_page(
         "organisation/index.html", "results", form=form, people=list(query.paginate(page, PAGE_SIZE)),
         page=page, total=total, pages=max(1, -(-total // PAGE_SIZE)), q=search,

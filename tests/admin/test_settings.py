@@ -325,7 +325,8 @@ def test_adding_a_multiple_choice_question_stores_it_at_the_end(admin_client):
     added = Question.get(Question.prompt == "Which languages do you speak?")
     assert (added.kind, added.audience) == ("multi_choice", "mentor")
     assert added.options == ["English", "German", "Portuguese"]
-    assert (added.required, added.weight, added.key, added.active) == (True, 1.5, None, True)
+    # A custom question is shown to people but never scored, so it carries no weight whatever the form sent.
+    assert (added.required, added.weight, added.key, added.active) == (True, 0.0, None, True)
     assert added.position > max(q.position for q in Question.select().where(Question.id != added.id))
 
 
@@ -367,12 +368,19 @@ def test_a_choice_question_with_one_option_is_refused_and_kept(admin_client):
 
 
 def test_a_weight_over_ten_is_refused_and_kept(admin_client):
-    response, page = add_question(admin_client, weight="11")
+    seniority = Question.get(Question.key == "seniority")  # matching reads it, so its weight is offered
+    url = f"/admin/questionnaire/{seniority.id}"
+    shown = Page(admin_client.get(url).get_data(as_text=True)).values
+    typed = {name: value for name, value in shown.items() if value is not None and name != "csrf_token"}
+
+    response = admin_client.submit(url, {**typed, "weight": "11"})
+    page = Page(response.get_data(as_text=True))
+
     assert response.status_code == 400
     assert page.errors["weight"] == "Between 0 and 10."
     assert page.values["weight"] == "11"
-    assert page.values["audience"] == "mentor"
-    assert_no_question_added()
+    assert page.values["prompt"] == seniority.prompt
+    assert Question.get_by_id(seniority.id).weight == seniority.weight
 
 
 def test_an_empty_prompt_is_refused_and_the_rest_kept(admin_client):

@@ -31,8 +31,10 @@ ROLES = ("anonymous", "mentee", "asking", "mentor", "admin")
 # Query parameters the pages read (request.args in the handlers, and portal/paging.py), by endpoint.
 QUERY_PARAMETERS = {
     "admin.outbox": ("page", "status", "q"),
-    "admin.audit_log": ("page",),
-    "admin.people": ("page", "role", "q"),
+    "admin.audit_log": ("page", "who", "action", "since", "until"),
+    "admin.people": ("page", "role", "q", "status", "department", "finished", "paired", "sort", "order"),
+    "organisation.index": ("page", "q"),
+    "dashboard.follow_ups": ("page", "kind", "state"),
     "console.console": ("page", "sort", "dir"),
     "console.mentee": ("mentor",),
     "pairing.directory": ("page", "q", "department", "location", "overlap", "room"),

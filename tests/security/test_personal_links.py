@@ -194,8 +194,10 @@ def test_a_used_confirmation_link_logs_no_one_in_again(world, leo):
 @pytest.mark.parametrize("change", ["renew", "revoke"])
 def test_a_renewed_or_revoked_feed_address_stops_working(world, change):
     old = address(world, "feed")
-    world.client("mentee").submit("/calendar/feed" if change == "renew" else "/calendar/feed/revoke",
-                                  page="/calendar/feed")
+    changed = world.client("mentee").submit("/calendar/feed" if change == "renew" else "/calendar/feed/revoke",
+                                            {"confirmed": "yes"}, page="/calendar/feed")
+
+    assert changed.status_code == 302
 
     assert world.client("anonymous").get(old).status_code == 404
 

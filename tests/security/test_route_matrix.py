@@ -107,6 +107,10 @@ pairing.save_settings              POST   login     403    403    403          4
 reminders.save_settings            POST   login     403    403    403          403          400
 meetings.save_settings             POST   login     403    403    403          403          400
 surveys.save_settings              POST   login     403    403    403          403          400
+organisation.index                 GET    login     403    403    403          403          200
+organisation.show                  GET    login     403    403    403          403          200
+organisation.check                 POST   login     403    403    403          403          400
+organisation.confirm               POST   login     403    403    403          403          302
 dashboard.index                    GET    login     403    403    403          403          200
 dashboard.follow_ups               GET    login     403    403    403          403          200
 dashboard.resolve                  POST   login     403    403    403          403          302

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 
 import pytest
 from flask import url_for
@@ -16,6 +17,8 @@ from portal.console import drafts
 from portal.meetings import booking, invitations
 from portal.models import (ActionItem, CalendarFeed, DraftPair, Feedback, FollowUp, MatchRequest, Meeting, MeetingNote,
                            PairingExclusion, Skill, SurveyResponse, utcnow)
+from portal.organisation import operations as organisation
+from portal.organisation import routes as organisation_routes
 from portal.questionnaire import editing
 from portal.surveys import operations as surveys
 from portal.surveys import schedule as survey_emails
@@ -100,6 +103,8 @@ def world(app, program, create_user, admin, within, frozen) -> World:
         SurveyResponse.create(survey=survey, user=mentee, role="mentee", answers={"notes": PRIVATE["answer"]},
                               rating=4)
         email = mail.send(mentee.email, "Welcome", "Hello Leo.", "<p>Hello Leo.</p>")
+        upload = organisation.check_file(io.BytesIO(b"name,email\nAda Import,ada@example.org\n"), "people.csv", admin)
+        upload_token = organisation_routes.token_for(upload)
         tokens = {"meeting": invitations.link_token(past, mentee), "reset": accounts.reset_token(mentee),
                   "confirm": accounts.confirm_token(mentee),
                   "survey": surveys.make_link(survey, mentee).rsplit("/", 1)[1], "feed": feed.secret}
@@ -119,6 +124,7 @@ def world(app, program, create_user, admin, within, frozen) -> World:
         ("meetings.save_linked_note", "token"): tokens["meeting"],
         ("surveys.answer_link", "token"): tokens["survey"], ("accounts.reset_password", "token"): tokens["reset"],
         ("accounts.confirm_email", "token"): tokens["confirm"],
+        ("organisation.show", "token"): upload_token, ("organisation.confirm", "token"): upload_token,
     }
     for endpoint in ("console.mentee", "console.add_to_draft", "console.exclude", "console.fit", "console.match_now"):
         values[(endpoint, "user_id")] = other_mentee.id  # the console works on people still to pair
