@@ -22,18 +22,19 @@ STALE_AFTER = dt.timedelta(minutes=30)
 ACTIVE = ("queued", "running")
 
 
-# kind (or the part before ":") -> (what the job does, the endpoint that shows its result with ?job=<id>)
-KINDS: dict[str, tuple[str, str]] = {}
+# kind (or the part before ":") -> (what the job does, the address of the page that shows a job's result)
+KINDS: dict[str, tuple[str, Callable[[JobProgress], str]]] = {}
 
 
-def kind(name: str, title: str, result_endpoint: str) -> None:
+def kind(name: str, title: str, result_url: Callable[[JobProgress], str]) -> None:
     """Name a kind of job for the pages: its title and where its result shows; called next to its blueprint."""
-    KINDS[name] = (title, result_endpoint)
+    KINDS[name] = (title, result_url)
 
 
 def describe(job: JobProgress) -> tuple[str, str]:
-    """(title, result endpoint) of a job's kind."""
-    return KINDS.get(job.kind.split(":", 1)[0], ("Job", "admin.index"))
+    """(title, address of the result) of a job."""
+    title, result_url = KINDS[job.kind.split(":", 1)[0]]
+    return title, result_url(job)
 
 
 class Busy(Exception):

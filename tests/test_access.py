@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from portal import create_app, mail
+from portal import create_app, mail, progress
 from portal.agendas import store as agenda_store
 from portal.questionnaire import editing
 
@@ -124,7 +124,8 @@ def real_ids(app, program, create_user, admin):
     with app.app_context():
         email = mail.send("mia@example.org", "Welcome", "Hello Mia.", "<p>Hello Mia.</p>")
     return {"user_id": mentee.id, "question_id": question.id, "agenda_id": agenda_store.rows(program)[0].id,
-            "email_id": email.id, "kind": "midpoint"}
+            "email_id": email.id, "kind": "midpoint",
+            "job_id": progress.start(program, "weights", admin).id}  # a matching-weights preview not yet run
 
 
 @pytest.mark.parametrize("endpoint", ADMIN_PAGES)

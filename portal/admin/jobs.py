@@ -1,7 +1,7 @@
 """Where an admin follows a bulk action run as a job: a plain status page, and the line htmx polls on other pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, make_response, render_template, request
 
 from portal import progress
 from portal.access import admin_required, current_program
@@ -12,8 +12,8 @@ blueprint = Blueprint("jobs", __name__)
 
 def line_context(job: JobProgress) -> dict:
     """What `_progress.html` needs to show one job."""
-    title, endpoint = progress.describe(job)
-    return {"job": job, "title": title, "percent": progress.percent(job), "result_url": url_for(endpoint, job=job.id)}
+    title, result_url = progress.describe(job)
+    return {"job": job, "title": title, "percent": progress.percent(job), "result_url": result_url}
 
 
 @blueprint.get("/admin/jobs/<int:job_id>")

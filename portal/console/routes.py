@@ -21,8 +21,8 @@ from portal.programme import operations as programme
 
 blueprint = Blueprint("console", __name__)
 registry.page("Pairing console", "console.console", order=70)
-progress.kind(jobs.MATCHING, "Proposing pairs", "console.console")
-progress.kind(jobs.WEIGHTS, "Previewing matching weights", "console.weights_preview")
+progress.kind(jobs.MATCHING, "Proposing pairs", lambda job: url_for("console.console", job=job.id))
+progress.kind(jobs.WEIGHTS, "Previewing matching weights", lambda job: url_for("console.weights_preview", job_id=job.id))
 
 PAGE_SIZE = 50
 REASONS = {"no_acceptable": "No acceptable mentor (hard rules rule out everyone)",
@@ -408,19 +408,19 @@ def save_weights():
         except drafts.DraftError as error:
             flash(str(error), "error")
             return settings_page.render(program, anchor, form, status=409)
-        return redirect(url_for("console.weights_preview", job=job.id))
+        return redirect(url_for("console.weights_preview", job_id=job.id))
     changed = weights.save(program, values, current_user)
     flash("Matching weights saved; the next proposal uses them." if changed else "Nothing changed.",
           "success" if changed else "info")
     return redirect(url_for("admin.settings") + f"#{anchor}")
 
 
-@blueprint.get("/admin/settings/matching/preview")
+@blueprint.get("/admin/settings/matching/preview/<int:job_id>")
 @admin_required
-def weights_preview():
+def weights_preview(job_id: int):
     """The preview job's result with the form to save those weights, or its progress until it is done."""
     program = current_program()
-    job = progress.of_program(program, request.args.get("job"), (jobs.WEIGHTS,))
+    job = progress.of_program(program, job_id, (jobs.WEIGHTS,))
     if job is None:
         abort(404)
     if job.state != "done":

@@ -16,7 +16,7 @@ from portal.surveys import settings as survey_settings
 
 blueprint = Blueprint("surveys", __name__)
 registry.page("Surveys", "surveys.admin_index", order=90)
-progress.kind(sending.KIND, "Sending the survey", "surveys.admin_index")
+progress.kind(sending.KIND, "Sending the survey", lambda job: url_for("surveys.admin_index", job=job.id))
 
 
 # --- participants ---------------------------------------------------------------------------------------------
