@@ -186,5 +186,6 @@ def edit_questions(kind: str):
 def survey_results(kind: str):
     """Response rates by role, the ratings and every written answer."""
     survey = _survey_of_kind(kind)
-    return render_template("surveys/results.html", survey=survey, label=defaults.LABELS[kind],
-                           report=results.report(survey), kinds=defaults.QUESTION_KINDS)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    return render_template("surveys/results.html", survey=survey, label=defaults.LABELS[kind], kind=kind,
+                           report=results.report(survey, page), kinds=defaults.QUESTION_KINDS)
