@@ -56,3 +56,30 @@ def test_survey_results_show_one_page_of_written_answers(admin_browser, program,
     last = admin_browser.get(f"/admin/surveys/midpoint/results?page={MANY // ANSWERS_PER_PAGE}").get_data(as_text=True)
     assert last.count("<blockquote") == ANSWERS_PER_PAGE * len(text_keys) and "Answer 299" in last
     assert "Answer 299" not in first
+
+
+def _admin_pages(app) -> list[str]:
+    """Every admin GET page whose address names nothing but a survey kind, found from the app's own routes."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if "GET" in rule.methods and getattr(view, "admin_only", False) and rule.arguments <= {"kind"}:
+            found.append(rule.rule.replace("<kind>", "midpoint"))
+    return sorted(found)
+
+
+def test_no_admin_page_lists_more_than_one_page_of_300_mentees(app, admin_browser, crowd, program):
+    survey = Survey.create(program=program, kind="midpoint", questions=defaults.questions(), sent_at=utcnow())
+    text_keys = [q["key"] for q in survey.questions if q["kind"] != "rating"]
+    SurveyResponse.insert_many([{"survey": survey.id, "user": u.id, "role": "mentee", "rating": 3,
+                                 "answers": {text_keys[0]: f"Fine, says {u.name}", defaults.OVERALL: 3}}
+                                for u in crowd]).execute()
+    pages = _admin_pages(app)
+    assert {"/admin/unpaired", "/admin/people", "/admin/surveys/midpoint/results", "/admin/pairing"} <= set(pages)
+    too_long = {}
+    for url in pages:
+        body = admin_browser.get(url).get_data(as_text=True)
+        shown = len(set(re.findall(r"Mentee (\d{3})", body)))
+        if shown > 50:
+            too_long[url] = shown
+    assert too_long == {}
