@@ -52,13 +52,14 @@ pairing.send_request               POST   login     302    403    302          4
 pairing.inbox                      GET    login     403    200    403          200          403
 pairing.approve                    POST   login     404    302    404          404          404
 pairing.decline                    POST   login     404    302    404          404          404
+pairing.withdraw                   POST   login     404    403    302          403          403
 pairing.match                      GET    login     200    200    404          404          200
 meetings.sessions                  GET    login     200    200    404          404          200
 meetings.book                      POST   login     403    400    404          404          403
 meetings.tick_item                 POST   login     302    302    404          404          403
 meetings.reschedule                GET    login     403    200    404          404          403
 meetings.reschedule                POST   login     403    400    404          404          403
-meetings.cancel                    POST   login     403    302    404          404          403
+meetings.cancel                    POST   login     403    200    404          404          403
 meetings.agenda                    GET    200       200    404    404          404          404
 meetings.add_linked_item           POST   400       400    404    404          404          404
 meetings.tick_linked_item          POST   302       302    404    404          404          404
@@ -67,13 +68,13 @@ meetings.feedback                  GET    200       200    404    404          4
 meetings.feedback                  POST   400       400    404    404          404          404
 meetings.feed                      GET    200       200    200    200          200          200
 meetings.feed_settings             GET    login     200    200    200          200          200
-meetings.renew_feed                POST   login     302    302    302          302          302
-meetings.revoke_feed               POST   login     302    302    302          302          302
+meetings.renew_feed                POST   login     200    302    302          302          302
+meetings.revoke_feed               POST   login     200    200    200          200          200
 calendars.connect                  GET    login     200    200    200          200          200
 calendars.connect                  POST   login     400    400    400          400          400
 calendars.microsoft_start          GET    login     404    404    404          404          404
 calendars.microsoft_callback       GET    login     400    400    400          400          400
-calendars.choose_calendars         POST   login     302    302    302          302          302
+calendars.choose_calendars         POST   login     400    400    400          400          400
 calendars.refresh_calendars        POST   login     302    302    302          302          302
 calendars.disconnect               POST   login     302    302    302          302          302
 surveys.mine                       GET    login     200    200    200          200          200
@@ -119,7 +120,7 @@ agendas.edit                       POST   login     403    403    403          4
 agendas.set_active                 POST   login     403    403    403          403          302
 agendas.move                       POST   login     403    403    403          403          302
 agendas.customise                  POST   login     403    403    403          403          302
-agendas.reset                      POST   login     403    403    403          403          302
+agendas.reset                      POST   login     403    403    403          403          200
 questionnaire.editor               GET    login     403    403    403          403          200
 questionnaire.new_question         GET    login     403    403    403          403          200
 questionnaire.new_question         POST   login     403    403    403          403          400
@@ -151,8 +152,8 @@ console.delete_exclusion           POST   login     403    403    403          4
 console.match_now                  POST   login     403    403    403          403          400
 console.end_match                  POST   login     403    403    403          403          400
 console.run                        POST   login     403    403    403          403          302
-console.publish                    POST   login     403    403    403          403          302
-console.discard                    POST   login     403    403    403          403          302
+console.publish                    POST   login     403    403    403          403          200
+console.discard                    POST   login     403    403    403          403          200
 accounts.logout                    POST   login     302    302    302          302          302
 """
 
