@@ -137,6 +137,7 @@ def _register_settings() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import blueprint as accounts
+    from portal.admin.jobs import blueprint as jobs
     from portal.admin.routes import blueprint as admin
     from portal.agendas.routes import blueprint as agendas
     from portal.calendars.routes import blueprint as calendars
@@ -157,8 +158,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.surveys.routes import blueprint as surveys
     from portal.vendor import blueprint as vendor
 
-    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, exports, health, home, leaving, meetings,
-                      organisation, pairing, people, privacy, questionnaire, reminders, resources, surveys, vendor):
+    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, exports, health, home, jobs, leaving,
+                      meetings, organisation, pairing, people, privacy, questionnaire, reminders, resources, surveys,
+                      vendor):
         app.register_blueprint(blueprint)
 
 

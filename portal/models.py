@@ -630,6 +630,30 @@ class PeopleImportRow(BaseModel):
         indexes = ((("upload", "line"), True), (("upload", "email"), False))
 
 
+class JobProgress(BaseModel):
+    """An admin's bulk action run as a job: its state, how far it got, and its result or why it failed."""
+
+    program = ForeignKeyField(Program, on_delete="CASCADE")
+    kind = CharField()  # e.g. matching, weights, survey:midpoint
+    state = CharField(default="queued")  # queued, running, done, failed
+    done = IntegerField(default=0)
+    total = IntegerField(default=0)
+    message = TextField(default="")
+    result = JSONField(default=dict)
+    actor = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    # "<kind>:<programme>" while queued or running, none once finished: the unique index lets one run at a time.
+    running_key = CharField(null=True, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    started_at = DateTimeField(null=True)
+    updated_at = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True)
+
+    STATES = ("queued", "running", "done", "failed")
+
+    class Meta:
+        indexes = ((("program", "kind", "created_at"), False),)
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField(primary_key=True)
     applied_at = DateTimeField(default=utcnow)
@@ -668,5 +692,8 @@ MODELS = [
     OrgPerson,
     PeopleImport,
     PeopleImportRow,
+
+
+    JobProgress,
     SchemaVersion,
 ]

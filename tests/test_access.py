@@ -6,7 +6,7 @@ import io
 import pytest
 from flask import url_for
 
-from portal import create_app, mail
+from portal import create_app, mail, progress
 from portal.agendas import store as agenda_store
 from portal.organisation import operations as people
 from portal.organisation import routes as organisation_routes
@@ -130,7 +130,8 @@ def real_ids(app, program, create_user, admin):
         people_import = people.check_file(io.BytesIO(b"name,email\nMia,mia@example.org\n"), "people.csv", admin)
         token = organisation_routes.token_for(people_import)
     return {"user_id": mentee.id, "question_id": question.id, "agenda_id": agenda_store.rows(program)[0].id,
-            "email_id": email.id, "kind": "midpoint", "token": token, "export": "participants"}
+            "email_id": email.id, "kind": "midpoint", "token": token, "export": "participants",
+            "job_id": progress.start(program, "weights", admin).id}  # a matching-weights preview not yet run
 
 
 @pytest.mark.parametrize("endpoint", ADMIN_PAGES)

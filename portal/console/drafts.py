@@ -1,4 +1,4 @@
-"""Pairing drafts: run the algorithm, edit its proposal (remove, swap, pin), hand it to the publishing job."""
+"""Pairing drafts: run the algorithm, edit its proposal (remove, swap, pin); `jobs` hands it to the publishing job."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -14,7 +14,6 @@ from portal.models import DraftPair, PairingDraft, Program, User, utcnow
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
 from portal.console import pool as pools
-from portal.console import tasks
 
 OBJECTIVES = {
     "optimal": "Best total fit",
@@ -73,7 +72,11 @@ def _figures(assignment, pool_size: int) -> dict:
     }
 
 
-def run(program: Program, actor: User, objective: str = "optimal") -> PairingDraft:
+def _no_report(done: int, total: int, message: str) -> None:
+    """Where work reports its progress when nobody follows it."""
+
+
+def run(program: Program, actor: User, objective: str = "optimal", progress=_no_report) -> PairingDraft:
     """Propose pairs for everyone still to pair, keeping the open draft's pinned pairs; compares both objectives."""
     if objective not in OBJECTIVES:
         raise DraftError("Choose best total fit or stable.")
@@ -82,9 +85,12 @@ def run(program: Program, actor: User, objective: str = "optimal") -> PairingDra
         raise DraftError("This draft is being published; wait for it to finish.")
     pinned = [] if draft is None else list(draft.pairs.where(DraftPair.pinned))
     scoring = Scoring.of(program)
+    progress(0, 3, "Reading who is still to pair and every mentor's free places.")
     problem, found = problem_for(program, scoring, [(p.mentee_id, p.mentor_id) for p in pinned])
+    progress(1, 3, f"Scoring and pairing {len(found.mentees)} mentees, both ways.")
     results = compare(problem)
     chosen = results[objective]
+    progress(2, 3, f"Saving {len(chosen.pairs)} proposed pairs.")
     with database.atomic():
         if draft is None:
             draft = PairingDraft.create(program=program, created_by=actor)
@@ -228,8 +234,8 @@ def discard(draft: PairingDraft, actor: User) -> None:
     audit.record(actor, "pairing.discard", f"draft:{draft.id}")
 
 
-def start_publishing(draft: PairingDraft, actor: User) -> None:
-    """Mark the draft as publishing and hand the work to a job (it sends an email per person)."""
+def mark_publishing(draft: PairingDraft, actor: User) -> None:
+    """Mark the draft as publishing, once: the publishing job (`jobs.start_publishing`) does the rest."""
     _editable(draft)
     if not draft.pairs.exists():
         raise DraftError("The draft has no pairs to publish.")
@@ -238,10 +244,9 @@ def start_publishing(draft: PairingDraft, actor: User) -> None:
     if not updated:
         raise DraftError("This draft is already being published.")
     audit.record(actor, "pairing.publish", f"draft:{draft.id}", pairs=draft.pairs.count())
-    tasks.publish_draft(draft.id, actor.id)
 
 
-def preview(program: Program, scoring: Scoring) -> dict | None:
+def preview(program: Program, scoring: Scoring, progress=_no_report) -> dict | None:
     """How the open draft would change under other weights: pairs moved and the total before and after.
 
     None without an open draft. Pinned pairs stay; the rest is proposed again with the new weights.
@@ -251,7 +256,9 @@ def preview(program: Program, scoring: Scoring) -> dict | None:
         return None
     pairs = list(draft.pairs)
     pinned = [p for p in pairs if p.pinned]
+    progress(0, 2, "Reading who is still to pair and every mentor's free places.")
     problem, _ = problem_for(program, scoring, [(p.mentee_id, p.mentor_id) for p in pinned])
+    progress(1, 2, f"Pairing again with the new weights ({len(pairs)} pairs in the draft).")
     result = solve(problem, draft.objective)
     after = {p.mentee_id: p.mentor_id for p in result.pairs}
     after_total = float(result.total)
@@ -263,7 +270,7 @@ def preview(program: Program, scoring: Scoring) -> dict | None:
     before_total = sum(p.fit for p in pairs)
     moved = sum(1 for mentee in before.keys() | after.keys() if before.get(mentee) != after.get(mentee))
     return {
-        "draft": draft, "moved": moved, "pairs_before": len(before), "pairs_after": len(after),
+        "draft": draft.id, "moved": moved, "pairs_before": len(before), "pairs_after": len(after),
         "before": round(before_total, 2), "after": round(after_total, 2), "delta": round(after_total - before_total, 2),
     }
 

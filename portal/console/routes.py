@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import audit, confirmation, ids, paging, settings
+from portal import audit, confirmation, ids, paging, progress, settings
 from portal.access import admin_required, current_program
 from portal.admin import registry, settings_page
-from portal.console import drafts, rematch, weights
+from portal.admin.jobs import line_context
+from portal.console import drafts, jobs, rematch, weights
 from portal.console import pool as pools
 from portal.console import settings as console_settings
 from portal.console.forms import MatchingForm
@@ -21,6 +22,8 @@ from portal.programme import operations as programme
 
 blueprint = Blueprint("console", __name__)
 registry.page("Pairing console", "console.console", order=70)
+progress.kind(jobs.MATCHING, "Proposing pairs", lambda job: url_for("console.console", job=job.id))
+progress.kind(jobs.WEIGHTS, "Previewing matching weights", lambda job: url_for("console.weights_preview", job_id=job.id))
 
 PAGE_SIZE = 50
 REASONS = {"no_acceptable": "No acceptable mentor (hard rules rule out everyone)",
@@ -94,7 +97,10 @@ def console():
     if draft is None:
         last = (PairingDraft.select().where(PairingDraft.program == program, PairingDraft.status == "published")
                 .order_by(PairingDraft.published_at.desc()).first())
+    job = progress.of_program(program, request.args.get("job"), (jobs.MATCHING,)) or progress.active(
+        program, jobs.MATCHING)
     context = dict(
+        job_line=line_context(job) if job else None,
         program=program, draft=draft, rows=rows, total=total, args=args, page_size=PAGE_SIZE,
         explained=_explained(program, draft, rows) if draft else {},
         now=drafts.totals(draft) if draft else None, objectives=drafts.OBJECTIVES, reasons=REASONS,
@@ -128,11 +134,10 @@ def _done(message: str, category: str = "success"):
 def run():
     """Propose pairs for everyone still to pair (pinned pairs stay)."""
     try:
-        draft = drafts.run(current_program(), current_user, request.form.get("objective", "optimal"))
+        job = jobs.start_matching(current_program(), current_user, request.form.get("objective", "optimal"))
     except drafts.DraftError as error:
         return _done(str(error), "error")
-    figures = draft.summary[draft.objective]
-    return _done(f"Proposed {figures['pairs']} pairs for {figures['pool']} mentees. Review them, then publish.")
+    return redirect(url_for("console.console", job=job.id))
 
 
 @blueprint.post("/admin/pairing/pairs/<int:pair_id>/remove")
@@ -202,7 +207,7 @@ def publish():
     if not confirmation.confirmed():
         return confirmation.ask(_publish_question(program, draft))
     try:
-        drafts.start_publishing(draft, current_user)
+        jobs.start_publishing(draft, current_user)
     except drafts.DraftError as error:
         return _done(str(error), "error")
     draft = PairingDraft.get_by_id(draft.id)
@@ -400,11 +405,29 @@ def save_weights():
     if request.form.get("action") == "edit":
         return settings_page.render(program, anchor, form)
     if request.form.get("action") != "confirm":
-        preview = drafts.preview(program, weights.scoring_from(program, values))
-        return render_template("console/weights_preview.html", form=form, preview=preview,
-                               current=weights.current(program),
-                               labels={k: label for k, (label, _) in weights.COMPONENTS.items()})
+        try:
+            job = jobs.start_preview(program, current_user, values)
+        except drafts.DraftError as error:
+            flash(str(error), "error")
+            return settings_page.render(program, anchor, form, status=409)
+        return redirect(url_for("console.weights_preview", job_id=job.id))
     changed = weights.save(program, values, current_user)
     settings_page.flash_saved(anchor, "Matching weights saved; the next proposal uses them." if changed
                               else "Nothing changed.", "success" if changed else "info")
     return redirect(url_for("admin.settings") + f"#{anchor}")
+
+
+@blueprint.get("/admin/settings/matching/preview/<int:job_id>")
+@admin_required
+def weights_preview(job_id: int):
+    """The preview job's result with the form to save those weights, or its progress until it is done."""
+    program = current_program()
+    job = progress.of_program(program, job_id, (jobs.WEIGHTS,))
+    if job is None:
+        abort(404)
+    if job.state != "done":
+        return render_template("admin/job.html", line=line_context(job))
+    form = MatchingForm(formdata=None, data=job.result["values"])
+    return render_template("console/weights_preview.html", form=form, preview=job.result["preview"],
+                           current=weights.current(program),
+                           labels={k: label for k, (label, _) in weights.COMPONENTS.items()})

@@ -403,25 +403,43 @@ def close_requests_of(program: Program, user: User, why: str) -> list[MatchReque
     return passed
 
 
-def still_to_pair(program: Program, mentee_id: int | None = None):
-    """Ready mentees with no mentor and no request waiting: the admins' list of people to pair (or just this one)."""
+def _to_pair(program: Program):
+    """The query of ready mentees with no mentor and no request waiting, oldest first."""
     matched = Match.active().select(Match.mentee).where(Match.program == program)
     waiting = MatchRequest.pending(program).select(MatchRequest.mentee)
-    asked = (
-        MatchRequest.select(MatchRequest.mentee, fn.COUNT(MatchRequest.id).alias("asked"))
-        .where(MatchRequest.program == program)
-        .group_by(MatchRequest.mentee)
-    )
-    counts = {row.mentee_id: row.asked for row in asked}
-    query = (
+    return (
         Participant.taking_part(program, "mentee").select(Participant, User)
         .join(User)
         .where(
             Participant.questionnaire_completed_at.is_null(False),
             Participant.user.not_in(matched), Participant.user.not_in(waiting),
         )
-        .order_by(Participant.joined_at)
+        .order_by(Participant.joined_at, Participant.id)
     )
+
+
+def _with_requests_made(program: Program, rows: list) -> list:
+    """(participant, how many requests they made) for these rows."""
+    if not rows:
+        return []
+    asked = (
+        MatchRequest.select(MatchRequest.mentee, fn.COUNT(MatchRequest.id).alias("asked"))
+        .where(MatchRequest.program == program, MatchRequest.mentee.in_([row.user_id for row in rows]))
+        .group_by(MatchRequest.mentee)
+    )
+    counts = {row.mentee_id: row.asked for row in asked}
+    return [(row, counts.get(row.user_id, 0)) for row in rows]
+
+
+def still_to_pair(program: Program, mentee_id: int | None = None):
+    """Ready mentees with no mentor and no request waiting: the admins' list of people to pair (or just this one)."""
+    query = _to_pair(program)
     if mentee_id is not None:
         query = query.where(Participant.user == mentee_id)
-    return [(row, counts.get(row.user_id, 0)) for row in query]
+    return _with_requests_made(program, list(query))
+
+
+def still_to_pair_page(program: Program, page: int, size: int) -> tuple[list, int]:
+    """One page of `still_to_pair` and how many there are in all."""
+    query = _to_pair(program)
+    return _with_requests_made(program, list(query.paginate(page, size))), query.count()

@@ -43,6 +43,7 @@ def match_navigation():
     return {"nav_matches": nav_matches}
 
 PAGE_SIZE = 20
+UNPAIRED_PAGE_SIZE = 50
 LOCATIONS = {"virtual": "Virtual", "in-person": "In person"}
 OVERLAPS = {"2": 2.0, "4": 4.0, "6": 6.0}
 
@@ -360,9 +361,11 @@ def match(match_id: int):
 def unpaired():
     """Mentees still to pair: no mentor, no request waiting."""
     program = current_program()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = operations.still_to_pair_page(program, page, UNPAIRED_PAGE_SIZE)
     return render_template(
-        "pairing/unpaired.html", rows=operations.still_to_pair(program),
-        pairing_open=programme.is_open(program, "pairing"),
+        "pairing/unpaired.html", rows=rows, page=page, total=total,
+        pages=max(1, -(-total // UNPAIRED_PAGE_SIZE)), pairing_open=programme.is_open(program, "pairing"),
     )
 
 

@@ -35,8 +35,11 @@ def _rating_summary(values: list[int]) -> dict:
     }
 
 
-def report(survey: Survey) -> dict:
-    """The response rate by role, a summary of each rating question and the written answers to each text question."""
+ANSWERS_PER_PAGE = 50  # written answers shown per question on one page of the results
+
+
+def report(survey: Survey, page: int = 1) -> dict:
+    """The response rate by role, a summary of each rating question and one page of each text question's answers."""
     responses = list(SurveyResponse.select(SurveyResponse, User).join(User)
                      .where(SurveyResponse.survey == survey).order_by(SurveyResponse.submitted_at, SurveyResponse.id))
     role_of = {r.user_id: r.role for r in responses}
@@ -62,7 +65,10 @@ def report(survey: Survey) -> dict:
             entry["summary"] = _rating_summary([r.answers[key] for r in responses
                                                 if isinstance(r.answers.get(key), int)])
         else:
-            entry["answers"] = [(r, r.answers[key]) for r in responses if (r.answers.get(key) or "").strip()]
+            written = [(r, r.answers[key]) for r in responses if (r.answers.get(key) or "").strip()]
+            entry["answer_count"] = len(written)
+            entry["answers"] = written[(page - 1) * ANSWERS_PER_PAGE:page * ANSWERS_PER_PAGE]
         questions.append(entry)
+    most = max([q.get("answer_count", 0) for q in questions], default=0)
     return {"by_role": by_role, "asked": asked, "answered": answered, "rate": percent(answered, asked),
-            "questions": questions, "responses": responses}
+            "questions": questions, "page": page, "pages": max(1, -(-most // ANSWERS_PER_PAGE))}

@@ -4,17 +4,19 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal import confirmation, links
+from portal import confirmation, links, progress
 from portal import settings as portal_settings
 from portal.access import admin_required, current_program
 from portal.admin import registry
+from portal.admin.jobs import line_context
 from portal.models import Survey
 from portal.programme import operations as programme
-from portal.surveys import defaults, editing, forms, operations, results, schedule
+from portal.surveys import defaults, editing, forms, operations, results, schedule, sending
 from portal.surveys import settings as survey_settings
 
 blueprint = Blueprint("surveys", __name__)
 registry.page("Surveys", "surveys.admin_index", order=90)
+progress.kind(sending.KIND, "Sending the survey", lambda job: url_for("surveys.admin_index", job=job.id))
 
 
 # --- participants ---------------------------------------------------------------------------------------------
@@ -101,8 +103,11 @@ def _survey_of_kind(kind: str) -> Survey:
 
 def _admin_page(program, settings_form=None, status: int = 200):
     settings_form = settings_form or forms.SurveySettingsForm(data=portal_settings.get_all(program))
+    shown = progress.of_program(program, request.args.get("job"), (sending.KIND,))
+    running = [progress.active(program, f"{sending.KIND}:{kind}") for kind in defaults.KINDS]
+    job_lines = [line_context(job) for job in {j.id: j for j in [shown, *running] if j}.values()]
     return render_template("surveys/admin.html", rows=results.overview(program), settings_form=settings_form,
-                           open_days=operations.OPEN_DAYS), status
+                           open_days=operations.OPEN_DAYS, job_lines=job_lines), status
 
 
 @blueprint.get("/admin/surveys")
@@ -137,13 +142,15 @@ def send_now(kind: str):
             details=[f"It is emailed now to {len(schedule.recipients(survey.program))} people taking part in a match, "
                      "with one reminder later.", "It goes out once: it is not sent again on its date."],
             confirm_label=f"Send the {label} now", back=url_for("surveys.admin_index")))
-    count = schedule.send_now(survey, current_user)
-    if count is None:
+    if survey.sent_at is not None:
         flash(f"The {defaults.LABELS[kind].lower()} was already sent on {survey.sent_at:%-d %B %Y}.", "info")
-    else:
-        flash(f"The {defaults.LABELS[kind].lower()} is on its way to {count} "
-              f"{'person' if count == 1 else 'people'}.", "success")
-    return redirect(url_for("surveys.admin_index"))
+        return redirect(url_for("surveys.admin_index"))
+    try:
+        job = sending.start_sending(survey, current_user)
+    except progress.Busy:
+        flash(f"The {defaults.LABELS[kind].lower()} is already being sent; wait for it to finish.", "error")
+        return redirect(url_for("surveys.admin_index"))
+    return redirect(url_for("surveys.admin_index", job=job.id))
 
 
 def _editor_rows(survey: Survey) -> dict:
@@ -179,5 +186,6 @@ def edit_questions(kind: str):
 def survey_results(kind: str):
     """Response rates by role, the ratings and every written answer."""
     survey = _survey_of_kind(kind)
-    return render_template("surveys/results.html", survey=survey, label=defaults.LABELS[kind],
-                           report=results.report(survey), kinds=defaults.QUESTION_KINDS)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    return render_template("surveys/results.html", survey=survey, label=defaults.LABELS[kind], kind=kind,
+                           report=results.report(survey, page), kinds=defaults.QUESTION_KINDS)

@@ -12,6 +12,7 @@ from portal.models import Program, Survey, SurveyResponse, User, utcnow
 from portal.surveys import defaults, operations
 
 CATEGORY = "surveys"  # how the outbox files these emails
+PROGRESS_EVERY = 50  # emails between two progress reports: each report is a write
 
 
 def enabled(program: Program, kind: str) -> bool:
@@ -55,12 +56,21 @@ def _email(survey: Survey, user: User, role: str, closes: dt.datetime, *, remind
     return sent is not None
 
 
-def send_survey(survey: Survey, now: dt.datetime | None = None) -> int:
+def _no_report(done: int, total: int, message: str) -> None:
+    """Where sending reports its progress when nobody follows it."""
+
+
+def send_survey(survey: Survey, now: dt.datetime | None = None, progress=_no_report) -> int:
     """Email the survey to everyone taking part; the per-person dedupe key makes a second run send nothing new."""
     now = now or utcnow()
     sent_at = survey.sent_at or now
     closes = sent_at + dt.timedelta(days=operations.OPEN_DAYS)
-    count = sum(_email(survey, user, role, closes, reminder=False) for user, role in recipients(survey.program))
+    people = recipients(survey.program)
+    count = 0
+    for done, (user, role) in enumerate(people):
+        if done % PROGRESS_EVERY == 0:
+            progress(done, len(people), f"Emailing {len(people)} people.")
+        count += _email(survey, user, role, closes, reminder=False)
     # Marked sent after the emails: a run that stopped half way is finished by the next one.
     Survey.update(sent_at=sent_at).where(Survey.id == survey.id, Survey.sent_at.is_null()).execute()
     survey.sent_at = sent_at
@@ -105,10 +115,10 @@ def run(now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def send_now(survey: Survey, actor) -> int | None:
+def send_now(survey: Survey, actor, progress=_no_report) -> int | None:
     """An admin sends the survey before its date (or while automatic sending is off); None when it already went."""
     if survey.sent_at is not None:
         return None
-    count = send_survey(survey)
+    count = send_survey(survey, progress=progress)
     audit.record(actor, "survey.send", f"survey:{survey.id}", kind=survey.kind, emails=count)
     return count

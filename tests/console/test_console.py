@@ -257,9 +257,9 @@ def test_weight_preview_then_save(admin_client, people, program):
     run(admin_client)
     form = {"skills": "0", "goals": "2", "hours": "1", "location": "1", "seniority": "0.5", "department": "1",
             "department_mode": "different", "favourite_bonus": "0.2"}
-    preview = admin_client.submit("/admin/settings/matching", form, page="/admin/settings")
+    preview = admin_client.submit("/admin/settings/matching", form, page="/admin/settings", follow_redirects=True)
     text = page_text(preview)
-    assert preview.status_code == 200
+    assert preview.status_code == 200 and preview.request.path.startswith("/admin/settings/matching/preview/")
     assert "What it does to the open draft" in text and "Total fit" in text
     from portal.console import weights
 

@@ -147,6 +147,8 @@ surveys.send_now                   POST   login     403    403    403          4
 meetings.sync_status               GET    login     403    403    403          403          200
 meetings.retry                     POST   login     403    403    403          403          302
 console.console                    GET    login     403    403    403          403          200
+console.weights_preview            GET    login     403    403    403          403          200
+jobs.show                          GET    login     403    403    403          403          200
 console.mentee                     GET    login     403    403    403          403          200
 console.fit                        GET    login     403    403    403          403          200
 console.pin                        POST   login     403    403    403          403          302

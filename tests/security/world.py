@@ -10,10 +10,11 @@ import io
 import pytest
 from flask import url_for
 
-from portal import mail
+from portal import mail, progress
 from portal.accounts import emails as accounts
 from portal.agendas import store as agenda_store
 from portal.console import drafts
+from portal.console import jobs as console_jobs
 from portal.meetings import booking, invitations
 from portal.models import (ActionItem, CalendarFeed, DraftPair, Feedback, FollowUp, MatchRequest, Meeting, MeetingNote,
                            PairingExclusion, Skill, SurveyResponse, utcnow)
@@ -109,7 +110,9 @@ def world(app, program, create_user, admin, within, frozen) -> World:
                   "confirm": accounts.confirm_token(mentee),
                   "survey": surveys.make_link(survey, mentee).rsplit("/", 1)[1], "feed": feed.secret}
     pair = DraftPair.get(DraftPair.draft == draft)
+    job = progress.start(program, console_jobs.WEIGHTS, admin)  # a preview waiting for the worker
     values = {
+        "job_id": job.id,
         "match_id": match.id, "meeting_id": upcoming.id, "item_id": item.id, "request_id": request.id,
         "mentor_id": other_mentor.id, "survey_id": survey.id, "agenda_id": agenda_store.rows(program)[0].id,
         "question_id": question.id, "email_id": email.id, "follow_up_id": follow_up.id, "pair_id": pair.id,
