@@ -46,6 +46,17 @@ def on_vocabulary(skill, **extra) -> None:
         _refresh_directory(program)
 
 
+# --- every mentor's load (room, full, popular) is recounted when the load counter moves -------------------------
+
+
+@events.requests_changed.connect
+@events.match_created.connect
+@events.match_ended.connect
+def on_load_changed(program, **extra) -> None:
+    """A request sent or answered, a match made or ended: the mentor's room and popularity change."""
+    counters.bump(counters.load_key(program))
+
+
 # --- a new pair is told -----------------------------------------------------------------------------------------
 
 ROLE_HANDBOOKS = {"mentor": "being-a-great-mentor", "mentee": "being-a-great-mentee"}

@@ -6,12 +6,12 @@ from urllib.parse import urlparse
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal import settings
+from portal import access, settings
 from portal.access import admin_required, current_program
 from portal.admin import registry, settings_page
 from portal.fragments import fragment_or_page
 from portal.meetings.panels import match_items
-from portal.models import Match, MatchRequest, Participant, Program, User
+from portal.models import Match, MatchRequest, Program, User
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
 from portal.pairing import settings as pairing_settings
@@ -28,15 +28,17 @@ OVERLAPS = {"2": 2.0, "4": 4.0, "6": 6.0}
 
 def _participant_or_admin(program: Program) -> None:
     """The directory is for people taking part, and for admins."""
-    if not current_user.is_admin and not Participant.roles_of(current_user, program):
+    if not current_user.is_admin and not access.roles_in(program, current_user):
         abort(403)
 
 
-def _mentee_or_403(program: Program) -> Participant:
-    row = operations.participant(program, current_user, "mentee")
-    if row is None:
+def _is_mentee(program: Program) -> bool:
+    return "mentee" in access.roles_in(program, current_user)
+
+
+def _mentee_or_403(program: Program) -> None:
+    if not _is_mentee(program):
         abort(403)
-    return row
 
 
 def _back(default: str) -> str:
@@ -64,7 +66,7 @@ def _filters() -> dict:
 
 
 def _shortlisted(program: Program) -> list[int]:
-    if operations.participant(program, current_user, "mentee") is None:
+    if not _is_mentee(program):
         return []
     return [entry.mentor_id for entry in operations.shortlist_of(program, current_user)]
 
@@ -92,7 +94,7 @@ def directory():
     context = dict(
         ranking=ranking, filters=filters, departments=departments, locations=LOCATIONS, overlaps=OVERLAPS,
         pages=max(1, -(-ranking.total // PAGE_SIZE)), shortlisted=_shortlisted(program),
-        is_mentee=operations.participant(program, current_user, "mentee") is not None,
+        is_mentee=_is_mentee(program),
     )
     return fragment_or_page("pairing/directory.html", "results", **context)
 
@@ -103,9 +105,10 @@ def mentor(user_id: int):
     """A mentor's public profile: what they offer, what you have in common, room left."""
     program = current_program()
     _participant_or_admin(program)
-    person = User.get_or_none(User.id == user_id)
-    if person is None or operations.participant(program, person, "mentor") is None:
+    row = operations.mentor_with_user(program, user_id)
+    if row is None:
         abort(404)
+    person = row.user
     index = mentor_directory.directory(program)
     mentee = mentor_directory.mentee_profile(program, current_user)
     ranked = index.fit(mentee, user_id, weights=mentor_directory.weights(program))
