@@ -11,8 +11,9 @@ class _Recorder(logging.Handler):
         self.statements: list[str] = []
 
     def emit(self, record):
-        sql = record.msg[0] if isinstance(record.msg, tuple) else str(record.msg)
-        self.statements.append(sql)
+        # Statements are logged as (sql, params); the connection pool's own notes ("Returning ... to pool") are not.
+        if isinstance(record.msg, tuple):
+            self.statements.append(record.msg[0])
 
 
 @contextlib.contextmanager

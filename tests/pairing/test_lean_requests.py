@@ -36,7 +36,10 @@ def _count(call, bound: int):
     with statements() as made:
         response = call()
     assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
-    assert len(made) <= bound, within_bound(made, bound)
+    # PostgreSQL's row locks (the write lock of shortlist changes, requests and approvals) are one statement more
+    # there than SQLite's BEGIN IMMEDIATE; they are the capacity rule, not waste, and stay at most two.
+    locks = [sql for sql in made if sql.rstrip().endswith("FOR UPDATE")]
+    assert len(made) - len(locks) <= bound and len(locks) <= 2, within_bound(made, bound)
     return response
 
 
