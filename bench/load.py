@@ -206,6 +206,12 @@ def locust(args, port: int, accounts_file: str, seconds: int, prefix: str, healt
     ], env=env, cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"))
     with open(f"{prefix}_stats.csv") as stats:
         rows = [row for row in csv.DictReader(stats) if row["Name"] != "Aggregated"]
+    # Why requests failed, so an error count comes with its reasons.
+    with open(f"{prefix}_failures.csv") as failures:
+        reasons = [{"kind": row["Name"], "error": row["Error"][:200], "count": int(row["Occurrences"])}
+                   for row in csv.DictReader(failures)]
+    if reasons:
+        rows.append({"Name": "failures", "reasons": reasons})
     # A simulated person whose step raised (a page without the link it needed) counts as an error too.
     with open(f"{prefix}_exceptions.csv") as raised:
         failed = sum(int(row["Count"]) for row in csv.DictReader(raised))
@@ -219,15 +225,21 @@ def figures(rows: list[dict]) -> dict:
     def ms(row, key):
         return None if row[key] in ("", "N/A") else float(row[key])
 
-    named = {}
+    named, reasons = {}, []
     for row in rows:
+        if row["Name"] == "failures":
+            reasons = row["reasons"]
+            continue
         # GET and POST of one page (the login form, then signing in) are two kinds.
         name = row["Name"] if sum(r["Name"] == row["Name"] for r in rows) == 1 else f"{row['Name']}_{row['Type'].lower()}"
         named[name] = row
-    return {name: {
+    result = {name: {
         "rps": round(float(row["Requests/s"]), 2), "count": int(row["Request Count"]),
         "errors": int(row["Failure Count"]), "p50": ms(row, "50%"), "p95": ms(row, "95%"), "p99": ms(row, "99%"),
     } for name, row in named.items()}
+    if reasons:
+        result["failures"] = reasons
+    return result
 
 
 def main() -> None:
@@ -248,6 +260,7 @@ def main() -> None:
             ceiling = figures(locust(args, port, accounts_file, args.healthz_seconds, f"{tmp}/healthz", healthz=True))
         finally:
             stop_server(server)
+    failures = mix.pop("failures", []) + ceiling.pop("failures", [])
     kinds = {name: row for name, row in mix.items() if name not in SETUP}
     mix_rps = round(sum(row["rps"] for row in kinds.values()), 2)
     healthz_rps = ceiling.get("healthz", {}).get("rps", 0.0)
@@ -257,7 +270,7 @@ def main() -> None:
         "cold_first_search_ms": round(cold, 1), "mix_rps": mix_rps, "healthz_rps": healthz_rps,
         "ratio": round(mix_rps / healthz_rps, 3) if healthz_rps else None,
         "errors": sum(row["errors"] for row in mix.values()) + ceiling.get("healthz", {}).get("errors", 0),
-        "kinds": kinds, "setup": {name: row for name, row in mix.items() if name in SETUP},
+        "kinds": kinds, "setup": {name: row for name, row in mix.items() if name in SETUP}, "failures": failures,
     }))
 
 
