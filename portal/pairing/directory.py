@@ -1,6 +1,6 @@
 """The portal's side of the mentor directory: profiles from the database, cached per process.
 
-The index (and the questions it was built from) is rebuilt whenever the directory counter moves, so any worker serves
+The index is rebuilt whenever the directory counter moves, so any worker serves
 the same results; every mentor's load is applied again only when the load counter moves. Both counters are bumped by
 the receivers in portal/pairing/receivers.py (the directory's by people joining or leaving, answers saved, questions
 or the vocabulary changed; the load's by matches made or ended and requests sent or answered), and a request reads
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 
+from flask import g, has_app_context
 from peewee import Select, fn
 
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
@@ -18,8 +19,7 @@ from portal.db import database
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
 
 _cache: dict[tuple, tuple[int, object]] = {}
-# Beside the index: the questions it was built from, and the index with every mentor's load applied.
-_questions_cache: dict[tuple, tuple[int, dict]] = {}
+# Beside the index: the index with every mentor's load applied.
 _loaded: dict[tuple, tuple[tuple[int, int], object]] = {}
 _lock = threading.Lock()
 
@@ -47,14 +47,22 @@ def _versions(program: Program) -> tuple[int, int]:
 
 
 def _questions(program: Program) -> dict[str, Question]:
-    """The programme's keyed questions, read again only when the directory counter moves (editing them bumps it)."""
-    key, version = _key(program), _versions(program)[0]
-    cached = _questions_cache.get(key)
-    if cached and cached[0] == version:
-        return cached[1]
-    questions = {q.key: q for q in Question.select().where(Question.program == program, Question.key.is_null(False))}
-    _questions_cache[key] = (version, questions)
-    return questions
+    """The programme's keyed questions, read once per request (or job); a question changed in it is read again."""
+    def read() -> dict[str, Question]:
+        return {q.key: q for q in Question.select().where(Question.program == program, Question.key.is_null(False))}
+
+    if not has_app_context():
+        return read()
+    kept = g.setdefault("keyed_questions", {})
+    if program.id not in kept:
+        kept[program.id] = read()
+    return kept[program.id]
+
+
+def forget_questions() -> None:
+    """Questions were edited during this request: read them again."""
+    if has_app_context():
+        g.pop("keyed_questions", None)
 
 
 def _seniority(questions: dict[str, Question], value) -> int | None:
@@ -182,7 +190,7 @@ def directory(program: Program):
 
 def forget() -> None:
     """Drop everything this process keeps (tests start each database again at programme 1, counters 0)."""
-    for kept in (_cache, _questions_cache, _loaded):
+    for kept in (_cache, _loaded):
         kept.clear()
 
 

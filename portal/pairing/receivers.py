@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from portal import counters, events, links, mail, settings
 from portal.models import Participant, Program
+from portal.pairing import directory
 
 # --- the directory's index is rebuilt when the counter moves (portal/pairing/directory.py) ------------------------
 
@@ -36,6 +37,7 @@ def on_answers(program, *, user, **extra) -> None:
 @events.questions_changed.connect
 def on_questions(program, **extra) -> None:
     """What is shown and searched, the fit weights and who has finished all depend on the questions."""
+    directory.forget_questions()
     _refresh_directory(program)
 
 
