@@ -51,7 +51,11 @@ test: install $(VENV)/.test-installed lint-imports
 lint-imports: $(VENV)/.test-installed
 	PYTHONPATH=. $(BIN)/lint-imports --no-cache --no-logo
 
-bench: install
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt -c constraints.txt
+	touch $@
+
+bench: install $(VENV)/.bench-installed
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:

@@ -181,7 +181,8 @@ def local_time(moment, zone: str = "UTC", with_zone: bool = True) -> str:
 
 
 def _register_templates(app: Flask) -> None:
-    from portal.models import Participant, Program
+    from portal import access
+    from portal.models import Program
     from portal.programme import operations as programme
     from portal.programme.phases import LABELS
 
@@ -200,7 +201,7 @@ def _register_templates(app: Flask) -> None:
             if not current_user.is_authenticated or database.is_closed():
                 return []
             if "nav_roles" not in g:
-                g.nav_roles = Participant.roles_of(current_user, g.get("program") or Program.current())
+                g.nav_roles = access.roles_in(g.get("program") or Program.current(), current_user)
             return g.nav_roles
 
         return {"nav_roles": nav_roles}

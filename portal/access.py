@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, g, has_app_context
 from flask_login import current_user, login_required
 
-from portal.models import Program
+from portal import events
+from portal.models import Participant, Program
 
 
 def admin_required(view):
@@ -26,7 +27,40 @@ def admin_required(view):
 
 def current_program():
     """The programme the portal runs now, or 404 when none is set up."""
-    program = Program.current()
+    program = g.get("program") or Program.current()
     if program is None:
         abort(404)
+    # The page's navigation shows the same programme without reading it again.
+    g.program = program
     return program
+
+
+def _rows(program, user) -> list[Participant]:
+    """The person's rows in the programme, every status, read once per request (or job)."""
+    if program is None or not getattr(user, "is_authenticated", True):
+        return []
+    if not has_app_context():
+        return list(Participant.select().where(Participant.program == program, Participant.user == user.id))
+    cache = g.setdefault("participations", {})
+    key = (program.id, user.id)
+    if key not in cache:
+        cache[key] = list(Participant.select().where(Participant.program == program, Participant.user == user.id))
+    return cache[key]
+
+
+def roles_in(program, user) -> list[str]:
+    """The roles someone still holds in the programme, sorted (Participant.roles_of, read once per request)."""
+    return sorted({row.role for row in _rows(program, user) if not row.has_left})
+
+
+def ever_in_role(program, user, role: str) -> bool:
+    """Whether someone took part in this role, even if they have since left."""
+    return any(row.role == role for row in _rows(program, user))
+
+
+@events.participant_joined.connect
+@events.participant_left.connect
+def _forget_roles(program, **extra) -> None:
+    """Someone joined or left during this request: read their roles again."""
+    if has_app_context():
+        g.pop("participations", None)

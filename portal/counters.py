@@ -1,5 +1,7 @@
-"""Named counters in the database: cheap change markers every worker can read."""
+"""Named counters in the database: cheap change markers every worker can read, once per request."""
 from __future__ import annotations
+
+from flask import g, has_app_context
 
 from portal.models import Counter
 
@@ -8,13 +10,30 @@ def bump(name: str) -> None:
     Counter.insert(name=name, value=1).on_conflict(
         conflict_target=[Counter.name], update={Counter.value: Counter.value + 1}
     ).execute()
+    if has_app_context():
+        # This request reads its own change at once.
+        g.pop("counters", None)
+
+
+def values(*names: str) -> dict[str, int]:
+    """The counters' values (0 for one never bumped) in one statement, kept for the rest of the request or job."""
+    seen = g.setdefault("counters", {}) if has_app_context() else {}
+    missing = [name for name in names if name not in seen]
+    if missing:
+        found = dict(Counter.select(Counter.name, Counter.value).where(Counter.name.in_(missing)).tuples())
+        seen.update({name: found.get(name, 0) for name in missing})
+    return {name: seen[name] for name in names}
 
 
 def value(name: str) -> int:
-    row = Counter.get_or_none(Counter.name == name)
-    return row.value if row else 0
+    return values(name)[name]
 
 
 def directory_key(program) -> str:
     """Bumped whenever a mentor profile the directory shows may have changed."""
     return f"directory:{getattr(program, 'id', program)}"
+
+
+def load_key(program) -> str:
+    """Bumped whenever a mentor's load may have changed: a match made or ended, a request sent or answered."""
+    return f"load:{getattr(program, 'id', program)}"

@@ -31,6 +31,8 @@ match_created = _signals.signal("match-created", doc=(
 match_ended = _signals.signal("match-ended", doc=(
     "pairing.operations.end_match (an admin unpairs) and leaving.operations.leave (one of the pair left): match, "
     "reason, actor."))
+requests_changed = _signals.signal("requests-changed", doc=(
+    "pairing.operations when a request is sent, answered, expires or is closed: requests (those changed)."))
 session_booked = _signals.signal("session-booked", doc="meetings.booking.book: meeting, actor.")
 session_moved = _signals.signal("session-moved", doc="meetings.booking.reschedule: meeting (at its new time), actor.")
 session_cancelled = _signals.signal("session-cancelled", doc=(

@@ -230,7 +230,14 @@ class Match(BaseModel):
     @classmethod
     def for_member_or_404(cls, match_id: int, user) -> "Match":
         """The match, for one of its pair or an admin; to anyone else it does not exist."""
-        match = cls.get_or_none(cls.id == match_id)
+        mentor, mentee = User.alias(), User.alias()
+        # The pair and their programme in the same statement: every page about a match shows all three.
+        match = (
+            cls.select(cls, Program, mentor, mentee).join_from(cls, Program)
+            .join_from(cls, mentor, on=(cls.mentor == mentor.id), attr="mentor")
+            .join_from(cls, mentee, on=(cls.mentee == mentee.id), attr="mentee")
+            .where(cls.id == match_id).first()
+        )
         if match is None or not (user.is_admin or match.has_member(user)):
             abort(404)
         return match

@@ -1,36 +1,33 @@
 """Programme settings: defined by their features, read once per request, saved a section at a time."""
 from __future__ import annotations
 
-import logging
-
 import pytest
 
 from portal import settings
 from portal.models import AuditLog, Setting
+from tests.statements import statements
 
 
-class SettingQueries(logging.Handler):
-    """Counts the queries peewee sends that read the settings table."""
+class SettingQueries:
+    """Counts the queries peewee sends that read the settings table, from `reads` set back to 0."""
 
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.reads = 0
+    def __init__(self, made: list[str]):
+        self.made, self.since = made, 0
 
-    def emit(self, record):
-        sql = record.msg[0] if isinstance(record.msg, tuple) else str(record.msg)
-        if sql.startswith("SELECT") and 'FROM "setting"' in sql:
-            self.reads += 1
+    @property
+    def reads(self) -> int:
+        return sum(1 for sql in self.made[self.since:] if sql.startswith("SELECT") and 'FROM "setting"' in sql)
+
+    @reads.setter
+    def reads(self, value: int) -> None:
+        assert value == 0, "counting starts again from 0"
+        self.since = len(self.made)
 
 
 @pytest.fixture
 def setting_reads():
-    logger = logging.getLogger("peewee")
-    handler, level = SettingQueries(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(level)
+    with statements() as made:
+        yield SettingQueries(made)
 
 
 @pytest.fixture

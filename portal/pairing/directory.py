@@ -1,21 +1,26 @@
 """The portal's side of the mentor directory: profiles from the database, cached per process.
 
-The index is rebuilt whenever the directory counter moves, so any worker serves the same results. The counter is
-bumped by the receivers in portal/pairing/receivers.py (people joining or leaving, answers saved, questions or the
-vocabulary changed); matches and requests are applied per call.
+The index is rebuilt whenever the directory counter moves, so any worker serves
+the same results; every mentor's load is applied again only when the load counter moves. Both counters are bumped by
+the receivers in portal/pairing/receivers.py (the directory's by people joining or leaving, answers saved, questions
+or the vocabulary changed; the load's by matches made or ended and requests sent or answered), and a request reads
+both in one statement.
 """
 from __future__ import annotations
 
 import threading
 
+from flask import g, has_app_context
 from peewee import Select, fn
 
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
-from portal import counters, settings
+from portal import access, counters, settings
 from portal.db import database
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
 
 _cache: dict[tuple, tuple[int, object]] = {}
+# Beside the index: the index with every mentor's load applied.
+_loaded: dict[tuple, tuple[tuple[int, int], object]] = {}
 _lock = threading.Lock()
 
 
@@ -30,8 +35,34 @@ def _hours(value) -> tuple[int, int] | None:
     return _minutes(value["start"]), _minutes(value["end"])
 
 
+def _key(program: Program) -> tuple:
+    # The database is part of the key: a process that opens another database must not reuse what it read.
+    return (str(database.obj.database), program.id, program.created_at)
+
+
+def _versions(program: Program) -> tuple[int, int]:
+    """The directory's and the load's counters, read once per request."""
+    found = counters.values(counters.directory_key(program), counters.load_key(program))
+    return found[counters.directory_key(program)], found[counters.load_key(program)]
+
+
 def _questions(program: Program) -> dict[str, Question]:
-    return {q.key: q for q in Question.select().where(Question.program == program, Question.key.is_null(False))}
+    """The programme's keyed questions, read once per request (or job); a question changed in it is read again."""
+    def read() -> dict[str, Question]:
+        return {q.key: q for q in Question.select().where(Question.program == program, Question.key.is_null(False))}
+
+    if not has_app_context():
+        return read()
+    kept = g.setdefault("keyed_questions", {})
+    if program.id not in kept:
+        kept[program.id] = read()
+    return kept[program.id]
+
+
+def forget_questions() -> None:
+    """Questions were edited during this request: read them again."""
+    if has_app_context():
+        g.pop("keyed_questions", None)
 
 
 def _seniority(questions: dict[str, Question], value) -> int | None:
@@ -110,9 +141,7 @@ def _mentee(user: User, questions: dict[str, Question], a: dict[str, object]) ->
 
 def mentee_profile(program: Program, user: User) -> MenteeProfile | None:
     """The viewer as a mentee, or None if they are not one (admins and mentors browse unranked by fit)."""
-    if not Participant.select().where(
-        Participant.program == program, Participant.user == user.id, Participant.role == "mentee"
-    ).exists():
+    if not access.ever_in_role(program, user, "mentee"):
         return None
     questions = _questions(program)
     return _mentee(user, questions, _answers_by_user(program, questions, [user.id]).get(user.id, {}))
@@ -145,18 +174,30 @@ def weights(program: Program) -> FitWeights:
 def directory(program: Program):
     """The programme's MentorDirectory with every mentor's current load.
 
-    Profiles are indexed once per value of the directory counter (bumped when answers, participants
-    or the vocabulary change); matches and requests change far more often and are applied per call.
+    Profiles are indexed once per value of the directory counter (bumped when answers, participants or the
+    vocabulary change); matches and requests are counted again once per value of the load counter.
     """
-    return _indexed(program).with_load(*load_counts(program))
+    versions, key = _versions(program), _key(program)
+    cached = _loaded.get(key)
+    if cached and cached[0] == versions:
+        return cached[1]
+    # The counters were read before the loads are counted, so what is kept is never older than its version: a change
+    # that commits in between moves the counter again and is counted on the next request.
+    loaded = _indexed(program).with_load(*load_counts(program))
+    _loaded[key] = (versions, loaded)
+    return loaded
+
+
+def forget() -> None:
+    """Drop everything this process keeps (tests start each database again at programme 1, counters 0)."""
+    for kept in (_cache, _loaded):
+        kept.clear()
 
 
 def _indexed(program: Program):
     from matching.directory import MentorDirectory
 
-    # The database is part of the key: a process that opens another database must not reuse an index.
-    key = (str(database.obj.database), program.id, program.created_at)
-    version = counters.value(counters.directory_key(program))
+    key, version = _key(program), _versions(program)[0]
     cached = _cache.get(key)
     if cached and cached[0] == version:
         return cached[1]

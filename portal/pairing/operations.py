@@ -30,6 +30,12 @@ def participant(program: Program, user, role: str) -> Participant | None:
     return Participant.taking_part(program, role).where(Participant.user == user).first()
 
 
+def mentor_with_user(program: Program, user_id: int) -> Participant | None:
+    """A mentor taking part, with their account, in one statement."""
+    return Participant.taking_part(program, "mentor").select(Participant, User).join(User).where(
+        Participant.user == user_id).first()
+
+
 def available_mentor(program: Program, user) -> Participant | None:
     """A mentor mentees may ask: taking part, questionnaire finished, account active (as the directory shows)."""
     return (
@@ -180,6 +186,7 @@ def send_request(program: Program, mentee: User, message: str = "") -> MatchRequ
                 expires_at=utcnow() + dt.timedelta(days=days),
             )
             audit.record(mentee, "request.send", f"request:{request.id}", mentor=mentor.id)
+            events.requests_changed.send(program, requests=[request])
     if mentor is None:
         _note_shortlist_exhausted(program, mentee)
         return None
@@ -220,9 +227,11 @@ def _note_shortlist_exhausted(program: Program, mentee: User) -> None:
 
 
 def _close(request: MatchRequest, status: str, reason: str = "") -> None:
-    MatchRequest.update(status=status, reason=reason, decided_at=utcnow()).where(
+    closed = MatchRequest.update(status=status, reason=reason, decided_at=utcnow()).where(
         MatchRequest.id == request.id, MatchRequest.status == "pending"
     ).execute()
+    if closed:
+        events.requests_changed.send(request.program, requests=[request])
 
 
 def _pass_on(program: Program, mentee: User) -> MatchRequest | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from portal import counters, events, links, mail, settings
 from portal.models import Participant, Program
+from portal.pairing import directory
 
 # --- the directory's index is rebuilt when the counter moves (portal/pairing/directory.py) ------------------------
 
@@ -36,6 +37,7 @@ def on_answers(program, *, user, **extra) -> None:
 @events.questions_changed.connect
 def on_questions(program, **extra) -> None:
     """What is shown and searched, the fit weights and who has finished all depend on the questions."""
+    directory.forget_questions()
     _refresh_directory(program)
 
 
@@ -44,6 +46,17 @@ def on_vocabulary(skill, **extra) -> None:
     """Search and ranking read the vocabulary, so every programme's directory is rebuilt."""
     for program in Program.select(Program.id):
         _refresh_directory(program)
+
+
+# --- every mentor's load (room, full, popular) is recounted when the load counter moves -------------------------
+
+
+@events.requests_changed.connect
+@events.match_created.connect
+@events.match_ended.connect
+def on_load_changed(program, **extra) -> None:
+    """A request sent or answered, a match made or ended: the mentor's room and popularity change."""
+    counters.bump(counters.load_key(program))
 
 
 # --- a new pair is told -----------------------------------------------------------------------------------------

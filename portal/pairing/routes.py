@@ -6,14 +6,14 @@ from urllib.parse import urlparse
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal import confirmation, paging, settings
+from portal import access, confirmation, paging, settings
 from portal.access import admin_required, current_program
 from portal.admin import registry, settings_page
 from portal.db import database
 from portal.fragments import fragment_or_page
 from portal.forms import plain_text
 from portal.meetings.panels import match_items
-from portal.models import Match, MatchRequest, Participant, Program, User
+from portal.models import Match, MatchRequest, Program, User
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
 from portal.pairing import settings as pairing_settings
@@ -50,15 +50,17 @@ OVERLAPS = {"2": 2.0, "4": 4.0, "6": 6.0}
 
 def _participant_or_admin(program: Program) -> None:
     """The directory is for people taking part, and for admins."""
-    if not current_user.is_admin and not Participant.roles_of(current_user, program):
+    if not current_user.is_admin and not access.roles_in(program, current_user):
         abort(403)
 
 
-def _mentee_or_403(program: Program) -> Participant:
-    row = operations.participant(program, current_user, "mentee")
-    if row is None:
+def _is_mentee(program: Program) -> bool:
+    return "mentee" in access.roles_in(program, current_user)
+
+
+def _mentee_or_403(program: Program) -> None:
+    if not _is_mentee(program):
         abort(403)
-    return row
 
 
 def _back(default: str) -> str:
@@ -86,7 +88,7 @@ def _filters() -> dict:
 
 
 def _shortlisted(program: Program) -> list[int]:
-    if operations.participant(program, current_user, "mentee") is None:
+    if not _is_mentee(program):
         return []
     return [entry.mentor_id for entry in operations.shortlist_of(program, current_user)]
 
@@ -111,13 +113,13 @@ def directory():
         limit=PAGE_SIZE,
         offset=(filters["page"] - 1) * PAGE_SIZE,
     )
-    mentee_row = operations.participant(program, current_user, "mentee")
-    matched = operations.active_match_of_mentee(program, current_user) if mentee_row else None
+    is_mentee = _is_mentee(program)
+    matched = operations.active_match_of_mentee(program, current_user) if is_mentee else None
     context = dict(
         ranking=ranking, filters=filters, departments=departments, locations=LOCATIONS, overlaps=OVERLAPS,
         pages=max(1, -(-ranking.total // PAGE_SIZE)), shortlisted=_shortlisted(program),
         # A matched mentee browses: shortlisting and requesting are over for them.
-        is_mentee=mentee_row is not None and matched is None, matched=matched,
+        is_mentee=is_mentee and matched is None, matched=matched,
     )
     return fragment_or_page("pairing/directory.html", "results", **context)
 
@@ -128,9 +130,10 @@ def mentor(user_id: int):
     """A mentor's public profile: what they offer, what you have in common, room left."""
     program = current_program()
     _participant_or_admin(program)
-    person = User.get_or_none(User.id == user_id)
-    if person is None or operations.participant(program, person, "mentor") is None:
+    row = operations.mentor_with_user(program, user_id)
+    if row is None:
         abort(404)
+    person = row.user
     index = mentor_directory.directory(program)
     mentee = mentor_directory.mentee_profile(program, current_user)
     ranked = index.fit(mentee, user_id, weights=mentor_directory.weights(program))

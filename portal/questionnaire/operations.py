@@ -1,7 +1,9 @@
 """Questionnaire reads and writes: who is asked what, saving answers, who may read them."""
 from __future__ import annotations
 
-from portal import audit, events, skills
+from flask import g, has_app_context
+
+from portal import access, audit, events, skills
 from portal.db import database
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, User, utcnow
 from portal.questionnaire.defaults import DEFAULT_QUESTIONS
@@ -27,8 +29,29 @@ def seed_questions(program: Program) -> int:
 
 def questions_for(program: Program, roles) -> list[Question]:
     """The active questions asked of someone in these roles, in order."""
-    query = Question.select().where(Question.program == program, Question.active).order_by(Question.position, Question.id)
-    return [q for q in query if q.asked_of(roles)]
+    return [q for q in _active_questions(program) if q.asked_of(roles)]
+
+
+def _active_questions(program: Program) -> list[Question]:
+    """The programme's active questions in order, read once per request (or job) and again after an edit."""
+    def read() -> list[Question]:
+        return list(Question.select().where(Question.program == program, Question.active)
+                    .order_by(Question.position, Question.id))
+
+    if not has_app_context():
+        return read()
+    cache = g.setdefault("active_questions", {})
+    program_id = getattr(program, "id", program)
+    if program_id not in cache:
+        cache[program_id] = read()
+    return cache[program_id]
+
+
+@events.questions_changed.connect
+def _forget_questions(program=None, **extra) -> None:
+    """A question was added, changed, archived or restored: read them again."""
+    if has_app_context():
+        g.pop("active_questions", None)
 
 
 def answers_of(user, program: Program) -> dict[int, object]:
@@ -120,6 +143,7 @@ def _set_completion(participant: Participant, complete: bool) -> None:
 
 def refresh_completion(program: Program) -> None:
     """Re-check everyone's questionnaire after the questions changed (added, made required, archived)."""
+    _forget_questions()
     required = {role: {q.id for q in questions_for(program, [role]) if q.required} for role in Participant.ROLES}
     answered: dict[int, set[int]] = {}
     wanted = set().union(*required.values())
@@ -164,15 +188,12 @@ def can_view_answers(viewer, subject: User, program: Program) -> bool:
 
 def profile_sections(subject: User, program: Program) -> list[tuple[str, list[tuple[Question, object]]]]:
     """The subject's answers grouped as the questionnaire groups them."""
-    roles = Participant.roles_of(subject, program)
+    roles = access.roles_in(program, subject)
     answers = answers_of(subject, program)
+    questions = questions_for(program, roles)
     groups = []
     for title, audience in (("About", "both"), ("As a mentee", "mentee"), ("As a mentor", "mentor")):
-        items = [
-            (q, answers[q.id])
-            for q in questions_for(program, roles)
-            if q.audience == audience and q.id in answers
-        ]
+        items = [(q, answers[q.id]) for q in questions if q.audience == audience and q.id in answers]
         if items:
             groups.append((title, items))
     return groups
@@ -181,7 +202,5 @@ def profile_sections(subject: User, program: Program) -> list[tuple[str, list[tu
 def directory_answers(subject: User, program: Program) -> list[tuple[Question, object]]:
     """The answers a mentor shares with everyone browsing the directory."""
     answers = answers_of(subject, program)
-    query = Question.select().where(
-        Question.program == program, Question.active, Question.shown_in_directory, Question.audience != "mentee"
-    ).order_by(Question.position, Question.id)
-    return [(q, answers[q.id]) for q in query if q.id in answers]
+    shown = [q for q in _active_questions(program) if q.shown_in_directory and q.audience != "mentee"]
+    return [(q, answers[q.id]) for q in shown if q.id in answers]

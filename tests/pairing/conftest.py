@@ -18,9 +18,9 @@ def _fresh_directory_cache():
     again at programme 1 and counter 0, so a directory built for an earlier test would otherwise be served."""
     from portal.pairing import directory
 
-    directory._cache.clear()
+    directory.forget()
     yield
-    directory._cache.clear()
+    directory.forget()
 
 
 @pytest.fixture
