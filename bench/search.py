@@ -17,7 +17,8 @@ What is measured
   is measured on the search order (`rank(None, query=q, limit=10)`, as the baseline knows no mentee) and, as
   `recall_at_10_with_mentee`, on the timed core results (where fit for the mentee reorders the matches).
 - queries: 240 per size from the directory's own skills, aliases, titles, names, departments and story words; a
-  third misspelled by a transposition, a dropped letter or an abbreviation ("mgmt"). A typo that makes another
+  third misspelled by a transposition, a dropped letter or an abbreviation ("mgmt"), short words included ("jva"
+  for "java", "slq" for "sql"). A typo that makes another
   real word, or lands at least as close to another word as to the one meant ("santso": Santos or Santoso?), is
   not used: it is another query, not a recoverable typo.
 """
@@ -154,8 +155,8 @@ def misspell(term: str, rng: random.Random, known: list[str], known_set: set[str
         operation = rng.choice(operations)
         if operation == "abbreviate":
             changed = ABBREVIATIONS[folded]
-        elif len(word) < 5 or not word.isalpha():
-            continue
+        elif not word.isalpha() or len(word) < (3 if operation == "transpose" else 4):
+            continue  # short words too ("jva", "slq"): a typo leaving fewer than three letters is not recoverable
         elif operation == "transpose":
             i = rng.randrange(1, len(word) - 1)
             if word[i] == word[i + 1]:

@@ -55,7 +55,8 @@ class TermIndex:
         by_mentor = np.argsort(self.positions, kind="stable")
         self.held = owners[by_mentor]
         self.held_starts = np.concatenate(([0], np.cumsum(np.bincount(self.positions, minlength=size))))
-        self.dictionary = Dictionary(word_entries)
+        self.dictionary = Dictionary(word_entries, (word for word, found in word_entries.items()
+                                                    if any(entries[e].field != STORY for e in found)))
         self.word_entries = [sorted(word_entries[word]) for word in self.dictionary.words]
         self.phrasebook = Phrasebook(
             # Titles are left out of whole-query matching: they are many, and rarely typed without spaces.

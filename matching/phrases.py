@@ -12,6 +12,8 @@ from matching.dictionary import Dictionary
 
 # A whole query typed as one phrase ("stakeholdermanagement") must be this close to a phrase to count.
 WHOLE_QUERY_CUTOFF = 85
+# Initialisms people type: two to five letters ("ml", "pm", "dei").
+MIN_INITIALS, MAX_INITIALS = 2, 5
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,12 @@ class Phrasebook:
         self.value = np.array([p.value for p in self.phrases], dtype=np.float32)
         self.whole = [number for number, (*_, whole) in enumerate(written) if whole]
         self.whole_texts = [self.phrases[number].text for number in self.whole]
+        # Initialisms: "ml" for "machine learning", "pm" for "product management", "dei" (stop words left out).
+        self.by_initials: dict[str, list[int]] = {}
+        for number, phrase in enumerate(self.phrases):
+            initials = _initials(phrase.text)
+            if initials:
+                self.by_initials.setdefault(initials, []).append(number)
 
     def __getitem__(self, number: int) -> Phrase:
         return self.phrases[number]
@@ -73,6 +81,10 @@ class Phrasebook:
         chosen = np.flatnonzero((score >= minimum) & has_lead)
         return list(zip(score.take(chosen).tolist(), chosen.tolist()))
 
+    def initialism(self, word: str) -> list[int]:
+        """Numbers of the phrases whose words start with the word's letters, in order ("ux" -> "user experience")."""
+        return self.by_initials.get(word, []) if word.isalpha() else []
+
     def whole_query(self, query: str) -> list[tuple[float, int]]:
         """(score, phrase number) of phrases close to the whole query as typed, for compounds typed without spaces."""
         hits = process.extract(text.phrase(query), self.whole_texts, scorer=fuzz.ratio,
@@ -89,3 +101,9 @@ def _phrase(entry: int, written: str, value: float, dictionary: Dictionary) -> P
             ids = tuple(dictionary.word_id[w] for w in dict.fromkeys([part, joined]) if w in dictionary)
             slots.append((ids, text.STOPWORD_WEIGHT if part in text.STOPWORDS else 1.0))
     return Phrase(entry, text.phrase(written), tuple(slots), sum(weight for _, weight in slots), value)
+
+
+def _initials(folded: str) -> str:
+    """The first letters of a phrase's significant words, when it has at least two ("" otherwise)."""
+    letters = [word[0] for word in folded.split() if word not in text.STOPWORDS]
+    return "".join(letters) if MIN_INITIALS <= len(letters) <= MAX_INITIALS else ""

@@ -47,9 +47,38 @@ def test_aliases_are_synonyms(build):
 
 def test_admins_extend_the_vocabulary(build):
     people = [mentor(1, skills=("Kubernetes",)), mentor(2, skills=("Python",))]
-    assert top_ids(build(people), "k8s") == []
-    extended = Vocabulary.from_catalogue({**CATALOGUE, "Kubernetes": ("Technical", ["k8s"])})
-    assert top_ids(build(people, words=extended), "k8s") == [1]
+    assert top_ids(build(people), "containers") == []
+    extended = Vocabulary.from_catalogue({**CATALOGUE, "Kubernetes": ("Technical", ["containers"])})
+    assert top_ids(build(people, words=extended), "containers") == [1]
+
+
+def test_short_words_with_a_letter_missing_or_swapped_are_found(build):
+    people = [mentor(1, skills=("Java",)), mentor(2, skills=("Lean",)), mentor(3, skills=("Python",)),
+              mentor(4, title="Head of SQL", advises_on="Learnt to keep a journal and a jar of notes")]
+    directory = build(people)
+    assert top_ids(directory, "jva") == [1]
+    assert top_ids(directory, "len") == [2]
+    assert top_ids(directory, "slq") == [4]
+    # Exact short words are not second-guessed, and prose words are no target for a short typo.
+    assert top_ids(directory, "jar") == [4]
+    assert top_ids(directory, "jou") == [4]  # a completion of "journal", not a typo of "java"
+    assert top_ids(directory, "xyz") == []
+
+
+def test_numeronyms_and_initialisms_find_the_skill(build):
+    people = [mentor(1, skills=("Kubernetes",)), mentor(2, skills=("Accessibility",)),
+              mentor(3, skills=("Internationalization",)), mentor(4, skills=("Machine learning",), title="Senior Scientist"),
+              mentor(5, skills=("Product management",)), mentor(6, skills=("Python",), title="Senior Engineer")]
+    directory = build(people)
+    assert top_ids(directory, "k8s") == [1]
+    assert top_ids(directory, "a11y") == [2]
+    assert top_ids(directory, "i18n") == [3]
+    assert top_ids(directory, "ML") == [4]
+    assert top_ids(directory, "PM") == [5]
+    assert directory.rank(None, query="ml").results[0].reasons[0] == "Matches “ml”: Machine learning"
+    # Initials are a word of the query like any other: "senior ml" prefers who is both.
+    assert top_ids(directory, "senior ml")[0] == 4
+    assert top_ids(directory, "k9s") == top_ids(directory, "zq") == []
 
 
 def test_free_skill_entries_are_searchable_and_grouped_whatever_their_case(build):
