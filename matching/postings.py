@@ -8,16 +8,12 @@ from itertools import chain
 
 import numpy as np
 
-from matching import text
+from matching import text, tokens
 
 # Texts are folded and split as one string; this never occurs in a profile (it is replaced if it does).
 _SEPARATOR = "\x00"
 # A folded text of plain words and spaces needs no compound handling: its words are its split.
 _PLAIN = re.compile(r"[a-z ]*")
-_PART = re.compile(r"[^\W_]+")
-# A letter no folded story holds (it is replaced if one does), as a word of its own between two stories.
-_MARK = "\ua66e"
-_BETWEEN = f" {_MARK} "
 
 
 def folded(texts: Sequence[str]) -> list[str]:
@@ -59,6 +55,18 @@ class Interned:
         kept = ids >= 0
         return cls(owners[kept], list(keys), ids[kept])
 
+    @classmethod
+    def one_each(cls, values: Sequence[str], key: Callable[[str], str | None]) -> Interned:
+        """From one value per mentor, as `of` (without a tuple per mentor)."""
+        numbers = dict.fromkeys(values)
+        keys: dict[str, int] = {}
+        for value in numbers:
+            name = key(value)
+            numbers[value] = -1 if name is None else keys.setdefault(name, len(keys))
+        ids = np.fromiter(map(numbers.__getitem__, values), dtype=np.intp, count=len(values))
+        kept = np.flatnonzero(ids >= 0)
+        return cls(kept, list(keys), ids[kept])
+
     def postings(self, size: int) -> tuple[np.ndarray, np.ndarray]:
         """(count per key, positions key after key, each key's ascending and without repeats)."""
         # Owners ascend already, so a stable sort by key orders the pairs by (key, owner); with fewer than 65,536
@@ -73,19 +81,12 @@ class Interned:
 
 def story_words(stories: Sequence[str]) -> Interned:
     """The significant words of each story (text.story_words), interned."""
-    # One findall over all the stories, with a word of its own between two of them: its occurrences count stories.
     lines = folded(stories)
-    joined = _BETWEEN.join(lines)
-    if joined.count(_MARK) != max(len(lines) - 1, 0):
-        joined = _BETWEEN.join(line.replace(_MARK, " ") for line in lines)
-    flat = _PART.findall(joined) if stories else []
-    numbers = dict.fromkeys(flat)
-    for number, word in enumerate(numbers):
-        numbers[word] = number
-    ids = np.fromiter(map(numbers.__getitem__, flat), dtype=np.intp, count=len(flat))
-    mark = numbers.get(_MARK, -1)
-    owners = np.cumsum(ids == mark) if mark >= 0 else np.zeros(len(ids), dtype=np.intp)
-    interned = Interned(owners, list(numbers), ids)
+    # All the stories as one text, a space apart; a word belongs to the story whose span holds its start.
+    spans = np.fromiter(map(len, lines), dtype=np.intp, count=len(lines)) + 1
+    found = tokens.words(" ".join(lines), min_length=3)  # shorter words are never significant
+    owners = np.searchsorted(np.cumsum(spans) - spans, found.starts, side="right") - 1
+    interned = Interned(owners, found.keys, found.ids)
     significant = np.array([text.significant(word) for word in interned.keys], dtype=bool)
     if not significant.all():
         # Renumber the kept words densely, in the same order.
