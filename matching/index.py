@@ -4,8 +4,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
+from scipy import sparse
 
 from matching import postings, text
 from matching.dictionary import Dictionary
@@ -51,10 +53,11 @@ class TermIndex:
         self.positions = np.asarray(positions, dtype=np.intp)
         self.sizes = np.asarray(sizes).tolist()
         # The transpose, for explaining a page of results: mentor i is in entries held[held_starts[i]:...[i + 1]].
-        owners = np.repeat(np.arange(len(entries), dtype=np.int32), sizes)
-        by_mentor = np.argsort(self.positions, kind="stable")
-        self.held = owners[by_mentor]
-        self.held_starts = np.concatenate(([0], np.cumsum(np.bincount(self.positions, minlength=size))))
+        # A sparse transpose is a counting sort: linear in the postings, entries ascending for each mentor.
+        by_mentor = sparse.csr_array((np.ones(len(self.positions), dtype=np.int8), self.positions, self.starts),
+                                     shape=(len(entries), size)).tocsc()
+        self.held = by_mentor.indices.astype(np.int32)
+        self.held_starts = by_mentor.indptr.astype(np.int64)
         self.dictionary = Dictionary(word_entries, (word for word, found in word_entries.items()
                                                     if any(entries[e].field != STORY for e in found)))
         self.word_entries = [sorted(word_entries[word]) for word in self.dictionary.words]
@@ -64,9 +67,28 @@ class TermIndex:
              for entry, written in phrases],
             self.dictionary,
         )
+        self.word_share = self._word_shares()
         self.skill_entry = {text.phrase(e.key): i for i, e in enumerate(entries) if e.field == SKILL}
         self.story_entry = {e.key: i for i, e in enumerate(entries) if e.field == STORY}
         self._skill_bits()
+
+    def _word_shares(self) -> dict[tuple[int, int], float]:
+        """(word id, skill entry) -> the most of any one of the skill's names the word fills, where below 1.
+
+        "line" is half of "line management": it says half as much about People management as "management" does.
+        """
+        shares: dict[tuple[int, int], float] = {}
+        for phrase in self.phrasebook.phrases:
+            if self.entries[phrase.entry].field != SKILL:
+                continue
+            filled: dict[int, float] = defaultdict(float)
+            for ids, weight in phrase.slots:
+                for word in ids:
+                    filled[word] += weight / phrase.weight
+            for word, share in filled.items():
+                key = (word, phrase.entry)
+                shares[key] = max(shares.get(key, 0.0), min(share, 1.0))
+        return {key: share for key, share in shares.items() if share < 1}
 
     def _skill_bits(self) -> None:
         """One bit per skill in per-mentor uint64 words, so "how many of these skills" is a popcount."""
@@ -97,13 +119,13 @@ class TermIndex:
         def tidy(value: str) -> str | None:
             return " ".join(value.split()) or None
 
-        stories = postings.story_words([m.advises_on for m in mentors])
+        column = {name: list(map(attrgetter(name), mentors)) for name in ("skills", "title", "department", "name")}
         fields = [
-            (SKILL, postings.Interned.of([m.skills for m in mentors], skill)),
-            (TITLE, postings.Interned.of([(m.title,) for m in mentors], tidy)),
-            (DEPARTMENT, postings.Interned.of([(m.department,) for m in mentors], tidy)),
-            (NAME, postings.Interned.of(postings.field_words([m.name for m in mentors]))),
-            (STORY, stories),
+            (SKILL, postings.Interned.of(column["skills"], skill)),
+            (TITLE, postings.Interned.one_each(column["title"], tidy)),
+            (DEPARTMENT, postings.Interned.one_each(column["department"], tidy)),
+            (NAME, postings.Interned.of(postings.field_words(column["name"]))),
+            (STORY, postings.story_words(list(map(attrgetter("advises_on"), mentors)))),
         ]
         entries: list[Entry] = []
         sizes: list[np.ndarray] = []

@@ -12,6 +12,9 @@ from matching.dictionary import Dictionary
 
 # A whole query typed as one phrase ("stakeholdermanagement") must be this close to a phrase to count.
 WHOLE_QUERY_CUTOFF = 85
+# A phrase whose words were typed in another order ("coaching leadership" for "Leadership coaching") keeps this
+# share of its score, so the phrase typed in order wins a tie.
+ORDER_PENALTY = 0.9
 # Initialisms people type: two to five letters ("ml", "pm", "dei").
 MIN_INITIALS, MAX_INITIALS = 2, 5
 
@@ -61,12 +64,14 @@ class Phrasebook:
         return self.phrases[number]
 
     def filled(self, similar: dict[int, float], leading: set[int], query_weight: float,
-               minimum: float) -> list[tuple[float, int]]:
+               minimum: float, typed_at: dict[int, int] | None = None) -> list[tuple[float, int]]:
         """(score, phrase number) of the phrases the query fills enough.
 
         Score: the weighted share of the phrase's slots its matched words fill, over the phrase or over the query,
         whichever weighs more ("python" fills "Python" but not "senior python"), times the phrase's value. Only
-        phrases holding a `leading` word count: a phrase filled by stop words alone is no match.
+        phrases holding a `leading` word count: a phrase filled by stop words alone is no match. `typed_at` gives
+        the place in the query of the word that matched each word: a phrase filled in another order than it is
+        written counts a little less ("coaching leadership" is not quite "Leadership coaching").
         """
         if not self.phrases or not similar:
             return []
@@ -79,7 +84,20 @@ class Phrasebook:
         led[list(leading)] = True
         has_lead = np.bincount(self.word_phrase, weights=led.take(self.slot_word), minlength=len(self.phrases)) > 0
         chosen = np.flatnonzero((score >= minimum) & has_lead)
-        return list(zip(score.take(chosen).tolist(), chosen.tolist()))
+        found = list(zip(score.take(chosen).tolist(), chosen.tolist()))
+        if typed_at:
+            found = [(s * ORDER_PENALTY, n) if not self._in_order(n, similar, typed_at) else (s, n) for s, n in found]
+            found = [(s, n) for s, n in found if s >= minimum]
+        return found
+
+    def _in_order(self, number: int, similar: dict[int, float], typed_at: dict[int, int]) -> bool:
+        """Whether the query words filling a phrase's slots come in the order of the slots."""
+        places = []
+        for ids, _ in self.phrases[number].slots:
+            filling = [word for word in ids if word in similar]
+            if filling:
+                places.append(typed_at[max(filling, key=similar.__getitem__)])
+        return all(a <= b for a, b in zip(places, places[1:]))
 
     def initialism(self, word: str) -> list[int]:
         """Numbers of the phrases whose words start with the word's letters, in order ("ux" -> "user experience")."""

@@ -160,7 +160,8 @@ def _word_hits(index: TermIndex, word: str, similar: dict[int, float], content: 
     for word_id, similarity in similar.items():
         term = index.dictionary.words[word_id]
         for entry in index.word_entries[word_id]:
-            score = similarity * index.word_weight[entry]
+            # A word that is only part of a skill's every name says only that part of it.
+            score = similarity * index.word_weight[entry] * index.word_share.get((word_id, entry), 1.0)
             if score > best.get(entry, (0.0,))[0]:
                 best[entry] = (score, entry, word, term)
     for number in index.phrasebook.initialism(word) if content else ():
@@ -176,15 +177,17 @@ def _phrase_hits(index: TermIndex, query: str, words: list[tuple[str, float]],
     """Entries whose phrases the query fills: by the words matched, or by the whole query typed as one phrase."""
     query_weight = sum(weight for _, weight in words)
     best_word: dict[int, float] = {}
+    typed_at: dict[int, int] = {}  # which query word matched each word best, for the order of a phrase's words
     leads: set[int] = set()  # words matched by content words: a phrase filled by stop words alone is no match
-    for (_, weight), matched in zip(words, similar):
+    for place, ((_, weight), matched) in enumerate(zip(words, similar)):
         for word_id, similarity in matched.items():
             if similarity > best_word.get(word_id, 0.0):
                 best_word[word_id] = similarity
+                typed_at[word_id] = place
             if weight == 1:
                 leads.add(word_id)
     typed = query.strip()
-    found = index.phrasebook.filled(best_word, leads or set(best_word), query_weight, MIN_PHRASE_SCORE)
+    found = index.phrasebook.filled(best_word, leads or set(best_word), query_weight, MIN_PHRASE_SCORE, typed_at)
     # The whole query as one phrase is the fallback for compounds typed without spaces ("publicspeaking"):
     # needed only when no phrase is (nearly) filled word by word.
     if len(text.phrase(query)) >= 4 and max((score for score, _ in found), default=0.0) < WHOLE_QUERY_UNLESS:

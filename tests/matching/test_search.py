@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from matching import Vocabulary
-from tests.matching.conftest import CATALOGUE, mentor
+from tests.matching.conftest import CATALOGUE, mentee, mentor
 
 
 def team():
@@ -146,3 +146,24 @@ def test_the_dictionary_is_shared_not_per_mentor(build):
     # Not one more word or entry (and story words everyone uses are even left out at that size).
     assert set(many.index.dictionary.words) <= set(one.index.dictionary.words)
     assert len(many.index.entries) == len(one.index.entries)
+
+
+def test_a_word_that_is_part_of_a_longer_alias_does_not_count_as_the_whole_of_it(build):
+    words = Vocabulary.from_catalogue({**CATALOGUE,
+                                       "Conflict resolution": ("Collaboration", ["difficult conversations"]),
+                                       "Networking": ("Collaboration", ["conversations with leaders"])})
+    people = [mentor(1, skills=("Conflict resolution",)),
+              mentor(2, skills=("Giving feedback", "Networking"))]  # "difficult feedback", "conversations with…"
+    directory = build(people, words=words)
+    # The second mentor suits this mentee far better, but only the first has the skill the query names.
+    looking = mentee(grow=("Giving feedback", "Networking"))
+    assert [r.id for r in directory.rank(looking, query="difficult conversations").results][0] == 1
+    hits = directory.search("difficult conversations")
+    assert hits.scores[1] <= 0.5 < hits.scores[0]
+
+
+def test_a_misspelt_phrase_beats_the_same_words_reversed(build):
+    people = [mentor(1, skills=("Coaching leadership",)), mentor(2, skills=("Leadership coaching",))]
+    directory = build(people)
+    assert top_ids(directory, "leadershp coaching") == [2, 1]
+    assert top_ids(directory, "coachng leadership") == [1, 2]
