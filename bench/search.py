@@ -17,7 +17,8 @@ What is measured
   is measured on the search order (`rank(None, query=q, limit=10)`, as the baseline knows no mentee) and, as
   `recall_at_10_with_mentee`, on the timed core results (where fit for the mentee reorders the matches).
 - queries: 240 per size from the directory's own skills, aliases, titles, names, departments and story words; a
-  third misspelled by a transposition, a dropped letter or an abbreviation ("mgmt"). A typo that makes another
+  third misspelled by a transposition, a dropped letter or an abbreviation ("mgmt"), short words included ("jva"
+  for "java", "slq" for "sql"). A typo that makes another
   real word, or lands at least as close to another word as to the one meant ("santso": Santos or Santoso?), is
   not used: it is another query, not a recoverable typo.
 """
@@ -46,6 +47,7 @@ from matching import (
     Vocabulary,
     text,
 )
+from matching.index import TermIndex
 from portal.demo import generator
 from portal.questionnaire.defaults import SENIORITY
 from portal.skills import DEFAULT_VOCABULARY
@@ -154,8 +156,8 @@ def misspell(term: str, rng: random.Random, known: list[str], known_set: set[str
         operation = rng.choice(operations)
         if operation == "abbreviate":
             changed = ABBREVIATIONS[folded]
-        elif len(word) < 5 or not word.isalpha():
-            continue
+        elif not word.isalpha() or len(word) < (3 if operation == "transpose" else 4):
+            continue  # short words too ("jva", "slq"): a typo leaving fewer than three letters is not recoverable
         elif operation == "transpose":
             i = rng.randrange(1, len(word) - 1)
             if word[i] == word[i + 1]:
@@ -289,6 +291,21 @@ def sample(queries: list[Query], count: int) -> list[Query]:
     return spread(typos, keep_typos) + spread(plain, count - keep_typos)
 
 
+def index_build(mentors: tuple[MentorProfile, ...]) -> tuple[float, float]:
+    """Seconds to build the term index (median of 3), and the same for a plain skill index as the reference:
+    the same mentors with skills only (no name, title, department or story)."""
+    plain = [MentorProfile(id=m.id, name="", skills=m.skills) for m in mentors]
+    ours = statistics.median(timed(TermIndex.build, mentors, VOCABULARY)[0] for _ in range(3)) / 1000
+    reference = statistics.median(timed(TermIndex.build, plain, VOCABULARY)[0] for _ in range(3)) / 1000
+    return ours, reference
+
+
+def _short_typo(query: Query, known: set[str]) -> bool:
+    """Whether a misspelled query has a three-letter typo: no known word, no abbreviation ("jva", "slq")."""
+    return any(len(word) == 3 and word not in known and word not in ABBREVIATIONS.values()
+               for word in query.text.split())
+
+
 def bench_size(size: int, pool: list[MentorProfile], lookers: list[MenteeProfile]) -> dict:
     """Core and baseline latency and recall at one directory size."""
     built_ms, directory = timed(MentorDirectory.build, pool[:size], VOCABULARY, reference=REFERENCE)
@@ -319,9 +336,17 @@ def bench_size(size: int, pool: list[MentorProfile], lookers: list[MenteeProfile
         baseline.append(spent)
         if query.misspelled:
             theirs.append(recall_at_10([ids[index] for _, _, index in found], relevant(directory, query)))
+    index_s, skills_only_s = index_build(directory.mentors)
+    known = set(directory.index.dictionary.words)
+    short = [recall for query, recall in zip([q for q in queries if q.misspelled], ours) if _short_typo(query, known)]
     figures = {
         "mentors": size,
         "build_s": round(built_ms / 1000, 2),
+        "index_build_s": round(index_s, 3),
+        "skill_index_build_s": round(skills_only_s, 3),
+        "index_vs_skill_index": round(index_s / skills_only_s, 1),
+        "short_word_typos": len(short),
+        "short_word_recall_at_10": round(statistics.mean(short), 3) if short else None,
         "dictionary_words": len(directory.index.dictionary),
         "queries": len(queries),
         "misspelled_queries": sum(q.misspelled for q in queries),
@@ -343,6 +368,9 @@ def bench_size(size: int, pool: list[MentorProfile], lookers: list[MenteeProfile
     figures["speedup"] = min(figures["speedup_p50"], figures["speedup_p95"])
     misses = [q.text for q, r in zip([q for q in queries if q.misspelled], ours) if r < 1]
     print(f"{size:>7,} mentors: built in {figures['build_s']} s, {figures['dictionary_words']:,} dictionary words")
+    print(f"         term index {figures['index_build_s']} s, plain skill index {figures['skill_index_build_s']} s "
+          f"(x{figures['index_vs_skill_index']}); short-word typos: {figures['short_word_typos']}, "
+          f"recall@10 {figures['short_word_recall_at_10']}")
     print(f"         core p50 {figures['core_p50_ms']:.3f} ms, p95 {figures['core_p95_ms']:.3f} ms "
           f"(search alone p50 {figures['search_p50_ms']:.3f}, p95 {figures['search_p95_ms']:.3f}) "
           f"over {len(queries)} queries")

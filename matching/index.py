@@ -4,10 +4,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
+from scipy import sparse
 
-from matching import text
+from matching import postings, text
 from matching.dictionary import Dictionary
 from matching.phrases import Phrasebook
 from matching.profiles import MentorProfile, Vocabulary
@@ -39,23 +41,25 @@ class Entry:
 class TermIndex:
     """Words and phrases -> entries -> mentor positions, the postings as flat numpy arrays."""
 
-    def __init__(self, size: int, entries: list[Entry], postings: list[list[int]],
+    def __init__(self, size: int, entries: list[Entry], sizes: np.ndarray, positions: np.ndarray,
                  word_entries: dict[str, set[int]], phrases: list[tuple[int, str]]):
+        """`positions` holds each entry's posting in turn (`sizes` long each), ascending within an entry."""
         self.size = size
         self.entries = entries
         self.word_weight = [WORD_WEIGHT[e.field] for e in entries]
         # Postings in one array: entry i holds positions[starts[i]:starts[i + 1]], ascending. intp is numpy's own
         # index type: int32 indices would be converted on every scatter and gather.
-        self.starts = np.concatenate(([0], np.cumsum([len(p) for p in postings], dtype=np.int64)))
-        self.positions = (np.concatenate([np.asarray(p, dtype=np.intp) for p in postings])
-                          if postings else np.zeros(0, dtype=np.intp))
-        self.sizes = [len(p) for p in postings]
+        self.starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+        self.positions = np.asarray(positions, dtype=np.intp)
+        self.sizes = np.asarray(sizes).tolist()
         # The transpose, for explaining a page of results: mentor i is in entries held[held_starts[i]:...[i + 1]].
-        owners = np.repeat(np.arange(len(postings), dtype=np.int32), self.sizes)
-        by_mentor = np.argsort(self.positions, kind="stable")
-        self.held = owners[by_mentor]
-        self.held_starts = np.concatenate(([0], np.cumsum(np.bincount(self.positions, minlength=size))))
-        self.dictionary = Dictionary(word_entries)
+        # A sparse transpose is a counting sort: linear in the postings, entries ascending for each mentor.
+        by_mentor = sparse.csr_array((np.ones(len(self.positions), dtype=np.int8), self.positions, self.starts),
+                                     shape=(len(entries), size)).tocsc()
+        self.held = by_mentor.indices.astype(np.int32)
+        self.held_starts = by_mentor.indptr.astype(np.int64)
+        self.dictionary = Dictionary(word_entries, (word for word, found in word_entries.items()
+                                                    if any(entries[e].field != STORY for e in found)))
         self.word_entries = [sorted(word_entries[word]) for word in self.dictionary.words]
         self.phrasebook = Phrasebook(
             # Titles are left out of whole-query matching: they are many, and rarely typed without spaces.
@@ -63,9 +67,28 @@ class TermIndex:
              for entry, written in phrases],
             self.dictionary,
         )
+        self.word_share = self._word_shares()
         self.skill_entry = {text.phrase(e.key): i for i, e in enumerate(entries) if e.field == SKILL}
         self.story_entry = {e.key: i for i, e in enumerate(entries) if e.field == STORY}
         self._skill_bits()
+
+    def _word_shares(self) -> dict[tuple[int, int], float]:
+        """(word id, skill entry) -> the most of any one of the skill's names the word fills, where below 1.
+
+        "line" is half of "line management": it says half as much about People management as "management" does.
+        """
+        shares: dict[tuple[int, int], float] = {}
+        for phrase in self.phrasebook.phrases:
+            if self.entries[phrase.entry].field != SKILL:
+                continue
+            filled: dict[int, float] = defaultdict(float)
+            for ids, weight in phrase.slots:
+                for word in ids:
+                    filled[word] += weight / phrase.weight
+            for word, share in filled.items():
+                key = (word, phrase.entry)
+                shares[key] = max(shares.get(key, 0.0), min(share, 1.0))
+        return {key: share for key, share in shares.items() if share < 1}
 
     def _skill_bits(self) -> None:
         """One bit per skill in per-mentor uint64 words, so "how many of these skills" is a popcount."""
@@ -77,53 +100,57 @@ class TermIndex:
 
     @classmethod
     def build(cls, mentors: Sequence[MentorProfile], vocabulary: Vocabulary) -> TermIndex:
-        """Index mentors (in position order) with the vocabulary's aliases folded into their skills."""
+        """Index mentors (in position order) with the vocabulary's aliases folded into their skills.
+
+        Field by field for all mentors at once: each distinct value is worked out once, then postings come from
+        numpy sorts of (key, mentor position) pairs.
+        """
+        size = len(mentors)
         aliases: dict[str, list[str]] = defaultdict(list)
         for alias, canonical in vocabulary.names.items():
             aliases[canonical].append(alias)
-        entry_id: dict[Entry, int] = {}
-        postings: list[list[int]] = []
-        word_entries: dict[str, set[int]] = defaultdict(set)
-        phrases: list[tuple[int, str]] = []
         # Free entries differ in case and spacing ("kubernetes", "Kubernetes"): the first spelling names them all.
         spelling: dict[str, str] = {}
 
-        def entry(field: str, key: str, names: Iterable[str] = ()) -> int:
-            found = entry_id.get(Entry(field, key))
-            if found is None:
-                found = entry_id[Entry(field, key)] = len(postings)
-                postings.append([])
-                for name in names or [key]:
-                    for word in text.words(name) if field != STORY else [name]:
-                        word_entries[word].add(found)
-                    if field in PHRASE_WEIGHT:
-                        phrases.append((found, name))
-            return found
+        def skill(entry: str) -> str | None:
+            canonical = vocabulary.canonical(entry)
+            return spelling.setdefault(text.phrase(canonical), canonical) if canonical else None
 
-        for position, mentor in enumerate(mentors):
-            found: set[int] = set()
-            for skill in mentor.skills:
-                canonical = vocabulary.canonical(skill)
-                if canonical:
-                    canonical = spelling.setdefault(text.phrase(canonical), canonical)
-                    found.add(entry(SKILL, canonical, dict.fromkeys([canonical, *aliases.get(canonical, ())])))
-            if mentor.title.strip():
-                found.add(entry(TITLE, " ".join(mentor.title.split())))
-            if mentor.department.strip():
-                found.add(entry(DEPARTMENT, " ".join(mentor.department.split())))
-            found.update(entry(NAME, word) for word in text.words(mentor.name))
-            found.update(entry(STORY, word) for word in text.story_words(mentor.advises_on))
-            for index in found:
-                postings[index].append(position)
-        if len(mentors) >= COMMON_STORY_FROM:
-            # Words in a large share of stories ("team", "helped") tell no one apart: treat them as stop words.
-            for found_entry, index in entry_id.items():
-                if found_entry.field == STORY and len(postings[index]) > COMMON_STORY_SHARE * len(mentors):
-                    postings[index] = []
-                    word_entries[found_entry.key].discard(index)
-                    if not word_entries[found_entry.key]:
-                        del word_entries[found_entry.key]
-        return cls(len(mentors), list(entry_id), postings, word_entries, phrases)
+        def tidy(value: str) -> str | None:
+            return " ".join(value.split()) or None
+
+        column = {name: list(map(attrgetter(name), mentors)) for name in ("skills", "title", "department", "name")}
+        fields = [
+            (SKILL, postings.Interned.of(column["skills"], skill)),
+            (TITLE, postings.Interned.one_each(column["title"], tidy)),
+            (DEPARTMENT, postings.Interned.one_each(column["department"], tidy)),
+            (NAME, postings.Interned.of(postings.field_words(column["name"]))),
+            (STORY, postings.story_words(list(map(attrgetter("advises_on"), mentors)))),
+        ]
+        entries: list[Entry] = []
+        sizes: list[np.ndarray] = []
+        positions: list[np.ndarray] = []
+        word_entries: dict[str, set[int]] = defaultdict(set)
+        phrases: list[tuple[int, str]] = []
+        for field, interned in fields:
+            counts, found = interned.postings(size)
+            kept = np.ones(len(interned.keys), dtype=bool)
+            if field == STORY and size >= COMMON_STORY_FROM:
+                # Words in a large share of stories ("team", "helped") tell no one apart: treat them as stop words.
+                kept = counts <= COMMON_STORY_SHARE * size
+                found = found[np.repeat(kept, counts)]
+            for key, keep in zip(interned.keys, kept.tolist()):
+                number = len(entries)
+                entries.append(Entry(field, key))  # a common story word stays an entry, one no word leads to
+                names = dict.fromkeys([key, *aliases.get(key, ())]) if field == SKILL else [key] if keep else []
+                for name in names:
+                    for word in text.words(name) if field != STORY else [name]:
+                        word_entries[word].add(number)
+                    if field in PHRASE_WEIGHT:
+                        phrases.append((number, name))
+            sizes.append(np.where(kept, counts, 0))
+            positions.append(found)
+        return cls(size, entries, np.concatenate(sizes), np.concatenate(positions), word_entries, phrases)
 
     # Looking up --------------------------------------------------------------------------------------------------
 

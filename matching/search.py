@@ -14,6 +14,8 @@ from matching.profiles import MentorProfile
 MIN_PHRASE_SCORE = 0.5
 # Once some phrase is filled this well word by word, the whole query need not be tried as one phrase.
 WHOLE_QUERY_UNLESS = 0.9
+# A word typed as the initials of a phrase ("ml" for "machine learning") is about as sure as an abbreviation.
+INITIALISM_SIMILARITY = 0.85
 
 # A match while searching: (score, entry, what was typed, the dictionary word or phrase); TermMatch when shown.
 Hit = tuple[float, int, str, str]
@@ -126,7 +128,8 @@ def search(index: TermIndex, query: str) -> SearchHits:
     similar = index.dictionary.lookup([(word, weight < 1) for word, weight in words])
     # Stop words count word by word only in a query of nothing else ("it"); otherwise only inside phrases.
     content = [n for n, (_, weight) in enumerate(words) if weight == 1] or list(range(len(words)))
-    groups = [group for group in (_word_hits(index, words[n][0], similar[n]) for n in content) if group]
+    groups = [group for group in (_word_hits(index, words[n][0], similar[n], words[n][1] == 1) for n in content)
+              if group]
     phrases = _phrase_hits(index, query, words, similar)
     if len(content) == 1:
         # One word: its best match and the phrases it fills are all best-of, so one scatter does both.
@@ -151,15 +154,21 @@ def search(index: TermIndex, query: str) -> SearchHits:
     return SearchHits(query, mask, relevance, tuple(groups), index)
 
 
-def _word_hits(index: TermIndex, word: str, similar: dict[int, float]) -> tuple[Hit, ...]:
-    """The entries one query word reaches through the dictionary, best first, each at its best score."""
+def _word_hits(index: TermIndex, word: str, similar: dict[int, float], content: bool) -> tuple[Hit, ...]:
+    """The entries one query word reaches through the dictionary or as initials, best first, each at its best."""
     best: dict[int, Hit] = {}
     for word_id, similarity in similar.items():
         term = index.dictionary.words[word_id]
         for entry in index.word_entries[word_id]:
-            score = similarity * index.word_weight[entry]
+            # A word that is only part of a skill's every name says only that part of it.
+            score = similarity * index.word_weight[entry] * index.word_share.get((word_id, entry), 1.0)
             if score > best.get(entry, (0.0,))[0]:
                 best[entry] = (score, entry, word, term)
+    for number in index.phrasebook.initialism(word) if content else ():
+        phrase = index.phrasebook[number]
+        score = INITIALISM_SIMILARITY * index.word_weight[phrase.entry]
+        if score > best.get(phrase.entry, (0.0,))[0]:
+            best[phrase.entry] = (score, phrase.entry, word, phrase.text)
     return tuple(sorted(best.values(), key=lambda h: (-h[0], h[1])))
 
 
@@ -168,19 +177,27 @@ def _phrase_hits(index: TermIndex, query: str, words: list[tuple[str, float]],
     """Entries whose phrases the query fills: by the words matched, or by the whole query typed as one phrase."""
     query_weight = sum(weight for _, weight in words)
     best_word: dict[int, float] = {}
+    typed_at: dict[int, int] = {}  # which query word matched each word best, for the order of a phrase's words
     leads: set[int] = set()  # words matched by content words: a phrase filled by stop words alone is no match
-    for (_, weight), matched in zip(words, similar):
+    for place, ((_, weight), matched) in enumerate(zip(words, similar)):
         for word_id, similarity in matched.items():
             if similarity > best_word.get(word_id, 0.0):
                 best_word[word_id] = similarity
+                typed_at[word_id] = place
             if weight == 1:
                 leads.add(word_id)
     typed = query.strip()
-    found = index.phrasebook.filled(best_word, leads or set(best_word), query_weight, MIN_PHRASE_SCORE)
+    found = index.phrasebook.filled(best_word, leads or set(best_word), query_weight, MIN_PHRASE_SCORE, typed_at)
     # The whole query as one phrase is the fallback for compounds typed without spaces ("publicspeaking"):
     # needed only when no phrase is (nearly) filled word by word.
     if len(text.phrase(query)) >= 4 and max((score for score, _ in found), default=0.0) < WHOLE_QUERY_UNLESS:
         found += [(score, number) for score, number in index.phrasebook.whole_query(query) if score >= MIN_PHRASE_SCORE]
+    # A word typed as a phrase's initials fills it as far as the word weighs in the query ("ml" alone: all of it).
+    for word, weight in words:
+        if weight == 1:
+            share = INITIALISM_SIMILARITY / max(query_weight, 1)
+            found += [(share * index.phrasebook[number].value, number) for number in index.phrasebook.initialism(word)
+                      if share * index.phrasebook[number].value >= MIN_PHRASE_SCORE]
     best: dict[int, Hit] = {}
     for score, number in found:
         phrase = index.phrasebook[number]

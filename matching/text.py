@@ -48,7 +48,12 @@ def words(text: str) -> list[str]:
 
 def story_words(text: str) -> set[str]:
     """The significant words of free prose: no stop words, nothing shorter than three letters, no numbers."""
-    return {w for w in _PART.findall(fold(text)) if len(w) >= 3 and w not in STOPWORDS and not w.isdigit()}
+    return {w for w in _PART.findall(fold(text)) if significant(w)}
+
+
+def significant(word: str) -> bool:
+    """Whether a folded word of prose says something: three letters or more, no stop word, not a number."""
+    return len(word) >= 3 and word not in STOPWORDS and not word.isdigit()
 
 
 @lru_cache(maxsize=1 << 16)  # skill names and departments repeat across thousands of profiles

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from matching import Vocabulary
-from tests.matching.conftest import CATALOGUE, mentor
+from tests.matching.conftest import CATALOGUE, mentee, mentor
 
 
 def team():
@@ -47,9 +47,38 @@ def test_aliases_are_synonyms(build):
 
 def test_admins_extend_the_vocabulary(build):
     people = [mentor(1, skills=("Kubernetes",)), mentor(2, skills=("Python",))]
-    assert top_ids(build(people), "k8s") == []
-    extended = Vocabulary.from_catalogue({**CATALOGUE, "Kubernetes": ("Technical", ["k8s"])})
-    assert top_ids(build(people, words=extended), "k8s") == [1]
+    assert top_ids(build(people), "containers") == []
+    extended = Vocabulary.from_catalogue({**CATALOGUE, "Kubernetes": ("Technical", ["containers"])})
+    assert top_ids(build(people, words=extended), "containers") == [1]
+
+
+def test_short_words_with_a_letter_missing_or_swapped_are_found(build):
+    people = [mentor(1, skills=("Java",)), mentor(2, skills=("Lean",)), mentor(3, skills=("Python",)),
+              mentor(4, title="Head of SQL", advises_on="Learnt to keep a journal and a jar of notes")]
+    directory = build(people)
+    assert top_ids(directory, "jva") == [1]
+    assert top_ids(directory, "len") == [2]
+    assert top_ids(directory, "slq") == [4]
+    # Exact short words are not second-guessed, and prose words are no target for a short typo.
+    assert top_ids(directory, "jar") == [4]
+    assert top_ids(directory, "jou") == [4]  # a completion of "journal", not a typo of "java"
+    assert top_ids(directory, "xyz") == []
+
+
+def test_numeronyms_and_initialisms_find_the_skill(build):
+    people = [mentor(1, skills=("Kubernetes",)), mentor(2, skills=("Accessibility",)),
+              mentor(3, skills=("Internationalization",)), mentor(4, skills=("Machine learning",), title="Senior Scientist"),
+              mentor(5, skills=("Product management",)), mentor(6, skills=("Python",), title="Senior Engineer")]
+    directory = build(people)
+    assert top_ids(directory, "k8s") == [1]
+    assert top_ids(directory, "a11y") == [2]
+    assert top_ids(directory, "i18n") == [3]
+    assert top_ids(directory, "ML") == [4]
+    assert top_ids(directory, "PM") == [5]
+    assert directory.rank(None, query="ml").results[0].reasons[0] == "Matches “ml”: Machine learning"
+    # Initials are a word of the query like any other: "senior ml" prefers who is both.
+    assert top_ids(directory, "senior ml")[0] == 4
+    assert top_ids(directory, "k9s") == top_ids(directory, "zq") == []
 
 
 def test_free_skill_entries_are_searchable_and_grouped_whatever_their_case(build):
@@ -117,3 +146,24 @@ def test_the_dictionary_is_shared_not_per_mentor(build):
     # Not one more word or entry (and story words everyone uses are even left out at that size).
     assert set(many.index.dictionary.words) <= set(one.index.dictionary.words)
     assert len(many.index.entries) == len(one.index.entries)
+
+
+def test_a_word_that_is_part_of_a_longer_alias_does_not_count_as_the_whole_of_it(build):
+    words = Vocabulary.from_catalogue({**CATALOGUE,
+                                       "Conflict resolution": ("Collaboration", ["difficult conversations"]),
+                                       "Networking": ("Collaboration", ["conversations with leaders"])})
+    people = [mentor(1, skills=("Conflict resolution",)),
+              mentor(2, skills=("Giving feedback", "Networking"))]  # "difficult feedback", "conversations with…"
+    directory = build(people, words=words)
+    # The second mentor suits this mentee far better, but only the first has the skill the query names.
+    looking = mentee(grow=("Giving feedback", "Networking"))
+    assert [r.id for r in directory.rank(looking, query="difficult conversations").results][0] == 1
+    hits = directory.search("difficult conversations")
+    assert hits.scores[1] <= 0.5 < hits.scores[0]
+
+
+def test_a_misspelt_phrase_beats_the_same_words_reversed(build):
+    people = [mentor(1, skills=("Coaching leadership",)), mentor(2, skills=("Leadership coaching",))]
+    directory = build(people)
+    assert top_ids(directory, "leadershp coaching") == [2, 1]
+    assert top_ids(directory, "coachng leadership") == [1, 2]
