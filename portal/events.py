@@ -36,7 +36,7 @@ requests_changed = _signals.signal("requests-changed", doc=(
 session_booked = _signals.signal("session-booked", doc="meetings.booking.book: meeting, actor.")
 session_moved = _signals.signal("session-moved", doc="meetings.booking.reschedule: meeting (at its new time), actor.")
 session_cancelled = _signals.signal("session-cancelled", doc=(
-    "meetings.booking.cancel (by hand, or for someone who left): meeting, actor."))
+    "meetings.booking.cancel (by hand, or for a match that ended): meeting, actor."))
 feedback_given = _signals.signal("feedback-given", doc=(
     "meetings.follow_through.save_feedback, first time or changed: feedback, meeting, user."))
 survey_answered = _signals.signal("survey-answered", doc=(

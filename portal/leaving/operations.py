@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from portal import audit, events
 from portal.db import write_lock
-from portal.meetings import booking
-from portal.models import Match, Meeting, Participant, Program, User, utcnow
+from portal.models import Match, Participant, Program, User, utcnow
 from portal.pairing import operations as pairing
 
 REASONS = {
@@ -46,17 +45,8 @@ def leave(program: Program, user: User, reason: str, feedback: str, actor: User)
                      matches=[m.id for m in ended])
     pairing.close_requests_of(program, user, why)
     for match in ended:
-        _cancel_future_sessions(match, actor)
+        # Its sessions to come are cancelled by a receiver (portal/meetings/receivers.py), as when an admin unpairs.
         events.match_ended.send(program, match=match, reason=why, actor=actor)
     events.participant_left.send(program, user=user, participants=rows, reason=reason, reason_text=REASONS[reason],
                                  feedback=feedback, ended=ended, actor=actor)
     return ended
-
-
-def _cancel_future_sessions(match: Match, actor: User) -> None:
-    """Sessions still to come are cancelled: the cancellations go out and calendars are updated."""
-    for meeting in Meeting.upcoming().where(Meeting.match == match):
-        try:
-            booking.cancel(meeting, actor)
-        except booking.BookingError:
-            pass  # cancelled meanwhile by someone else: nothing left to do

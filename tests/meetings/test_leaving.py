@@ -116,3 +116,21 @@ def test_leaving_sends_participant_left_and_match_ended(pair, within, frozen, pr
     with within(), pytest.raises(leaving.LeavingError):
         leaving.leave(program, mentee, "workload", "", mentee)  # left already: nothing more is sent
     assert len(left) == 1 and len(ended) == 1
+
+
+def test_an_admin_unpairing_cancels_the_sessions_still_to_come(pair, within, frozen, admin):
+    match, mentor, mentee = pair
+    with within():
+        past = booking.book(match, mentor, START, START + dt.timedelta(hours=1), location_kind="virtual",
+                            location="https://meet.example.org/s")
+        future = booking.book(match, mentor, START + dt.timedelta(days=7), START + dt.timedelta(days=7, hours=1),
+                              location_kind="virtual", location="https://meet.example.org/s")
+    frozen.move_to(START + dt.timedelta(days=2))
+
+    with within():
+        pairing.end_match(Match.get_by_id(match.id), "Moved to another team", admin)
+
+    assert Meeting.get_by_id(future.id).status == "cancelled" and Meeting.get_by_id(past.id).status == "scheduled"
+    cancel = Email.get(Email.to_address == mentee.email, Email.subject.startswith("Cancelled"))
+    ics = next(p["content"] for p in cancel.parts if p["kind"] == "alternative")
+    assert str(icalendar.Calendar.from_ical(ics)["METHOD"]) == "CANCEL"
