@@ -53,6 +53,7 @@ def test_a_mentee_leaves_and_everything_is_tidied_up(app, browser, pair, within,
     # Mia is told kindly, the admins are told, and it is a follow-up on the dashboard.
     told = Email.get(Email.to_address == mentor.email, Email.subject == "Leo has left the mentoring programme")
     assert "Leaving is a normal part" in told.text_body
+    assert "The session you had booked together is cancelled" in told.text_body
     to_admin = Email.get(Email.to_address == admin.email)
     assert "Great people, no time" in to_admin.text_body
     follow_up = FollowUp.get()
@@ -134,3 +135,13 @@ def test_an_admin_unpairing_cancels_the_sessions_still_to_come(pair, within, fro
     cancel = Email.get(Email.to_address == mentee.email, Email.subject.startswith("Cancelled"))
     ics = next(p["content"] for p in cancel.parts if p["kind"] == "alternative")
     assert str(icalendar.Calendar.from_ical(ics)["METHOD"]) == "CANCEL"
+
+
+def test_the_partner_is_promised_no_cancellations_when_nothing_was_booked(pair, within, frozen, program):
+    match, mentor, mentee = pair
+
+    with within():
+        leaving.leave(program, mentee, "workload", "", mentee)
+
+    told = Email.get(Email.to_address == mentor.email, Email.subject == "Leo has left the mentoring programme")
+    assert "your match has ended" in told.text_body and "cancel" not in told.text_body.lower()
