@@ -1,6 +1,8 @@
 """Where an admin follows a bulk action run as a job: a plain status page, and the line htmx polls on other pages."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, make_response, render_template, request
 
 from portal import progress
@@ -24,9 +26,17 @@ def show(job_id: int):
     if job is None:
         abort(404)
     if request.htmx and request.htmx.target == f"job-{job.id}":
-        response = make_response(render_template("_progress.html", line=line_context(job)))
+        line = line_context(job)
+        response = make_response(render_template("_progress.html", line=line))
+        if job.state == "done" and _path(request.htmx.current_url) == _path(line["result_url"]):
+            # The page polling is where the result shows (the console's pairs): load it once, now that it is there.
+            response.headers["HX-Refresh"] = "true"
     else:
         response = make_response(render_template("admin/job.html", line=line_context(job)))
     response.vary.add("HX-Target")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _path(address: str | None) -> str:
+    return urlsplit(address or "").path

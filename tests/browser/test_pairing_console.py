@@ -35,7 +35,7 @@ def test_admin_proposes_edits_and_publishes(serve, smtp_sink, page):
     expect(page.get_by_role("heading", name="Pairing console")).to_be_visible()
 
     page.get_by_role("button", name="Propose pairs for everyone still to pair").click()
-    expect(page.locator(".flash-success")).to_contain_text("Proposed")
+    expect(page.locator(".job-progress")).to_contain_text("Proposed")
     compare = page.locator("table.compare")
     expect(compare).to_contain_text("Best total fit")
     expect(compare).to_contain_text("Stable")

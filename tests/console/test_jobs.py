@@ -70,6 +70,21 @@ def test_a_job_not_yet_run_shows_its_line_polled_by_htmx_and_a_self_refreshing_p
     assert "under way (40 of 100, 40%)" in page_text(plain)
 
 
+def test_the_page_polling_a_finished_job_reloads_once_to_show_its_result(admin_client, admin, program):
+    job = progress.start(program, jobs.MATCHING, admin)
+    poll = {"HX-Request": "true", "HX-Target": f"job-{job.id}",
+            "HX-Current-URL": f"http://localhost/admin/pairing?job={job.id}"}
+
+    waiting = admin_client.get(f"/admin/jobs/{job.id}", headers=poll)
+    progress.track(job.id, lambda report: ("Proposed 0 pairs for 0 mentees.", {}))
+    finished = admin_client.get(f"/admin/jobs/{job.id}", headers=poll)
+    elsewhere = admin_client.get(f"/admin/jobs/{job.id}", headers={**poll, "HX-Current-URL": "http://localhost/admin"})
+
+    assert "HX-Refresh" not in waiting.headers
+    assert finished.headers["HX-Refresh"] == "true"
+    assert "HX-Refresh" not in elsewhere.headers
+
+
 def test_a_second_run_is_refused_while_one_is_under_way(admin_client, admin, people, program):
     first = progress.start(program, jobs.MATCHING, admin)
     response = admin_client.submit("/admin/pairing/run", {"objective": "optimal"}, page="/admin/pairing",
