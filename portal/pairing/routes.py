@@ -24,23 +24,25 @@ blueprint = Blueprint("pairing", __name__)
 registry.page("To pair", "pairing.unpaired", order=60)
 
 
+def viewer_matches() -> list[Match]:
+    """The viewer's active matches in the programme, oldest first, read once per request (navigation and pages)."""
+    if not current_user.is_authenticated or database.is_closed():
+        return []
+    if "nav_matches" not in g:
+        program = g.get("program") or Program.current()
+        g.nav_matches = list(
+            Match.active().where(Match.program == program,
+                                 (Match.mentee == current_user.id) | (Match.mentor == current_user.id))
+            .order_by(Match.started_at, Match.id)
+        ) if program else []
+    return g.nav_matches
+
+
 @blueprint.app_context_processor
 def match_navigation():
     """`nav_matches()` for the top navigation: the viewer's active matches in the programme, oldest first."""
+    return {"nav_matches": viewer_matches}
 
-    def nav_matches() -> list[Match]:
-        if not current_user.is_authenticated or database.is_closed():
-            return []
-        if "nav_matches" not in g:
-            program = g.get("program") or Program.current()
-            g.nav_matches = list(
-                Match.active().where(Match.program == program,
-                                     (Match.mentee == current_user.id) | (Match.mentor == current_user.id))
-                .order_by(Match.started_at, Match.id)
-            ) if program else []
-        return g.nav_matches
-
-    return {"nav_matches": nav_matches}
 
 PAGE_SIZE = 20
 UNPAIRED_PAGE_SIZE = 50
@@ -114,7 +116,7 @@ def directory():
         offset=(filters["page"] - 1) * PAGE_SIZE,
     )
     is_mentee = _is_mentee(program)
-    matched = operations.active_match_of_mentee(program, current_user) if is_mentee else None
+    matched = next((m for m in viewer_matches() if m.mentee_id == current_user.id), None) if is_mentee else None
     context = dict(
         ranking=ranking, filters=filters, departments=departments, locations=LOCATIONS, overlaps=OVERLAPS,
         pages=max(1, -(-ranking.total // PAGE_SIZE)), shortlisted=_shortlisted(program),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.pairing.conftest import page_text
-from tests.pairing.test_requests import fresh, mia, olu, priya, requests_of  # noqa: F401  (fixtures too)
+from tests.pairing.test_requests import fresh, requests_of  # noqa: F401  (fixtures too)
 
 
 def test_declining_asks_first_and_keeps_the_reason(program, pairing_open, mia, olu, priya, browser):
