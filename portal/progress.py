@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from peewee import IntegrityError
 
-from portal import audit
+from portal import audit, ids
 from portal.db import database
 from portal.models import JobProgress, Program, User, utcnow
 
@@ -112,9 +112,10 @@ def _failure_text(error: Exception) -> str:
 
 def of_program(program: Program, job_id, kinds: tuple[str, ...]) -> JobProgress | None:
     """The job named in the address if it is of this programme and one of these kinds (or "survey:" prefixes)."""
-    if not str(job_id or "").isdigit():
+    job_id = ids.id_or_none(job_id)  # from the address: "²" or a 30-digit number names no job
+    if job_id is None:
         return None
-    job = JobProgress.get_or_none(JobProgress.id == int(job_id), JobProgress.program == program)
+    job = JobProgress.get_or_none(JobProgress.id == job_id, JobProgress.program == program)
     if job is None or not any(job.kind == k or job.kind.startswith(k + ":") for k in kinds):
         return None
     return job
