@@ -128,6 +128,7 @@ def _register_settings() -> None:
     from portal.admin import settings as core  # noqa: F401  (the programme, its phases, the home page message)
     from portal.agendas import settings as agendas  # noqa: F401
     from portal.calendars import settings as calendars  # noqa: F401
+    from portal.chat import settings as chat  # noqa: F401
     from portal.console import settings as console  # noqa: F401
     from portal.meetings import settings as meetings  # noqa: F401
     from portal.pairing import settings as pairing  # noqa: F401
@@ -142,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.routes import blueprint as admin
     from portal.agendas.routes import blueprint as agendas
     from portal.calendars.routes import blueprint as calendars
+    from portal.chat.routes import blueprint as chat
     from portal.dashboard.routes import blueprint as dashboard
     from portal.exports.routes import blueprint as exports
     from portal.console.routes import blueprint as console
@@ -159,9 +161,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.surveys.routes import blueprint as surveys
     from portal.vendor import blueprint as vendor
 
-    for blueprint in (accounts, admin, agendas, calendars, console, dashboard, exports, health, home, jobs, leaving,
-                      meetings, organisation, pairing, people, privacy, questionnaire, reminders, resources, surveys,
-                      vendor):
+    for blueprint in (accounts, admin, agendas, calendars, chat, console, dashboard, exports, health, home, jobs,
+                      leaving, meetings, organisation, pairing, people, privacy, questionnaire, reminders, resources,
+                      surveys, vendor):
         app.register_blueprint(blueprint)
 
 

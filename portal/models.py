@@ -661,6 +661,29 @@ class JobProgress(BaseModel):
         indexes = ((("program", "kind", "created_at"), False),)
 
 
+class ChatAnnouncement(BaseModel):
+    """A post to a chat channel (Slack, Microsoft Teams) for one occasion of a programme: stored before it is sent,
+    unique per occasion and channel so it is never posted twice."""
+
+    program = ForeignKeyField(Program, on_delete="CASCADE")
+    channel = CharField()  # slack, teams
+    occasion = CharField()  # launch, closing, pairing
+    text = TextField()
+    link = CharField(default="")
+    status = CharField(default="queued")  # queued, sending, sent, failed
+    attempts = IntegerField(default=0)
+    last_error = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    claimed_at = DateTimeField(null=True)
+    next_attempt_at = DateTimeField(null=True)
+    sent_at = DateTimeField(null=True)
+
+    STATUSES = ("queued", "sending", "sent", "failed")
+
+    class Meta:
+        indexes = ((("program", "occasion", "channel"), True), (("status", "next_attempt_at"), False))
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField(primary_key=True)
     applied_at = DateTimeField(default=utcnow)
@@ -702,5 +725,6 @@ MODELS = [
 
 
     JobProgress,
+    ChatAnnouncement,
     SchemaVersion,
 ]
