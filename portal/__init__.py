@@ -155,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.pairing.routes import blueprint as pairing
     from portal.people.routes import blueprint as people
     from portal.privacy.routes import blueprint as privacy
+    from portal.promotion.routes import blueprint as promotion
     from portal.questionnaire.routes import blueprint as questionnaire
     from portal.reminders.routes import blueprint as reminders
     from portal.resources.routes import blueprint as resources
@@ -162,8 +163,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.vendor import blueprint as vendor
 
     for blueprint in (accounts, admin, agendas, calendars, chat, console, dashboard, exports, health, home, jobs,
-                      leaving, meetings, organisation, pairing, people, privacy, questionnaire, reminders, resources,
-                      surveys, vendor):
+                      leaving, meetings, organisation, pairing, people, privacy, promotion, questionnaire, reminders,
+                      resources, surveys, vendor):
         app.register_blueprint(blueprint)
 
 

@@ -102,6 +102,10 @@ admin.save_welcome                 POST   login     403    403    403          4
 exports.index                      GET    login     403    403    403          403          200
 exports.download                   GET    login     403    403    403          403          200
 calendars.save_settings            POST   login     403    403    403          403          302
+chat.save_settings                 POST   login     403    403    403          403          302
+chat.send_test                     POST   login     403    403    403          403          302
+promotion.index                    GET    login     403    403    403          403          200
+promotion.poster                   GET    login     403    403    403          403          200
 console.save_weights               POST   login     403    403    403          403          400
 pairing.save_settings              POST   login     403    403    403          403          400
 reminders.save_settings            POST   login     403    403    403          403          400
