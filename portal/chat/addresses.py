@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+from calendar_sync import crypto
 from calendar_sync.errors import CredentialUnreadable
 from portal import settings
 from portal.calendars import keys
@@ -20,9 +21,13 @@ def url_of(program: Program, channel: str) -> str:
     if not stored:
         return ""
     try:
-        return keys.decrypt(stored)
+        url = keys.decrypt(stored)
     except CredentialUnreadable:
         return ""
+    if not crypto.is_current(stored, environ=keys.environ()):
+        # Stored under the previous key: stored again under the current one, so a key change finishes by itself.
+        settings.set(program, SETTING_KEYS[channel], keys.encrypt(url), None)
+    return url
 
 
 def configured(program: Program) -> dict[str, str]:

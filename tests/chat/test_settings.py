@@ -86,3 +86,20 @@ def test_the_test_button_needs_a_set_channel(admin_client, dated):
 
     admin_client.submit("/admin/settings/chat/test", {"channel": "irc"}, page="/admin/settings")
     assert "Choose Slack or Microsoft Teams to test." in admin_client.get("/admin/settings").get_data(as_text=True)
+
+
+def test_an_address_under_the_previous_key_is_read_and_stored_again_under_the_new_one(app, dated, monkeypatch):
+    with app.app_context():
+        addresses.save(dated, {"slack": "https://hooks.slack.com/services/T0/B0/rotatedsecret"}, None)
+    monkeypatch.setenv("CALENDAR_SECRET_PREVIOUS", "chat-secret-for-channel-tests-0123456789")
+    monkeypatch.setenv("CALENDAR_SECRET", "a-new-key-for-the-channel-tests-9876543210")
+    with app.app_context():
+        assert addresses.url_of(dated, "slack") == "https://hooks.slack.com/services/T0/B0/rotatedsecret"
+
+    monkeypatch.delenv("CALENDAR_SECRET_PREVIOUS")
+    with app.app_context():
+        assert addresses.url_of(dated, "slack") == "https://hooks.slack.com/services/T0/B0/rotatedsecret"
+    monkeypatch.setenv("CALENDAR_SECRET", "yet-another-key-nobody-stored-under-000000")
+    with app.app_context():
+        assert addresses.url_of(dated, "slack") == ""
+        assert addresses.status(dated)[0]["unreadable"] is True
