@@ -52,7 +52,8 @@ def teams_problems(body) -> list[str]:
         card = attachment.get("content") or {}
         if card.get("type") != "AdaptiveCard" or not card.get("version"):
             problems.append("content must be an AdaptiveCard with a version")
-        if not all(isinstance(item, dict) and item.get("type") for item in card.get("body", [])) or not card.get("body"):
+        body = card.get("body")
+        if not body or not all(isinstance(item, dict) and item.get("type") for item in body):
             problems.append("the card needs a body of typed elements")
         for action in card.get("actions", []):
             if action.get("type") != "Action.OpenUrl" or not action.get("url") or not action.get("title"):
