@@ -99,8 +99,7 @@ def register(app: Flask) -> None:
             scene = story.tell(program, seed=seed)
             click.echo(
                 f"Loaded {summary['mentors']} mentors and {summary['mentees']} mentees "
-                f"({summary['both']} both) in {time.perf_counter() - started:.1f} s: {scene.pairs} pairs, "
-                f"{scene.sessions} sessions, {scene.feedback} feedback answers, {scene.left} left."
+                f"({summary['both']} both) in {time.perf_counter() - started:.1f} s; {scene.summary()}."
             )
             print_logins(password)
 

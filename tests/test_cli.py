@@ -76,6 +76,20 @@ def test_demo_data_tells_a_programme_part_way_through(app, runner):
             assert joined < match.started_at
 
 
+def test_loading_more_demo_people_keeps_the_story(app, runner):
+    runner.invoke(args=["demo-data", "--mentors", "10", "--mentees", "10"])
+    with app.app_context(), database.connection_context():
+        pairs = Match.select().count()
+    result = runner.invoke(args=["demo-data", "--mentors", "4", "--mentees", "4"])
+    assert result.exit_code == 0, result.output
+    assert "already had pairs" in result.output
+    with app.app_context(), database.connection_context():
+        program = Program.current()
+        assert Match.select().count() == pairs > 0
+        assert programme.current_phase(program) == "midpoint"
+        assert Participant.select().where(Participant.role == "mentee").count() >= 14
+
+
 def test_demo_logins_work_with_the_chosen_password(app, runner, client):
     runner.invoke(args=["demo-data", "--mentors", "2", "--mentees", "2", "--password", "another-demo-pass"])
     client.login("mentee@example.org", "another-demo-pass")

@@ -79,6 +79,13 @@ class Scene:
     left: int = 0
     follow_ups: int = 0
     fates: dict = field(default_factory=dict)
+    told_before: bool = False
+
+    def summary(self) -> str:
+        if self.told_before:
+            return "the programme already had pairs, so its story was left as it was"
+        return (f"{self.pairs} pairs, {self.sessions} sessions, {self.feedback} feedback answers, "
+                f"{self.left} left")
 
 
 def _pick(rng: random.Random, weights: dict):
@@ -202,6 +209,10 @@ def tell(program: Program, *, seed: int = 7, pairs: int | None = None, days_in: 
     """Set the programme `days_in` days into pairing and tell its story over the people already loaded."""
     rng = random.Random(seed)
     now = now or utcnow()
+    if Match.select().where(Match.program == program).exists():
+        # More people loaded later join as late joiners; the programme stays where its story left it.
+        set_the_scene(program, days_in, now.date())
+        return Scene(told_before=True)
     scene = Scene()
     with database.atomic():
         set_the_scene(program, days_in, now.date())
