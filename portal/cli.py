@@ -81,6 +81,7 @@ def register(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Do nothing when the demo accounts already exist.")
     def demo_data(mentors, mentees, seed, password, if_empty):
         """Load realistic demo participants and the three demo accounts."""
+        from portal.demo import story
         from portal.demo.generator import generate
         from portal.programme import operations as programme
 
@@ -91,13 +92,14 @@ def register(app: Flask) -> None:
                 print_logins(None)
                 return
             program = Program.current()
-            # The demo shows a programme two days into pairing: registration still open, people to browse.
+            # The people join a programme two days into pairing; the story then moves it months on (story.py).
             programme.reschedule(program, programme.today() - dt.timedelta(days=2))
             started = time.perf_counter()
             summary = generate(program, mentors=mentors, mentees=mentees, seed=seed, password=password)
+            scene = story.tell(program, seed=seed)
             click.echo(
                 f"Loaded {summary['mentors']} mentors and {summary['mentees']} mentees "
-                f"({summary['both']} both) in {time.perf_counter() - started:.1f} s."
+                f"({summary['both']} both) in {time.perf_counter() - started:.1f} s; {scene.summary()}."
             )
             print_logins(password)
 

@@ -396,7 +396,9 @@ class Meeting(BaseModel):
     updated_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("organizer", "starts_at"), False), (("match", "number"), False), (("sync_state",), False))
+        # (match, status, starts_at) holds all the dashboard reads of each pair's sessions, without the table.
+        indexes = ((("organizer", "starts_at"), False), (("match", "number"), False), (("sync_state",), False),
+                   (("match", "status", "starts_at"), False))
 
     # A session is past once it has begun: feedback opens then, and leaving no longer cancels it.
     @classmethod
@@ -473,7 +475,8 @@ class FollowUp(BaseModel):
     resolution = TextField(default="")
 
     class Meta:
-        indexes = ((("program", "resolved_at"), False),)
+        # The newest open (or followed-up) flags come straight from the index, without sorting them all.
+        indexes = ((("program", "resolved_at", "created_at"), False),)
 
 
 class Agenda(BaseModel):

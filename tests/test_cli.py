@@ -1,8 +1,22 @@
 """Command-line tasks: demo data, admin creation."""
 from __future__ import annotations
 
+import datetime as dt
+
 from portal.db import database
-from portal.models import Answer, Participant, Program, User
+from portal.models import (
+    Answer,
+    Feedback,
+    FollowUp,
+    Match,
+    Meeting,
+    Participant,
+    Program,
+    Survey,
+    SurveyResponse,
+    User,
+    utcnow,
+)
 from portal.programme import operations as programme
 from portal.questionnaire import operations as questionnaire
 
@@ -23,12 +37,57 @@ def test_demo_data_loads_people_and_the_three_logins(app, runner):
         mentees = Participant.select().where(Participant.role == "mentee").count()
         assert mentors >= 12 and mentees >= 10
         assert User.get(User.email == "admin@example.org").is_admin
-        # The demo sits in the pairing window, with registration still open for the second wave.
-        assert programme.current_phase(program) == "pairing"
-        assert programme.registration_open_for(program, "mentee")
+        # The demo is part-way through, with registration and pairing open again for a second wave.
+        assert programme.current_phase(program) == "midpoint"
+        assert programme.is_open(program, "pairing") and programme.registration_open_for(program, "mentee")
         mentor = User.get(User.email == "mentor@example.org")
         assert questionnaire.progress(program, mentor)["complete"]
         assert Answer.select().where(Answer.user == mentor).count() >= 8
+
+
+def test_demo_data_tells_a_programme_part_way_through(app, runner):
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    with app.app_context(), database.connection_context():
+        program = Program.current()
+        now = utcnow()
+        pairs = list(Match.select().where(Match.program == program))
+        held = Meeting.past(now).join(Match).where(Match.program == program)
+        met = {m.match_id for m in held}
+        active = [m for m in pairs if m.ended_at is None]
+        # Pairs that met, pairs matched long ago that never booked, a pair ended by someone leaving.
+        assert met and any(m.id not in met and m.started_at < now - dt.timedelta(days=30) for m in active)
+        assert any(m.ended_at for m in pairs)
+        # The demo mentor has pairs with a history; the demo mentee is still unpaired, to browse the directory.
+        priya, lucas = User.get(User.email == "mentor@example.org"), User.get(User.email == "mentee@example.org")
+        assert Meeting.past(now).join(Match).where(Match.mentor == priya).exists()
+        assert not Match.select().where(Match.mentee == lucas).exists()
+        assert Feedback.select().where(Feedback.rating <= 2).exists()
+        assert Survey.get(Survey.program == program, Survey.kind == "midpoint").sent_at
+        assert SurveyResponse.select().count() > 0
+        assert Participant.exited(program).count() >= 2
+        # Every kind of red flag the story raises is there, each once for its event.
+        kinds = {f.reason for f in FollowUp.select(FollowUp.reason).where(FollowUp.program == program)}
+        assert {"exit", "low_rating", "no_first_session", "quiet", "unpaired", "calendar_sync"} <= kinds
+        assert FollowUp.select().where(FollowUp.resolved_at.is_null(False)).count() == 2
+        # Nobody met before they joined.
+        for match in pairs:
+            joined = Participant.get(Participant.user == match.mentee_id, Participant.role == "mentee").joined_at
+            assert joined < match.started_at
+
+
+def test_loading_more_demo_people_keeps_the_story(app, runner):
+    runner.invoke(args=["demo-data", "--mentors", "10", "--mentees", "10"])
+    with app.app_context(), database.connection_context():
+        pairs = Match.select().count()
+    result = runner.invoke(args=["demo-data", "--mentors", "4", "--mentees", "4"])
+    assert result.exit_code == 0, result.output
+    assert "already had pairs" in result.output
+    with app.app_context(), database.connection_context():
+        program = Program.current()
+        assert Match.select().count() == pairs > 0
+        assert programme.current_phase(program) == "midpoint"
+        assert Participant.select().where(Participant.role == "mentee").count() >= 14
 
 
 def test_demo_logins_work_with_the_chosen_password(app, runner, client):

@@ -67,11 +67,14 @@ def departments(question: Question | None) -> list[str]:
 
 def _paired(program: Program):
     """Whether the participant has a match that has not ended, in their role."""
-    mentor_side = (Participant.role == "mentor") & (Match.mentor == Participant.user)
-    mentee_side = (Participant.role == "mentee") & (Match.mentee == Participant.user)
-    return fn.EXISTS(
-        Match.select(Match.id).where(Match.program == program, Match.ended_at.is_null(), mentor_side | mentee_side)
-    )
+    def matched_as(column):
+        return fn.EXISTS(Match.select(Match.id).where(column == Participant.user, Match.program == program,
+                                                      Match.ended_at.is_null()))
+
+    # One EXISTS per role, each an index look-up on its own column: a single EXISTS with an OR of the two sides
+    # reads every match for every row (a minute at 15,000 participants).
+    return (((Participant.role == "mentor") & matched_as(Match.mentor))
+            | ((Participant.role == "mentee") & matched_as(Match.mentee)))
 
 
 def query(program: Program, filters: Filters, question: Question | None):

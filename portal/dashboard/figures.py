@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, Case, fn
 
-from portal.db import database
+from portal.db import database, is_postgres
 from portal.followups.sweep import FIRST_SESSION_DAYS, QUIET_DAYS  # the same days raise follow-ups
 from portal.meetings.schedule import stored
 from portal.models import Feedback, FollowUp, Match, Meeting, Participant, Program, User
@@ -96,7 +96,7 @@ def gather(program: Program, now: dt.datetime | None = None) -> Figures:
     now = stored(now or dt.datetime.now(dt.UTC))
     figures = Figures(organisation_size=program.organisation_size or 0)
     _people(figures, program)
-    figures.to_pair = len(pairing.still_to_pair(program))
+    figures.to_pair = pairing.count_to_pair(program)
     pairs = pairs_of(program, now)
     _pairs(figures, pairs, now)
     _progress(figures, program, pairs, now)
@@ -130,6 +130,11 @@ def _moment(value) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromisoformat(str(value))
+
+
+def _month(column):
+    """A stored time's month as text, "2026-03", worked out by the database."""
+    return fn.to_char(column, "YYYY-MM") if is_postgres() else fn.substr(column, 1, 7)
 
 
 def _day(value) -> dt.date:
@@ -232,13 +237,13 @@ def _sessions(figures: Figures, pairs: list[Pair]) -> None:
 
 def _feedback(figures: Figures, program: Program) -> None:
     """Ratings and fit, overall and by the month the feedback was given: one GROUP BY query."""
-    day = fn.DATE(Feedback.created_at)
-    rows = (Feedback.select(day, Feedback.rating, Feedback.fit, fn.COUNT(Feedback.id))
-            .join(Meeting).join(Match).where(Match.program == program)
-            .group_by(day, Feedback.rating, Feedback.fit).tuples())
+    month = _month(Feedback.created_at)
+    query = (Feedback.select(month, Feedback.rating, Feedback.fit, fn.COUNT(Feedback.id))
+             .join(Meeting).join(Match).where(Match.program == program)
+             .group_by(month, Feedback.rating, Feedback.fit))
     ratings, fits = defaultdict(Counter), defaultdict(Counter)
-    for when, rating, fit, count in rows:
-        month = _day(when).strftime("%Y-%m")
+    # A few rows a month, grouped by the database: by day it was thousands of rows for peewee to convert.
+    for month, rating, fit, count in database.execute(query):
         ratings[month][rating] += count
         if fit is not None:
             fits[month][fit] += count
@@ -262,7 +267,7 @@ def _surveys(figures: Figures, program: Program) -> None:
     """Response rates by role of each survey sent so far."""
     for kind in survey_defaults.KINDS:
         survey = surveys.survey_for(program, kind)
-        by_role = survey_results.report(survey)["by_role"] if survey.sent_at else []
+        by_role = survey_results.response_rates(survey) if survey.sent_at else []
         figures.surveys.append((survey_defaults.LABELS[kind], survey.sent_at, by_role))
 
 

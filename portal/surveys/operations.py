@@ -62,29 +62,39 @@ def reminder_key(survey: Survey, user_id: int) -> str:
 def invited_ids(survey: Survey) -> set[int]:
     """Everyone the survey was emailed to: the stored emails are the record of who was asked."""
     prefix = f"survey:{survey.id}:"
-    keys = Email.select(Email.dedupe_key).where(Email.dedupe_key.startswith(prefix)).tuples()
-    return {int(key[len(prefix):]) for (key,) in keys if key[len(prefix):].isdigit()}
+    keys = Email.select(Email.dedupe_key).where(Email.dedupe_key.startswith(prefix))
+    return {int(key[len(prefix):]) for (key,) in database.execute(keys) if key[len(prefix):].isdigit()}
 
 
 def was_invited(survey: Survey, user: User) -> bool:
     return Email.select().where(Email.dedupe_key == invite_key(survey, user.id)).exists()
 
 
-def _still_taking_part(program: Program, user_ids=None):
+FEW = 500  # ids asked about in an IN list; for more, every participation is read once and filtered here
+
+
+def _still_taking_part(program: Program, user_ids=None) -> list[tuple[int, str]]:
+    """(user id, role) of everyone still taking part, or of these people only."""
     # "mentee" sorts before "mentor": someone who is both answers as a mentee.
     query = (Participant.taking_part(program).select(Participant.user, Participant.role)
              .order_by(Participant.role, Participant.id))
-    return query if user_ids is None else query.where(Participant.user.in_(list(user_ids)))
+    # Raw cursors: a survey goes to everyone, and peewee's per-row conversion would cost more than the queries.
+    if user_ids is None:
+        return list(database.execute(query))
+    wanted = set(user_ids)
+    if len(wanted) <= FEW:
+        return list(database.execute(query.where(Participant.user.in_(list(wanted)))))
+    return [(user_id, role) for user_id, role in database.execute(query) if user_id in wanted]
 
 
-def paired_roles(program: Program, user_ids=None) -> dict[int, str]:
+def paired_roles(program: Program, user_ids=None, taking_part=None) -> dict[int, str]:
     """Everyone still taking part who is in an active match: user id -> the role they answer in."""
-    matches = Match.active().where(Match.program == program)
-    paired = {("mentor", m.mentor_id) for m in matches} | {("mentee", m.mentee_id) for m in matches}
+    pairs = list(database.execute(Match.active().select(Match.mentor, Match.mentee).where(Match.program == program)))
+    paired = {("mentor", mentor) for mentor, _ in pairs} | {("mentee", mentee) for _, mentee in pairs}
     roles: dict[int, str] = {}
-    for row in _still_taking_part(program, user_ids):
-        if (row.role, row.user_id) in paired:
-            roles.setdefault(row.user_id, row.role)
+    for user_id, role in taking_part if taking_part is not None else _still_taking_part(program, user_ids):
+        if (role, user_id) in paired:
+            roles.setdefault(user_id, role)
     return roles
 
 
@@ -93,9 +103,10 @@ def roles_of(program: Program, user_ids) -> dict[int, str]:
     user_ids = list(user_ids)
     if not user_ids:
         return {}
-    roles = paired_roles(program, user_ids)
-    for row in _still_taking_part(program, user_ids):
-        roles.setdefault(row.user_id, row.role)
+    taking_part = _still_taking_part(program, user_ids)
+    roles = paired_roles(program, taking_part=taking_part)
+    for user_id, role in taking_part:
+        roles.setdefault(user_id, role)
     return roles
 
 

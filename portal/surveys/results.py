@@ -1,6 +1,7 @@
 """What the surveys found, for admins only: response rates, the ratings and the written answers."""
 from __future__ import annotations
 
+from portal.db import database
 from portal.models import Participant, Program, Survey, SurveyResponse, User
 from portal.surveys import defaults, operations, schedule
 
@@ -35,6 +36,31 @@ def _rating_summary(values: list[int]) -> dict:
     }
 
 
+def response_rates(survey: Survey) -> list[dict]:
+    """Asked, answered and the response rate by role, counted without reading the answers."""
+    answered = SurveyResponse.select(SurveyResponse.user, SurveyResponse.role).where(SurveyResponse.survey == survey)
+    return _by_role(survey, dict(database.execute(answered)))
+
+
+def _by_role(survey: Survey, answered: dict[int, str]) -> list[dict]:
+    """Per role, who was asked and who answered; `answered` maps each respondent to the role they answered in."""
+    role_of = dict(answered)
+    not_answered = operations.invited_ids(survey) - set(role_of)
+    role_of.update(operations.roles_of(survey.program_id, not_answered))
+    # People who left since they were asked still count as asked, in the role they held.
+    gone = list(not_answered - set(role_of))
+    for user_id, role in (Participant.select(Participant.user, Participant.role)
+                          .where(Participant.program == survey.program_id, Participant.user.in_(gone))
+                          .order_by(Participant.role).tuples()):
+        role_of.setdefault(user_id, role)
+    by_role = []
+    for role in Participant.ROLES:
+        asked = sum(1 for r in role_of.values() if r == role)
+        said = sum(1 for r in answered.values() if r == role)
+        by_role.append({"role": role, "asked": asked, "answered": said, "rate": percent(said, asked)})
+    return by_role
+
+
 ANSWERS_PER_PAGE = 50  # written answers shown per question on one page of the results
 
 
@@ -42,21 +68,8 @@ def report(survey: Survey, page: int = 1) -> dict:
     """The response rate by role, a summary of each rating question and one page of each text question's answers."""
     responses = list(SurveyResponse.select(SurveyResponse, User).join(User)
                      .where(SurveyResponse.survey == survey).order_by(SurveyResponse.submitted_at, SurveyResponse.id))
-    role_of = {r.user_id: r.role for r in responses}
-    not_answered = operations.invited_ids(survey) - set(role_of)
-    role_of.update(operations.roles_of(survey.program, not_answered))
-    # People who left since they were asked still count as asked, in the role they held.
-    gone = list(not_answered - set(role_of))
-    for row in (Participant.select(Participant.user, Participant.role)
-                .where(Participant.program == survey.program_id, Participant.user.in_(gone))
-                .order_by(Participant.role)):
-        role_of.setdefault(row.user_id, row.role)
-    by_role = []
-    for role in Participant.ROLES:
-        asked = sum(1 for r in role_of.values() if r == role)
-        answered = sum(1 for r in responses if r.role == role)
-        by_role.append({"role": role, "asked": asked, "answered": answered, "rate": percent(answered, asked)})
-    asked, answered = len(role_of), len(responses)
+    by_role = _by_role(survey, {r.user_id: r.role for r in responses})
+    asked, answered = sum(row["asked"] for row in by_role), len(responses)
     questions = []
     for question in survey.questions:
         key = question["key"]
