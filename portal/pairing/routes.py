@@ -13,7 +13,7 @@ from portal.db import database
 from portal.fragments import fragment_or_page
 from portal.forms import plain_text
 from portal.meetings.panels import match_items
-from portal.models import Match, MatchRequest, Program, User
+from portal.models import Match, MatchRequest, Meeting, Program, User
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
 from portal.pairing import settings as pairing_settings
@@ -351,12 +351,16 @@ def match(match_id: int):
     index = mentor_directory.directory(program)
     mentee = mentor_directory.mentee_profile(program, item.mentee)
     ranked = index.fit(mentee, item.mentor_id, weights=mentor_directory.weights(program))
+    viewer_role = "mentor" if current_user.id == item.mentor_id else "mentee" if current_user.id == item.mentee_id else None
+    # Who reaches out first matters only until the pair has a session in the diary.
+    first_contact_due = bool(viewer_role) and not item.ended_at and not (
+        Meeting.select().where(Meeting.match == item, Meeting.status == "scheduled").exists())
     return render_template(
         "pairing/match.html", item=item, ranked=ranked,
         mentor_sections=questionnaire.profile_sections(item.mentor, program),
         mentee_sections=questionnaire.profile_sections(item.mentee, program),
-        first_contact=settings.get(program, "first_contact"),
-        viewer_role="mentor" if current_user.id == item.mentor_id else "mentee" if current_user.id == item.mentee_id else None,
+        first_contact=settings.get(program, "first_contact"), viewer_role=viewer_role,
+        first_contact_due=first_contact_due,
         **match_items(item),
     )
 

@@ -7,7 +7,7 @@ import re
 import pytest
 import time_machine
 
-from portal.models import AuditLog, Email, Match, MatchRequest, Participant, Shortlist, utcnow
+from portal.models import AuditLog, Email, Match, MatchRequest, Meeting, Participant, Shortlist, utcnow
 from portal.pairing import operations as ops
 from portal.pairing.operations import MentorFull, PairingError
 from tests.conftest import link_in, text_of
@@ -754,3 +754,26 @@ def test_the_private_decline_reason_is_shown_to_admins_only(program, pairing_ope
     admin_page = page_text(browser(admin.email).get(f"/people/{mia.id}"))
     assert "Too close to my own team." in admin_page
     assert "Too close to my own team." not in page_text(browser(mia.email).get(f"/people/{mia.id}"))
+
+
+def test_who_reaches_out_first_is_no_longer_shown_once_a_session_is_booked(program, pairing_open, within, mia, olu,
+                                                                           browser):
+    shortlist(within, program, mia, olu)
+    with within():
+        request = ops.send_request(program, mia)
+    olu_client = browser(olu.email)
+    olu_client.submit(f"/requests/{request.id}/approve", page="/inbox")
+    match = Match.get(Match.mentee == mia)
+    assert "You reach out first." in page_text(olu_client.get(f"/matches/{match.id}"))
+
+    start = dt.datetime(2030, 3, 4, 9, 0)
+    meeting = Meeting.create(match=match, organizer=olu, number=1, agenda="first-session", uid="first-of-two",
+                             starts_at=start, ends_at=start + dt.timedelta(hours=1))
+    for client in (olu_client, browser(mia.email)):
+        page = page_text(client.get(f"/matches/{match.id}"))
+        assert "reach out" not in page and "Sessions" in page
+
+    # A cancelled session leaves the pair where it was: the mentor still writes first.
+    meeting.status = "cancelled"
+    meeting.save()
+    assert "You reach out first." in page_text(olu_client.get(f"/matches/{match.id}"))
