@@ -36,7 +36,6 @@ PATH_SLACK = 1e-12  # shortest-path distances improve by more than this, or coun
 MAX_ROUNDS = 50
 
 
-
 def optimal(problem: PairingProblem, candidates: int = CANDIDATES) -> np.ndarray:
     """The mentor column for each mentee row, -1 for unmatched; `candidates` only changes how fast."""
     return optimal_in_rounds(problem, candidates)[0]
@@ -44,7 +43,7 @@ def optimal(problem: PairingProblem, candidates: int = CANDIDATES) -> np.ndarray
 
 def optimal_in_rounds(problem: PairingProblem, candidates: int = CANDIDATES) -> tuple[np.ndarray, int]:
     """`optimal`, and how many times the solver ran before the duals certified the answer (0: nothing to pair)."""
-    rows, columns = problem.shape
+    rows, _ = problem.shape
     mate = np.full(rows, -1, dtype=np.intp)
     open_column = problem.room > 0
     if not rows or not open_column.any():
@@ -80,7 +79,7 @@ def _candidates(problem: PairingProblem, open_column: np.ndarray, count: int,
     The best are found without sorting whole rows: a sample of mentors gives each row a low threshold that about
     WIDER times `count` mentors reach, only those are sorted (rows with too few above it take every allowed mentor).
     """
-    rows_count = problem.shape[0]
+    rows_count, count = problem.shape[0], max(1, count)
     opened = np.flatnonzero(open_column)
     opened = opened[np.argsort(problem.mentor_rank[opened], kind="stable")]  # a sample that ignores column order
     sample = np.unique(opened[np.linspace(0, len(opened) - 1, min(SAMPLE_COLUMNS, len(opened))).astype(np.intp)])
