@@ -110,7 +110,7 @@ def _candidates(problem: PairingProblem, open_column: np.ndarray, count: int,
         extra = where(problem.acceptable[short] & open_column)
         near_rows = np.concatenate([near_rows[keep], short[extra[0]]])
         near_columns = np.concatenate([near_columns[keep], extra[1]])
-    order = np.argsort(_row_then_best_first(near_rows, problem.fit[near_rows, near_columns]), kind="stable")
+    order = _by_row_best_first(problem, near_rows, near_columns)
     near_rows, near_columns = near_rows[order], near_columns[order]
     near_fit = problem.fit[near_rows, near_columns]
     starts = np.searchsorted(near_rows, np.arange(rows_count))
@@ -171,6 +171,20 @@ def _in_demand(problem: PairingProblem, starts: np.ndarray, columns: np.ndarray,
         newly[columns[at[turned[asking[turned]]]]] = True
         involved = np.flatnonzero(asking & newly[columns[np.minimum(at, len(columns) - 1)]])
     return np.bincount(columns[at[asking]], minlength=problem.shape[1]) >= problem.room
+
+
+def _by_row_best_first(problem: PairingProblem, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """The order of pairs by row, then by fit from the best down, then by mentor id: the same in any column order."""
+    key = _row_then_best_first(rows, problem.fit[rows, columns])
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    same = key[1:] == key[:-1]
+    tied = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+    if len(tied):
+        # Only pairs of equal fit in a row are sorted again, by mentor id: a few, in runs kept apart by number.
+        run = np.cumsum(np.r_[True, key[tied][1:] != key[tied][:-1]]).astype(np.int64)
+        order[tied] = order[tied][np.argsort((run << 32) | problem.mentor_rank[columns[order[tied]]], kind="stable")]
+    return order
 
 
 def _row_then_best_first(rows: np.ndarray, fit: np.ndarray) -> np.ndarray:
