@@ -28,6 +28,7 @@ CANDIDATES = 40
 FALLBACKS = 10  # candidates reach down each mentee's list until this many are mentors not in demand
 REHEARSALS = 1000  # passes at most of the rehearsal that tells which mentors are in demand (see _in_demand)
 SAMPLE_COLUMNS = 1024  # mentors sampled to find each mentee's candidate threshold without sorting whole rows
+WHOLE_ROWS_SHARE = 0.25  # at most this share of mentees short of fallbacks look at their whole row (_candidates)
 WIDER = 4  # the sample's threshold aims at this many times the candidates: rows seldom have too few above it
 # A pair must beat its mentee's value by more than this to join the candidates: float noise, far below any real
 # difference in fit (float32 fit steps are about 6e-8), must not start another round.
@@ -123,10 +124,15 @@ def _candidates(problem: PairingProblem, open_column: np.ndarray, count: int,
     first = np.flatnonzero(np.r_[True, near_rows[enough][1:] != near_rows[enough][:-1]]) if len(enough) else enough
     bound = low.copy()
     bound[near_rows[enough[first]]] = near_fit[enough[first]]
+    # Rows without enough fallbacks above their threshold look at the whole row: a few, at whole-row cost. When
+    # many lack them, places are scarce everywhere: whole rows would make nearly every pair a candidate, so those
+    # mentees keep their `count` best (they have that many above the threshold) and the duals add what is missed.
+    unsettled = np.flatnonzero((bound == low) & (low > -np.inf))
+    if len(unsettled) > WHOLE_ROWS_SHARE * rows_count:
+        bound[unsettled] = near_fit[starts[unsettled] + count - 1]
+        unsettled = unsettled[:0]
     taken = near_fit >= bound[near_rows]
     pairs = [(near_rows[taken], near_columns[taken]), *zip(favourite_rows, favourite_columns)]
-    # Rows without enough fallbacks above their threshold look at the whole row: a few, at whole-row cost.
-    unsettled = np.flatnonzero((bound == low) & (low > -np.inf))
     for rows in problem.blocks(unsettled):
         fit = problem.fit[rows]
         allowed = problem.acceptable[rows] & open_column
