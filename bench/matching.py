@@ -203,7 +203,8 @@ def bench_size(mentees: int, mentors: int) -> dict:
             "same_pairs_every_run": same,
         }
         print(f"    {objective:<8} wall {row['wall_s']:.3f} s, cpu {row['cpu_s']:.3f} s (assign "
-              f"{row['assign_s']:.3f} s, solver {row['solver_s']:.3f} s); total {row['total']:.2f}, value {row['value']:.2f}, ratio "
+              f"{row['assign_s']:.3f} s, solver {row['solver_s']:.3f} s); total {row['total']:.2f}, "
+              f"value {row['value']:.2f}, ratio "
               f"{'-' if not reference else format(first.value / reference, '.3f')}; "
               f"matched {row['matched_fraction']:.1%}, "
               f"favourites {row['favourites']:,}, blocking pairs {row['blocking_pairs']:,}, "
