@@ -4,7 +4,9 @@ A pair's value is its fit, plus the favourite bonus if the mentee shortlisted th
 few candidate mentors per mentee by scipy's sparse assignment solver (LAPJVsp), each mentor repeated once per free
 place. LP duals then check the answer against the whole matrix: a value per mentee, a price per mentor, and every
 allowed pair priced. No pair worth more than its mentee's value plus its mentor's price: the answer is optimal for
-the whole problem. Otherwise those pairs become candidates and the solver runs again.
+the whole problem. Otherwise those pairs become candidates and the solver runs again. Candidates reach past each
+mentee's best to mentors a quick rehearsal says will not fill up, so that the first solve is nearly always
+certified at once.
 
 Matching more mentees comes before any value, so a pair is worth (1 pair, its value) and duals are such couples,
 compared pairs first: no large constant stands in for "more pairs first", and no rounding comes with one.
@@ -18,12 +20,16 @@ import scipy.sparse as sparse
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from matching.problem import PairingProblem, where
+from matching.problem import PairingProblem, where, where_sparse
 
-# About this many of the best allowed mentors with room per mentee go into the first solve (favourites on top).
-# Fewer make the solver no faster but a second round likelier: at 5,000 x 6,250 demo profiles, 40 settle at once.
+# About this many of the best allowed mentors with room per mentee go into the first solve (favourites on top),
+# more when many of them are in demand (see _candidates). Fewer make a second round likelier.
 CANDIDATES = 40
-SAMPLE_COLUMNS = 512  # mentors sampled to find each mentee's candidate threshold without sorting whole rows
+FALLBACKS = 10  # candidates reach down each mentee's list until this many are mentors not in demand
+REHEARSALS = 1000  # passes at most of the rehearsal that tells which mentors are in demand (see _in_demand)
+SAMPLE_COLUMNS = 1024  # mentors sampled to find each mentee's candidate threshold without sorting whole rows
+WHOLE_ROWS_SHARE = 0.25  # at most this share of mentees short of fallbacks look at their whole row (_candidates)
+WIDER = 4  # the sample's threshold aims at this many times the candidates: rows seldom have too few above it
 # A pair must beat its mentee's value by more than this to join the candidates: float noise, far below any real
 # difference in fit (float32 fit steps are about 6e-8), must not start another round.
 PRICE_SLACK = 1e-7
@@ -33,50 +39,176 @@ MAX_ROUNDS = 50
 
 def optimal(problem: PairingProblem, candidates: int = CANDIDATES) -> np.ndarray:
     """The mentor column for each mentee row, -1 for unmatched; `candidates` only changes how fast."""
+    return optimal_in_rounds(problem, candidates)[0]
+
+
+def optimal_in_rounds(problem: PairingProblem, candidates: int = CANDIDATES) -> tuple[np.ndarray, int]:
+    """`optimal`, and how many times the solver ran before the duals certified the answer (0: nothing to pair)."""
     rows, _ = problem.shape
     mate = np.full(rows, -1, dtype=np.intp)
     open_column = problem.room > 0
     if not rows or not open_column.any():
-        return mate
-    chosen, bound = _candidates(problem, open_column, candidates)
-    edges = where(chosen)
-    for _ in range(MAX_ROUNDS):
+        return mate, 0
+    chosen, bound = _candidates(problem, open_column, candidates, FALLBACKS)
+    edges = where_sparse(chosen)
+    for round_ in range(1, MAX_ROUNDS + 1):
         if not len(edges[0]):
-            return mate
+            return mate, round_ - 1
         value = problem.pair_value(*edges)
         mate = _solve(problem, edges, value)
         mentee_value, mentor_price = _duals(problem, edges, value, mate)
         missed = _missed(problem, chosen, open_column, bound, mentee_value, mentor_price)
         if not len(missed[0]):
-            return mate
-        chosen[missed] = True
+            return mate, round_
         edges = (np.concatenate([edges[0], missed[0]]), np.concatenate([edges[1], missed[1]]))
+        chosen = _pairs(edges, problem.shape)
+        edges = where_sparse(chosen)
     raise RuntimeError("the optimal pairing did not settle")
 
 
-def _candidates(problem: PairingProblem, open_column: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """(mentees x mentors) bool of candidate pairs, and per row a bound the fit of every other allowed pair is below.
+def _candidates(problem: PairingProblem, open_column: np.ndarray, count: int,
+                fallbacks: int = 0) -> tuple[sparse.csr_array, np.ndarray]:
+    """(mentees x mentors) sparse bool of candidate pairs, and per row a bound the fit of every other allowed pair
+    is below.
 
-    A mentee's candidates are the allowed mentors with room whose fit reaches a threshold, about the count-th best:
-    taken from a sample of mentors rather than by sorting whole rows. Shortlisted mentors are always candidates.
+    A mentee's candidates are their `count` best allowed mentors with room, and further down their list until
+    `fallbacks` of them are mentors not in demand (see _in_demand): a mentor wanted by more mentees than they have
+    places goes to only some of them, and the others need good places to fall back on within their candidates, or
+    the duals find pairs the first solve missed and the solver runs again. Shortlisted mentors are always
+    candidates.
+
+    The best are found without sorting whole rows: a sample of mentors gives each row a low threshold that about
+    WIDER times `count` mentors reach, only those are sorted (rows with too few above it take every allowed mentor).
     """
+    rows_count, count = problem.shape[0], max(1, count)
     opened = np.flatnonzero(open_column)
     opened = opened[np.argsort(problem.mentor_rank[opened], kind="stable")]  # a sample that ignores column order
     sample = np.unique(opened[np.linspace(0, len(opened) - 1, min(SAMPLE_COLUMNS, len(opened))).astype(np.intp)])
-    pick = max(1, math.ceil(count * len(sample) / len(opened)))
-    bound = np.full(problem.shape[0], -np.inf, dtype=np.float32)
-    chosen = np.empty(problem.shape, dtype=bool)
+    pick = max(1, math.ceil(WIDER * count * len(sample) / len(opened)))
+    low = np.full(rows_count, -np.inf, dtype=np.float32)
+    near_rows, near_columns, favourite_rows, favourite_columns = [], [], [], []
     for rows in problem.blocks():
         fit = problem.fit[rows]
         allowed = problem.acceptable[rows] & open_column
         if pick < len(sample):
             sampled = np.where(allowed[:, sample], fit[:, sample], -np.inf)
-            bound[rows] = np.partition(sampled, -pick, axis=1)[:, -pick]
-        block = chosen[rows]
-        np.greater_equal(fit, bound[rows, None], out=block)
-        block |= problem.favourite[rows]
-        block &= allowed
+            low[rows] = np.partition(sampled, -pick, axis=1)[:, -pick]
+        local, columns = where((fit >= low[rows, None]) & allowed)
+        near_rows.append(local + rows.start)
+        near_columns.append(columns)
+        local, columns = where(problem.favourite[rows])
+        ok = allowed[local, columns]
+        favourite_rows.append(local[ok] + rows.start)
+        favourite_columns.append(columns[ok])
+    near_rows, near_columns = np.concatenate(near_rows), np.concatenate(near_columns)
+    # Rows the sample misled (fewer than `count` above their threshold) take every allowed mentor with room.
+    short = np.flatnonzero((np.bincount(near_rows, minlength=rows_count) < count) & (low > -np.inf))
+    if len(short):
+        low[short] = -np.inf
+        is_short = np.zeros(rows_count, dtype=bool)
+        is_short[short] = True
+        keep = ~is_short[near_rows]
+        extra = where(problem.acceptable[short] & open_column)
+        near_rows = np.concatenate([near_rows[keep], short[extra[0]]])
+        near_columns = np.concatenate([near_columns[keep], extra[1]])
+    order = _by_row_best_first(problem, near_rows, near_columns)
+    near_rows, near_columns = near_rows[order], near_columns[order]
+    near_fit = problem.fit[near_rows, near_columns]
+    starts = np.searchsorted(near_rows, np.arange(rows_count))
+    place = np.arange(len(near_rows)) - starts[near_rows]
+    fallbacks = min(count, fallbacks)
+    in_demand = _in_demand(problem, starts, near_columns, near_fit) if fallbacks else np.zeros(problem.shape[1], bool)
+    free_seen = np.cumsum(~in_demand[near_columns])
+    free_seen -= np.r_[0, free_seen][starts[near_rows]]
+    enough = np.flatnonzero((place >= count - 1) & (free_seen >= fallbacks))
+    first = np.flatnonzero(np.r_[True, near_rows[enough][1:] != near_rows[enough][:-1]]) if len(enough) else enough
+    bound = low.copy()
+    bound[near_rows[enough[first]]] = near_fit[enough[first]]
+    # Rows without enough fallbacks above their threshold look at the whole row: a few, at whole-row cost. When
+    # many lack them, places are scarce everywhere: whole rows would make nearly every pair a candidate, so those
+    # mentees keep their `count` best (they have that many above the threshold) and the duals add what is missed.
+    unsettled = np.flatnonzero((bound == low) & (low > -np.inf))
+    if len(unsettled) > WHOLE_ROWS_SHARE * rows_count:
+        bound[unsettled] = near_fit[starts[unsettled] + count - 1]
+        unsettled = unsettled[:0]
+    taken = near_fit >= bound[near_rows]
+    pairs = [(near_rows[taken], near_columns[taken]), *zip(favourite_rows, favourite_columns)]
+    for rows in problem.blocks(unsettled):
+        fit = problem.fit[rows]
+        allowed = problem.acceptable[rows] & open_column
+        best = np.partition(np.where(allowed, fit, -np.inf), -count, axis=1)[:, -count] \
+            if count <= fit.shape[1] else np.full(len(rows), -np.inf, dtype=np.float32)
+        spare = np.partition(np.where(allowed & ~in_demand, fit, -np.inf), -fallbacks, axis=1)[:, -fallbacks] \
+            if 0 < fallbacks <= fit.shape[1] else np.full(len(rows), np.inf if not fallbacks else -np.inf, np.float32)
+        bound[rows] = np.minimum(best, spare)
+        local, columns = where(allowed & (fit >= bound[rows, None]))
+        pairs.append((rows[local], columns))
+    chosen = _pairs((np.concatenate([rows for rows, _ in pairs]), np.concatenate([columns for _, columns in pairs])),
+                    problem.shape)
     return chosen, bound
+
+
+def _in_demand(problem: PairingProblem, starts: np.ndarray, columns: np.ndarray, fit: np.ndarray) -> np.ndarray:
+    """Per mentor, True if likely to fill up, from a quick rehearsal of who goes where.
+
+    Pairs come sorted by row and best first, each row's from `starts` on. Every mentee asks their best mentor;
+    a mentor keeps the best-fitting of those asking (ties: the lower mentee id), up to their places, and turns the
+    rest away, who ask their next best; until no one is turned away, or for REHEARSALS passes (mentees whose lists
+    run out stop asking). The mentors left full are in demand. Each pass looks only at mentors someone newly asked.
+    """
+    ends = np.r_[starts[1:], len(columns)]
+    listed = np.flatnonzero(starts < ends)
+    listed = listed[np.argsort(problem.mentee_rank[listed], kind="stable")]
+    at, end = starts[listed], ends[listed]
+    asking = np.ones(len(at), dtype=bool)
+    involved = np.arange(len(at))
+    for _ in range(REHEARSALS):
+        asked = columns[at[involved]]
+        order = np.argsort(_row_then_best_first(asked, fit[at[involved]]), kind="stable")
+        in_order = asked[order]
+        heads = np.flatnonzero(np.r_[True, in_order[1:] != in_order[:-1]])
+        rank = np.arange(len(order)) - np.repeat(heads, np.diff(np.r_[heads, len(order)]))
+        turned = involved[order[rank >= problem.room[in_order]]]
+        if not len(turned):
+            break
+        at[turned] += 1
+        asking[turned[at[turned] >= end[turned]]] = False
+        newly = np.zeros(problem.shape[1], dtype=bool)
+        newly[columns[at[turned[asking[turned]]]]] = True
+        involved = np.flatnonzero(asking & newly[columns[np.minimum(at, len(columns) - 1)]])
+    return np.bincount(columns[at[asking]], minlength=problem.shape[1]) >= problem.room
+
+
+def _by_row_best_first(problem: PairingProblem, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """The order of pairs by row, then by fit from the best down, then by mentor id: the same in any column order."""
+    key = _row_then_best_first(rows, problem.fit[rows, columns])
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    same = key[1:] == key[:-1]
+    tied = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+    if len(tied):
+        # Only pairs of equal fit in a row are sorted again, by mentor id: a few, in runs kept apart by number.
+        run = np.cumsum(np.r_[True, key[tied][1:] != key[tied][:-1]]).astype(np.int64)
+        order[tied] = order[tied][np.argsort((run << 32) | problem.mentor_rank[columns[order[tied]]], kind="stable")]
+    return order
+
+
+def _row_then_best_first(rows: np.ndarray, fit: np.ndarray) -> np.ndarray:
+    """int64 keys that sort pairs by row (or any small integer), then by fit from the best down: one integer sort,
+    far faster than lexsort.
+
+    A float32's bits, read as an int32 with the lower 31 bits flipped when negative, order as its value does.
+    """
+    bits = fit.astype(np.float32).view(np.int32)
+    ordered = np.where(bits < 0, bits ^ np.int32(0x7FFFFFFF), bits).astype(np.int64)
+    return (rows.astype(np.int64) << 32) | (0x7FFFFFFF - ordered)
+
+
+def _pairs(edges: tuple[np.ndarray, np.ndarray], shape: tuple[int, int]) -> sparse.csr_array:
+    """Pairs as a sparse bool matrix, each once, rows and columns in order."""
+    matrix = sparse.csr_array((np.ones(len(edges[0]), dtype=bool), edges), shape=shape)
+    matrix.sum_duplicates()
+    return matrix
 
 
 def _solve(problem: PairingProblem, edges: tuple[np.ndarray, np.ndarray], value: np.ndarray) -> np.ndarray:
@@ -175,7 +307,7 @@ def _at_least_zero(pairs: np.ndarray, worth: np.ndarray) -> tuple[np.ndarray, np
     return np.where(below, 0.0, pairs), np.where(below, 0.0, worth)
 
 
-def _missed(problem: PairingProblem, chosen: np.ndarray, open_column: np.ndarray, bound: np.ndarray,
+def _missed(problem: PairingProblem, chosen: sparse.csr_array, open_column: np.ndarray, bound: np.ndarray,
             mentee: tuple[np.ndarray, np.ndarray],
             price: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Allowed pairs, not yet candidates, worth more than their mentee's value plus their mentor's price.
@@ -198,7 +330,7 @@ def _missed(problem: PairingProblem, chosen: np.ndarray, open_column: np.ndarray
         gain = problem.fit[rows].astype(np.float64)
         gain -= np.where(pairless[rows, None], for_none, for_one)
         missed = (gain > (mentee_worth[rows] + PRICE_SLACK)[:, None]) & problem.acceptable[rows] & open_column
-        missed &= ~chosen[rows]
+        missed &= ~chosen[rows].toarray()
         local, columns = where(missed)
         found_rows.append(rows[local])
         found_columns.append(columns)

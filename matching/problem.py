@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
+import scipy.sparse as sparse
 
 from matching import rules
 from matching.columns import location_code
@@ -117,6 +118,11 @@ def where(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(rows, columns) of the True entries of a 2-D mask, like np.nonzero but several times faster."""
     found = np.flatnonzero(mask)
     return found // mask.shape[1], found % mask.shape[1]
+
+
+def where_sparse(matrix: sparse.csr_array) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, columns) of the stored entries of a CSR matrix, row by row."""
+    return np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr)), matrix.indices.astype(np.intp)
 
 
 def row_indices(rows: np.ndarray | slice) -> np.ndarray:
