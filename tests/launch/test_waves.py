@@ -168,3 +168,24 @@ def test_a_scheduled_wave_goes_out_by_itself_on_its_day(admin_client, db, progra
     assert Wave.get_by_id(wave.id).status == "sent"
     tasks.send_scheduled_waves.call_local()
     assert Email.select().count() == 6
+
+
+def test_sending_goes_in_batches_not_a_statement_per_person(app, db, program, organisation, monkeypatch):
+    from portal.launch import sending
+    from tests.statements import statements, within_bound
+
+    monkeypatch.setattr(sending, "BATCH", 40)
+    OrgPerson.insert_many([{"email": f"p{n}@example.org", "name": f"P {n}", "department": "Ops"}
+                           for n in range(194)]).execute()
+    reports = []
+    with app.test_request_context(), statements() as made:
+        count = sending.send(plan.wave(program, 2), None, lambda done, total, text: reports.append((done, total)))
+    assert count == 200 == Email.select().count() == WaveInvitation.select().count()
+    assert reports[0] == (0, 200) and reports[-1] == (200, 200) and len(reports) == 6
+    # Per batch of 40: read the people, the keys taken, insert the emails, read their ids, insert the invitations,
+    # and the transaction's own statements; a statement per person would be hundreds. (Tests run jobs in line, so
+    # each email's delivery job shows here too: the worker does that part, one email at a time, in production.)
+    delivering = ('SELECT EXISTS(SELECT 1 FROM "email"', 'UPDATE "email" SET "status"')
+    sending_made = [sql for sql in made if not sql.startswith(delivering)]
+    assert len(made) - len(sending_made) == 2 * 200
+    assert len(sending_made) <= 60, within_bound(sending_made, 60)

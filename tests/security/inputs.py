@@ -34,6 +34,8 @@ QUERY_PARAMETERS = {
     "admin.audit_log": ("page", "who", "action", "since", "until"),
     "admin.people": ("page", "role", "q", "status", "department", "finished", "paired", "sort", "order"),
     "organisation.index": ("page", "q"),
+    "launch.index": ("job",),
+    "launch.preview": ("page",),
     "dashboard.follow_ups": ("page", "kind", "state"),
     "console.console": ("page", "sort", "dir", "job"),
     "surveys.admin_index": ("job",),
@@ -41,6 +43,7 @@ QUERY_PARAMETERS = {
     "pairing.directory": ("page", "q", "department", "location", "overlap", "room"),
     "questionnaire.suggest_skills": ("field", "strengths"),
     "accounts.login": ("next",),
+    "accounts.register": ("token",),
     "accounts.microsoft_login": ("next",),
     "accounts.microsoft_login_callback": ("code", "state", "error"),
 }
