@@ -33,12 +33,23 @@ def unsubscribe_token(person: OrgPerson) -> str:
     return links.make_token(UNSUBSCRIBE_PURPOSE, {"p": person.id})
 
 
-def invite_url(token: str) -> str:
-    return links.absolute_url("accounts.register", token=token)
+@dataclass(frozen=True)
+class Addresses:
+    """The addresses an invitation's links start with, worked out once for a whole wave."""
 
+    register: str
+    unsubscribe: str
 
-def unsubscribe_url(token: str) -> str:
-    return links.absolute_url("launch.unsubscribe", token=token)
+    @classmethod
+    def now(cls) -> "Addresses":
+        return cls(register=links.absolute_url("accounts.register") + "?token=",
+                   unsubscribe=links.absolute_url("launch.unsubscribe", token="-")[:-1])
+
+    def invite_url(self, person: OrgPerson) -> str:
+        return self.register + invite_token(person)
+
+    def unsubscribe_url(self, person: OrgPerson) -> str:
+        return self.unsubscribe + unsubscribe_token(person)
 
 
 def _person(purpose: str, token: str, age: dt.timedelta) -> OrgPerson:

@@ -23,13 +23,14 @@ def sender(wave: Wave, program: Program) -> str:
     return wave.sender_name or f"The {program.name} team"
 
 
-def letter(wave: Wave, program: Program, person: OrgPerson) -> Letter:
+def letter(wave: Wave, program: Program, person: OrgPerson, addresses: invitations.Addresses | None = None) -> Letter:
     """The invitation for one person; the unsubscribe link is added at the end when the text leaves it out."""
-    unsubscribe = invitations.unsubscribe_url(invitations.unsubscribe_token(person))
+    addresses = addresses or invitations.Addresses.now()
+    unsubscribe = addresses.unsubscribe_url(person)
     values = {
         "first_name": person.name.split()[0] if person.name.strip() else person.name,
         "name": person.name, "department": person.department or "your department", "programme": program.name,
-        "sender": sender(wave, program), "link": invitations.invite_url(invitations.invite_token(person)),
+        "sender": sender(wave, program), "link": addresses.invite_url(person),
         "unsubscribe": unsubscribe,
     }
     text = plan.fill(wave.body, values).rstrip() + "\n"

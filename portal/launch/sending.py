@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from portal import audit, mail
 from portal.db import database
-from portal.launch import audience, letters
+from portal.launch import audience, invitations, letters
 from portal.models import OrgPerson, Program, User, Wave, WaveInvitation, utcnow
 
 BATCH = 500  # people per round: one read, one insert of emails, one read of their ids, one insert of invitations
@@ -22,6 +22,7 @@ def send(wave: Wave, actor: User | None, report: Callable[[int, int, str], None]
     program = Program.get_by_id(wave.program_id)
     total = audience.still_to_invite(wave).count()
     done, last_id = 0, 0
+    addresses = invitations.Addresses.now()
     report(0, total, f"Inviting {total} {'person' if total == 1 else 'people'}.")
     while True:
         # Keyset pages: each round reads again who is still to invite, so someone who registered or opted out
@@ -30,7 +31,7 @@ def send(wave: Wave, actor: User | None, report: Callable[[int, int, str], None]
         if not people:
             break
         last_id = people[-1].id
-        done += _invite(wave, program, people)
+        done += _invite(wave, program, people, addresses)
         report(min(done, total), max(total, done), f"{done} of {max(total, done)} invited.")
     with database.atomic():
         Wave.update(status="sent", sent_at=utcnow()).where(Wave.id == wave.id).execute()
@@ -38,10 +39,10 @@ def send(wave: Wave, actor: User | None, report: Callable[[int, int, str], None]
     return done
 
 
-def _invite(wave: Wave, program: Program, people: list[OrgPerson]) -> int:
+def _invite(wave: Wave, program: Program, people: list[OrgPerson], addresses: invitations.Addresses) -> int:
     messages = []
     for person in people:
-        letter = letters.letter(wave, program, person)
+        letter = letters.letter(wave, program, person, addresses)
         messages.append({"to_address": person.email, "to_name": person.name, "subject": letter.subject[:255],
                          "text_body": letter.text, "html_body": letter.html, "category": CATEGORY,
                          "dedupe_key": dedupe_key(wave, person.id), "parts": letters.headers(wave)})

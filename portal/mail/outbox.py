@@ -6,7 +6,7 @@ from peewee import IntegrityError
 
 from portal import audit
 from portal.db import database
-from portal.mail.tasks import deliver_email
+from portal.mail.tasks import deliver_email, deliver_emails
 from portal.models import Email, utcnow
 
 
@@ -58,8 +58,8 @@ def send_many(messages: list[dict]) -> dict[str, int]:
         # Ids are read back by key: bulk inserts return them differently on SQLite and PostgreSQL.
         stored = dict(Email.select(Email.dedupe_key, Email.id)
                       .where(Email.dedupe_key.in_([m["dedupe_key"] for m in fresh]), Email.created_at == now).tuples())
-        for email_id in stored.values():
-            deliver_email(email_id)  # queued when the transaction commits
+        if stored:
+            deliver_emails(sorted(stored.values()))  # one job for the batch, queued when the transaction commits
     return stored
 
 
