@@ -93,7 +93,7 @@ def make_world(app, program, create_user, admin) -> World:
            "item_id": item.id, "request_id": request.id, "question_id": question.id,
            "matched_question_id": Question.get(Question.program == program, Question.key == "seniority").id,
            "agenda_id": agenda_store.rows(program)[0].id, "survey_id": survey.id, "email_id": email.id,
-           "skill_id": Skill.select().first().id, "kind": "midpoint"}
+           "skill_id": Skill.select().first().id, "kind": "midpoint", "number": 1}
     return World(app, admin, mentor, mentee, asking, match, meeting, ids)
 
 
