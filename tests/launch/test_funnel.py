@@ -81,3 +81,12 @@ def test_the_funnel_is_a_handful_of_statements_whatever_the_number_of_people(db,
         result = funnel.funnel(program)
     assert result.total.invited == 60 and result.total.registered == 20
     assert len(made) <= 9, within_bound(made, 9)
+
+
+def test_the_dashboard_shows_the_launch(admin_client, db, program, organisation):
+    WaveInvitation.create(wave=plan.wave(program, 2), person=organisation["jo@example.org"])
+    WaveInvitation.create(wave=plan.wave(program, 2), person=organisation["ned@example.org"])
+    join(program, organisation["jo@example.org"], "mentee")
+    page = admin_client.get("/admin/dashboard").get_data(as_text=True)
+    assert "2 invited → 1 registered → 1 finished the questionnaire → 0 paired → 0 held a first session." in page
+    assert "recruit 2 more mentors or ask mentors to take a second mentee" in page
