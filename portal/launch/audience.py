@@ -67,5 +67,7 @@ def eligible(wave: Wave):
 
 def still_to_invite(wave: Wave):
     """The people the wave would email now: eligible and not yet reached by this wave, by id."""
-    reached = WaveInvitation.select(WaveInvitation.person).where(WaveInvitation.wave == wave)
-    return eligible(wave).where(OrgPerson.id.not_in(reached)).order_by(OrgPerson.id)
+    # NOT EXISTS reads the (wave, person) index per person; NOT IN would rebuild the whole list for every batch.
+    reached = WaveInvitation.select(WaveInvitation.id).where(WaveInvitation.wave == wave.id,
+                                                             WaveInvitation.person == OrgPerson.id)
+    return eligible(wave).where(~fn.EXISTS(reached)).order_by(OrgPerson.id)
