@@ -19,6 +19,12 @@ def _placeholders(form, field) -> None:
                               + ". Use " + ", ".join("{" + name + "}" for name in plan.PLACEHOLDERS) + ".")
 
 
+def _one_line(form, field) -> None:
+    # A line break in a header would be refused by the mail library when the email is sent, long after saving.
+    if any(character in (field.data or "") for character in "\r\n"):
+        raise ValidationError("Keep this on one line.")
+
+
 def _has_link(form, field) -> None:
     if "{link}" not in (field.data or ""):
         raise ValidationError("Put {link} in the text: it is the person's own registration link.")
@@ -27,10 +33,11 @@ def _has_link(form, field) -> None:
 class WaveForm(PortalForm):
     send_on = CalendarDateField("Send on", validators=[InputRequired("Choose the day the wave goes out.")],
                                 description="Scheduled waves go out by themselves on this day.")
-    subject = StringField("Subject", validators=[DataRequired("Write a subject."), Length(max=200), _placeholders])
+    subject = StringField("Subject", validators=[DataRequired("Write a subject."), Length(max=200), _one_line,
+                                                 _placeholders])
     body = TextAreaField("Text", validators=[DataRequired("Write the invitation."), Length(max=10000), _placeholders,
                                              _has_link])
-    sender_name = StringField("Sent on behalf of", validators=[Optional(), Length(max=120)],
+    sender_name = StringField("Sent on behalf of", validators=[Optional(), Length(max=120), _one_line],
                               description="An executive's name, shown as the sender; the portal's address stays.")
     reply_to = EmailField("Reply-To", validators=[Optional(), Email("Enter a valid email address."), Length(max=200)],
                           description="Where replies go, for example the programme team's mailbox.")

@@ -41,7 +41,7 @@ def send(
 
 
 def send_many(messages: list[dict]) -> dict[str, int]:
-    """Store many emails (Email fields, each with its dedupe_key) in two statements and queue their delivery.
+    """Store many emails (Email fields, each with its dedupe_key) in three statements and queue their delivery as one job.
 
     A key already used sends nothing; returns each stored email's id by its key.
     """

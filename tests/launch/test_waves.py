@@ -141,8 +141,10 @@ def test_the_editor_saves_and_shows_errors_keeping_what_was_typed(admin_client, 
     assert "Enter a valid email address." in page
     assert "Name at least one value" in page
     assert "Mentor with us, {first_name}" in page  # what was typed stays
-    attack = admin_client.submit("/admin/launch/waves/1", {**form, "body": "{link} {name.__class__} {name:>999999}"})
+    attack = admin_client.submit("/admin/launch/waves/1", {**form, "body": "{link} {name.__class__} {name:>999999}",
+                                                           "sender_name": "Grace\r\nBcc: everyone@example.org"})
     assert attack.status_code == 400 and "{name.__class__}" in attack.get_data(as_text=True)
+    assert "Keep this on one line." in attack.get_data(as_text=True)
     good = admin_client.submit("/admin/launch/waves/1", {**form, "body": "Hello {first_name}: {link}",
                                                          "reply_to": "team@example.org",
                                                          "segment_values": "Sales, finance\nSales"})
