@@ -149,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.console.routes import blueprint as console
     from portal.health import blueprint as health
     from portal.home import blueprint as home
+    from portal.launch.routes import blueprint as launch
     from portal.leaving.routes import blueprint as leaving
     from portal.meetings.routes import blueprint as meetings
     from portal.organisation.routes import blueprint as organisation
@@ -163,8 +164,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.vendor import blueprint as vendor
 
     for blueprint in (accounts, admin, agendas, calendars, chat, console, dashboard, exports, health, home, jobs,
-                      leaving, meetings, organisation, pairing, people, privacy, promotion, questionnaire, reminders,
-                      resources, surveys, vendor):
+                      launch, leaving, meetings, organisation, pairing, people, privacy, promotion, questionnaire,
+                      reminders, resources, surveys, vendor):
         app.register_blueprint(blueprint)
 
 

@@ -664,6 +664,41 @@ class JobProgress(BaseModel):
         indexes = ((("program", "kind", "created_at"), False),)
 
 
+class Wave(BaseModel):
+    """One invitation wave of a programme's launch: who it goes to, when, and the email it sends."""
+
+    KINDS = ("mentors", "everyone", "stragglers")
+    STATUSES = ("draft", "scheduled", "sent")  # sent: by hand or on its date (again, for newcomers, if scheduled)
+    program = ForeignKeyField(Program, backref="waves", on_delete="CASCADE")
+    number = IntegerField()  # 1, 2, 3: the order of the plan
+    kind = CharField()
+    # Wave 1's segment: {"by": "department" | "job_title" | "location" | "words" | "emails", "values": [...]}
+    segment = JSONField(default=dict)
+    send_on = DateField()
+    subject = CharField()
+    body = TextField()  # with {first_name}, {name}, {department}, {programme}, {sender}, {link}, {unsubscribe}
+    sender_name = CharField(default="")  # an executive the invitation comes from, "on behalf of"
+    reply_to = CharField(default="")
+    status = CharField(default="draft")
+    sent_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("program", "number"), True),)
+
+
+class WaveInvitation(BaseModel):
+    """One person invited by one wave: never twice, whatever runs the wave again."""
+
+    wave = ForeignKeyField(Wave, backref="invitations", on_delete="CASCADE")
+    person = ForeignKeyField(OrgPerson, backref="invitations", on_delete="CASCADE")
+    email = ForeignKeyField(Email, null=True, on_delete="SET NULL")
+    sent_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("wave", "person"), True),)
+
+
 class ChatAnnouncement(BaseModel):
     """A post to a chat channel (Slack, Microsoft Teams) for one occasion of a programme: stored before it is sent,
     unique per occasion and channel so it is never posted twice."""
@@ -728,6 +763,8 @@ MODELS = [
 
 
     JobProgress,
+    Wave,
+    WaveInvitation,
     ChatAnnouncement,
     SchemaVersion,
 ]

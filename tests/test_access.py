@@ -18,14 +18,16 @@ PUBLIC = {"home.index", "accounts.login", "accounts.register", "accounts.forgot_
           "accounts.microsoft_login", "accounts.microsoft_login_callback",
           # Opened from invites and calendar apps: the signed token or secret in the address is the key.
           "meetings.agenda", "meetings.feedback", "meetings.feed", "meetings.add_linked_item",
-          "meetings.tick_linked_item", "meetings.save_linked_note", "surveys.answer_link"}
+          "meetings.tick_linked_item", "meetings.save_linked_note", "surveys.answer_link",
+          "launch.unsubscribe", "launch.confirm_unsubscribe"}
 # Public pages that answer with a message rather than 200 when opened bare: a dummy reset or confirmation token does
 # not work, and
 # Sign in with Microsoft is off (404) or was not started in this session (400).
 PUBLIC_STATUS = {"accounts.reset_password": 404, "accounts.confirm_email": 404, "accounts.microsoft_login": 404,
                  "accounts.microsoft_login_callback": 400, "meetings.agenda": 404, "meetings.feedback": 404,
                  "meetings.feed": 404, "meetings.add_linked_item": 404, "meetings.tick_linked_item": 404,
-                 "meetings.save_linked_note": 404, "surveys.answer_link": 404}
+                 "meetings.save_linked_note": 404, "surveys.answer_link": 404, "launch.unsubscribe": 404,
+                 "launch.confirm_unsubscribe": 404}
 DUMMY_TOKEN = "not-a-real-token"
 
 
@@ -131,7 +133,7 @@ def real_ids(app, program, create_user, admin):
         token = organisation_routes.token_for(people_import)
     return {"user_id": mentee.id, "question_id": question.id, "agenda_id": agenda_store.rows(program)[0].id,
             "email_id": email.id, "kind": "midpoint", "token": token, "export": "participants",
-            "job_id": progress.start(program, "weights", admin).id}  # a matching-weights preview not yet run
+            "job_id": progress.start(program, "weights", admin).id, "number": 1}  # a matching-weights preview not yet run
 
 
 @pytest.mark.parametrize("endpoint", ADMIN_PAGES)

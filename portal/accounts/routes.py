@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from portal import links, login_manager
 from portal.accounts import forms, operations, throttle
 from portal.calendars import microsoft
+from portal.launch import invitations
 from portal.models import Participant, Program
 from portal.programme import operations as programme
 
@@ -121,7 +122,13 @@ def register():
         return redirect(url_for("home.index"))
     program = Program.current()
     open_roles = [r for r in Participant.ROLES if program and programme.registration_open_for(program, r)]
-    form = forms.RegisterForm()
+    try:
+        invited = invitation_prefill()
+    except links.LinkExpired:
+        return render_template("launch/link_invalid.html", expired=True, kind="invitation"), 410
+    except links.LinkInvalid:
+        return render_template("launch/link_invalid.html", expired=False, kind="invitation"), 404
+    form = forms.RegisterForm(data={"name": invited.name, "email": invited.email} if invited else None)
     form.role.choices = [
         (value, label) for value, label in forms.ROLE_CHOICES if all(r in open_roles for r in operations.roles_for(value))
     ]
@@ -140,7 +147,14 @@ def register():
     elif request.method == "POST":
         status = 400
     ahead = programme.registration_ahead(program) if program else {}
-    return render_template("accounts/register.html", form=form, open_roles=open_roles, ahead=ahead), status
+    return render_template("accounts/register.html", form=form, open_roles=open_roles, ahead=ahead,
+                           invited=invited), status
+
+
+def invitation_prefill() -> invitations.Prefill | None:
+    """Who the invitation link in the address is for (its `token`), to fill in the form; none without one."""
+    token = request.args.get("token")
+    return invitations.prefill(token) if token else None
 
 
 @blueprint.get("/register/confirm/<token>")

@@ -9,6 +9,7 @@ from portal.access import admin_required, current_program
 from portal.admin import registry
 from portal.dashboard import figures, panels
 from portal.forms import plain_text
+from portal.launch import funnel
 from portal.leaving.operations import REASONS
 from portal.models import FollowUp
 from portal.programme import operations as programme
@@ -32,7 +33,7 @@ def index():
                            open_follow_ups=figures.open_follow_ups(program, OPEN_SHOWN),
                            open_count=followups.open_ones(program).count(), resolved=figures.resolved(program),
                            reasons=followups.REASONS, exit_reasons=REASONS, phase=programme.current_phase(program),
-                           phase_labels=phases.LABELS, targets=figures)
+                           phase_labels=phases.LABELS, targets=figures, launch=funnel.funnel(program))
 
 
 @blueprint.get("/follow-ups")

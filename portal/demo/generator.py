@@ -14,6 +14,7 @@ from werkzeug.security import generate_password_hash
 from portal import skills
 from portal.db import analyze, database, is_postgres
 from portal.demo import data
+from portal.demo import launch as demo_launch
 from portal.models import Answer, Participant, Program, Question, User, utcnow
 from portal.questionnaire.defaults import DEFAULT_QUESTIONS, SENIORITY
 from portal.questionnaire.operations import seed_questions
@@ -549,6 +550,7 @@ def generate(
         ids = {**existing, **_insert_users(new_fixed + people, password_hash)}
         participants = [p for p in fixed if p.roles] + people
         _insert_participation(rng, program, participants, ids, list(existing.values()))
+    demo_launch.load(program, fixed + people)
     # Thousands of new rows: the planner's statistics must know about them before the first search.
     analyze()
     return {"mentors": mentors, "mentees": mentees, "both": both, "stragglers": stragglers,

@@ -156,6 +156,13 @@ def build_message(email: Email, sender: str) -> EmailMessage:
     msg["To"] = Address(display_name=email.to_name, addr_spec=email.to_address) if email.to_name else email.to_address
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = message_id(email, sender)
+    for part in email.parts:
+        if part.get("kind") == "headers":
+            # An invitation from an executive: their name on the portal's own address, and replies to them.
+            if part.get("from_name"):
+                msg.replace_header("From", Address(display_name=part["from_name"], addr_spec=parseaddr(sender)[1]))
+            if part.get("reply_to"):
+                msg["Reply-To"] = part["reply_to"]
     msg.set_content(email.text_body)
     if email.html_body:
         msg.add_alternative(email.html_body, subtype="html")

@@ -23,6 +23,7 @@ class ShownEmail:
     text: str
     html: str
     parts: list[ShownPart]
+    headers: dict  # an invitation's sender name ("on behalf of") and Reply-To, when it has them
 
 
 def _unfolded(content: str) -> str:
@@ -35,5 +36,7 @@ def shown(email: Email) -> ShownEmail:
     hide = redaction.for_app(current_app).text
     parts = [ShownPart(name=part.get("filename") or f"{part.get('maintype', 'text')}/{part.get('subtype', '')}",
                        content=hide(_unfolded(str(part.get("content", "")))))
-             for part in email.parts or []]
-    return ShownEmail(text=hide(email.text_body or ""), html=hide(email.html_body or ""), parts=parts)
+             for part in email.parts or [] if part.get("kind") != "headers"]
+    headers = next((part for part in email.parts or [] if part.get("kind") == "headers"), {})
+    return ShownEmail(text=hide(email.text_body or ""), html=hide(email.html_body or ""), parts=parts,
+                      headers={"from_name": headers.get("from_name", ""), "reply_to": headers.get("reply_to", "")})

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from huey import crontab
 
 from portal.mail import delivery, sweep
 from portal.queue import queue
+
+log = logging.getLogger(__name__)
 
 
 @queue.task()
@@ -22,6 +25,18 @@ def deliver_email(email_id: int) -> None:
     if retry_at is not None:
         # The row holds the schedule; if this job is lost, the sweep finds the email when it is due.
         deliver_email.schedule((email_id,), eta=retry_at.replace(tzinfo=dt.UTC))
+
+
+@queue.task()
+def deliver_emails(email_ids: list[int]) -> None:
+    """Send a batch of stored emails (a bulk send's), one at a time; each failure is retried on its own schedule."""
+    for email_id in email_ids:
+        # The same work as one email's job, so a batch costs the queue one task instead of hundreds; an email that
+        # fails for a bug is recorded failed (and retried) on its own, and the rest of the batch still goes.
+        try:
+            deliver_email.call_local(email_id)
+        except Exception:
+            log.exception("Email %s of a batch not delivered.", email_id)
 
 
 @queue.task(retries=5, retry_delay=30)

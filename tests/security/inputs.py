@@ -34,6 +34,8 @@ QUERY_PARAMETERS = {
     "admin.audit_log": ("page", "who", "action", "since", "until"),
     "admin.people": ("page", "role", "q", "status", "department", "finished", "paired", "sort", "order"),
     "organisation.index": ("page", "q"),
+    "launch.index": ("job",),
+    "launch.preview": ("page",),
     "dashboard.follow_ups": ("page", "kind", "state"),
     "console.console": ("page", "sort", "dir", "job"),
     "surveys.admin_index": ("job",),
@@ -41,6 +43,7 @@ QUERY_PARAMETERS = {
     "pairing.directory": ("page", "q", "department", "location", "overlap", "room"),
     "questionnaire.suggest_skills": ("field", "strengths"),
     "accounts.login": ("next",),
+    "accounts.register": ("token",),
     "accounts.microsoft_login": ("next",),
     "accounts.microsoft_login_callback": ("code", "state", "error"),
 }
@@ -90,7 +93,7 @@ def make_world(app, program, create_user, admin) -> World:
            "item_id": item.id, "request_id": request.id, "question_id": question.id,
            "matched_question_id": Question.get(Question.program == program, Question.key == "seniority").id,
            "agenda_id": agenda_store.rows(program)[0].id, "survey_id": survey.id, "email_id": email.id,
-           "skill_id": Skill.select().first().id, "kind": "midpoint"}
+           "skill_id": Skill.select().first().id, "kind": "midpoint", "number": 1}
     return World(app, admin, mentor, mentee, asking, match, meeting, ids)
 
 

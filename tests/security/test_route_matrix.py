@@ -115,6 +115,14 @@ organisation.index                 GET    login     403    403    403          4
 organisation.show                  GET    login     403    403    403          403          200
 organisation.check                 POST   login     403    403    403          403          400
 organisation.confirm               POST   login     403    403    403          403          302
+launch.index                       GET    login     403    403    403          403          200
+launch.edit                        GET    login     403    403    403          403          200
+launch.save                        POST   login     403    403    403          403          400
+launch.preview                     GET    login     403    403    403          403          200
+launch.send                        POST   login     403    403    403          403          302
+launch.schedule                    POST   login     403    403    403          403          302
+launch.unsubscribe                 GET    200       200    200    200          200          200
+launch.confirm_unsubscribe         POST   200       200    200    200          200          200
 dashboard.index                    GET    login     403    403    403          403          200
 dashboard.follow_ups               GET    login     403    403    403          403          200
 dashboard.resolve                  POST   login     403    403    403          403          302

@@ -15,9 +15,10 @@ from portal.accounts import emails as accounts
 from portal.agendas import store as agenda_store
 from portal.console import drafts
 from portal.console import jobs as console_jobs
+from portal.launch import invitations as launch_invitations
 from portal.meetings import booking, invitations
 from portal.models import (ActionItem, CalendarFeed, DraftPair, Feedback, FollowUp, MatchRequest, Meeting, MeetingNote,
-                           PairingExclusion, Skill, SurveyResponse, utcnow)
+                           OrgPerson, PairingExclusion, Skill, SurveyResponse, utcnow)
 from portal.organisation import operations as organisation
 from portal.organisation import routes as organisation_routes
 from portal.questionnaire import editing
@@ -106,6 +107,8 @@ def world(app, program, create_user, admin, within, frozen) -> World:
         email = mail.send(mentee.email, "Welcome", "Hello Leo.", "<p>Hello Leo.</p>")
         upload = organisation.check_file(io.BytesIO(b"name,email\nAda Import,ada@example.org\n"), "people.csv", admin)
         upload_token = organisation_routes.token_for(upload)
+        invited = OrgPerson.create(email="ivy@example.org", name="Ivy Invited", job_title="Engineer")
+        unsubscribe_token = launch_invitations.unsubscribe_token(invited)
         tokens = {"meeting": invitations.link_token(past, mentee), "reset": accounts.reset_token(mentee),
                   "confirm": accounts.confirm_token(mentee),
                   "survey": surveys.make_link(survey, mentee).rsplit("/", 1)[1], "feed": feed.secret}
@@ -128,6 +131,8 @@ def world(app, program, create_user, admin, within, frozen) -> World:
         ("surveys.answer_link", "token"): tokens["survey"], ("accounts.reset_password", "token"): tokens["reset"],
         ("accounts.confirm_email", "token"): tokens["confirm"],
         ("organisation.show", "token"): upload_token, ("organisation.confirm", "token"): upload_token,
+        ("launch.unsubscribe", "token"): unsubscribe_token, ("launch.confirm_unsubscribe", "token"): unsubscribe_token,
+        "number": 1,
     }
     for endpoint in ("console.mentee", "console.add_to_draft", "console.exclude", "console.fit", "console.match_now"):
         values[(endpoint, "user_id")] = other_mentee.id  # the console works on people still to pair
