@@ -32,6 +32,8 @@ CREATE TABLE "skill_alias" ("id" INTEGER NOT NULL PRIMARY KEY, "skill_id" INTEGE
 CREATE TABLE "survey" ("id" INTEGER NOT NULL PRIMARY KEY, "program_id" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL, "questions" TEXT NOT NULL, "sent_at" DATETIME, "reminded_at" DATETIME, FOREIGN KEY ("program_id") REFERENCES "program" ("id") ON DELETE CASCADE);
 CREATE TABLE "survey_response" ("id" INTEGER NOT NULL PRIMARY KEY, "survey_id" INTEGER NOT NULL, "user_id" INTEGER NOT NULL, "role" VARCHAR(255) NOT NULL, "answers" TEXT NOT NULL, "rating" INTEGER, "submitted_at" DATETIME NOT NULL, FOREIGN KEY ("survey_id") REFERENCES "survey" ("id") ON DELETE CASCADE, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE);
 CREATE TABLE "user" ("id" INTEGER NOT NULL PRIMARY KEY, "email" VARCHAR(255) NOT NULL, "name" VARCHAR(255) NOT NULL, "password_hash" VARCHAR(255) NOT NULL, "is_admin" INTEGER NOT NULL, "timezone" VARCHAR(255) NOT NULL, "active" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, "last_login_at" DATETIME, "session_version" INTEGER NOT NULL DEFAULT 0, "email_confirmed" INTEGER NOT NULL DEFAULT TRUE);
+CREATE TABLE "wave" ("id" INTEGER NOT NULL PRIMARY KEY, "program_id" INTEGER NOT NULL, "number" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL, "segment" TEXT NOT NULL, "send_on" DATE NOT NULL, "subject" VARCHAR(255) NOT NULL, "body" TEXT NOT NULL, "sender_name" VARCHAR(255) NOT NULL, "reply_to" VARCHAR(255) NOT NULL, "status" VARCHAR(255) NOT NULL, "sent_at" DATETIME, "created_at" DATETIME NOT NULL, FOREIGN KEY ("program_id") REFERENCES "program" ("id") ON DELETE CASCADE);
+CREATE TABLE "wave_invitation" ("id" INTEGER NOT NULL PRIMARY KEY, "wave_id" INTEGER NOT NULL, "person_id" INTEGER NOT NULL, "email_id" INTEGER, "sent_at" DATETIME NOT NULL, FOREIGN KEY ("wave_id") REFERENCES "wave" ("id") ON DELETE CASCADE, FOREIGN KEY ("person_id") REFERENCES "org_person" ("id") ON DELETE CASCADE, FOREIGN KEY ("email_id") REFERENCES "email" ("id") ON DELETE SET NULL);
 CREATE INDEX "action_item_author_id" ON "action_item" ("author_id");
 CREATE INDEX "action_item_done_by_id" ON "action_item" ("done_by_id");
 CREATE INDEX "action_item_feedback_id" ON "action_item" ("feedback_id");
@@ -135,3 +137,9 @@ CREATE INDEX "survey_response_survey_id" ON "survey_response" ("survey_id");
 CREATE UNIQUE INDEX "survey_response_survey_id_user_id" ON "survey_response" ("survey_id", "user_id");
 CREATE INDEX "survey_response_user_id" ON "survey_response" ("user_id");
 CREATE UNIQUE INDEX "user_email" ON "user" ("email");
+CREATE INDEX "wave_invitation_email_id" ON "wave_invitation" ("email_id");
+CREATE INDEX "wave_invitation_person_id" ON "wave_invitation" ("person_id");
+CREATE INDEX "wave_invitation_wave_id" ON "wave_invitation" ("wave_id");
+CREATE UNIQUE INDEX "wave_invitation_wave_id_person_id" ON "wave_invitation" ("wave_id", "person_id");
+CREATE INDEX "wave_program_id" ON "wave" ("program_id");
+CREATE UNIQUE INDEX "wave_program_id_number" ON "wave" ("program_id", "number");
