@@ -228,6 +228,11 @@ class Match(BaseModel):
         return cls.select().where(cls.ended_at.is_null())
 
     @classmethod
+    def of(cls, user):
+        """The matches a person (a user or an id) is in, as mentor or mentee, ended ones too."""
+        return cls.select().where((cls.mentor == user) | (cls.mentee == user))
+
+    @classmethod
     def for_member_or_404(cls, match_id: int, user) -> "Match":
         """The match, for one of its pair or an admin; to anyone else it does not exist."""
         mentor, mentee = User.alias(), User.alias()

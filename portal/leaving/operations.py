@@ -35,7 +35,7 @@ def leave(program: Program, user: User, reason: str, feedback: str, actor: User)
     with write_lock():
         Participant.update(status="exited", exited_at=utcnow(), exit_reason=reason, exit_feedback=feedback).where(
             Participant.id.in_([r.id for r in rows])).execute()
-        ended = list(Match.active().where(Match.program == program, (Match.mentor == user) | (Match.mentee == user)))
+        ended = list(Match.of(user).where(Match.program == program, Match.ended_at.is_null()))
         for match in ended:
             match.ended_at, match.end_reason = utcnow(), why  # as stored, for those told below
             Match.update(ended_at=match.ended_at, end_reason=why).where(Match.id == match.id).execute()

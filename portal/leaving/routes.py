@@ -14,7 +14,7 @@ blueprint = Blueprint("leaving", __name__)
 
 def _what_ends(program, user: User) -> tuple[list[Match], int]:
     """The person's active matches and how many sessions still to come would be cancelled."""
-    matches = list(Match.active().where(Match.program == program, (Match.mentor == user) | (Match.mentee == user)))
+    matches = list(Match.of(user).where(Match.program == program, Match.ended_at.is_null()))
     upcoming = Meeting.upcoming().where(Meeting.match.in_([m.id for m in matches])).count() if matches else 0
     return matches, upcoming
 

@@ -386,8 +386,7 @@ def feed(secret: str):
     if found is None:
         abort(404)
     person = found.user
-    mine = Match.select(Match.id).where((Match.mentor == person) | (Match.mentee == person))
-    meetings = Meeting.select().where(Meeting.match.in_(mine)).order_by(Meeting.starts_at)
+    meetings = Meeting.select().where(Meeting.match.in_(Match.of(person).select(Match.id))).order_by(Meeting.starts_at)
     body = invites.feed([invitations.invite(m, person) for m in meetings], name="Mentoring sessions")
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
