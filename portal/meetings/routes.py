@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from calendar_sync import availability as slot_reasons
 from calendar_sync import invites
-from portal import audit, confirmation, links
+from portal import audit, confirmation, links, local_time
 from portal.access import admin_required
 from portal.admin import registry, settings_page
 from portal.db import database
@@ -185,10 +185,9 @@ def cancel(meeting_id: int):
         abort(403)
     if not confirmation.confirmed():
         other = meeting.match.mentee if current_user.id == meeting.match.mentor_id else meeting.match.mentor
-        starts = meeting.starts_at.replace(tzinfo=meeting.starts_at.tzinfo or dt.UTC)
-        when = starts.astimezone(ZoneInfo(meeting.zone or "UTC")).strftime("%a %-d %b %Y, %H:%M")
         return confirmation.ask(confirmation.Question(
-            title="Cancel this session?", question=f"Cancel session {meeting.number} on {when} ({meeting.zone})?",
+            title="Cancel this session?",
+            question=f"Cancel session {meeting.number} on {local_time(meeting.starts_at, meeting.zone)}?",
             details=[f"{other.name} is sent a cancellation, and the event leaves the calendars it was written to.",
                      "To change only the time, move the session instead."],
             confirm_label="Cancel the session", back=url_for("pairing.match", match_id=meeting.match_id) + "#sessions"))
