@@ -162,12 +162,7 @@ def register(app: Flask) -> None:
             return
         live = database.obj.database
         try:
-            version = backup.portal_version(path)
-            if backup.has_data(live) and not yes:
-                raise backup.BackupError(
-                    f"{live} holds a portal database; restoring replaces all of it. Run again with --yes to go ahead."
-                )
-            backup.restore_sqlite(path, live)
+            version = backup.restore_sqlite(path, live, replace=yes)
         except backup.BackupError as error:
             raise click.ClickException(str(error)) from None
         with database.connection_context():
