@@ -96,7 +96,7 @@ def gather(program: Program, now: dt.datetime | None = None) -> Figures:
     now = stored(now or dt.datetime.now(dt.UTC))
     figures = Figures(organisation_size=program.organisation_size or 0)
     _people(figures, program)
-    figures.to_pair = len(pairing.still_to_pair(program))
+    figures.to_pair = pairing.count_to_pair(program)
     pairs = pairs_of(program, now)
     _pairs(figures, pairs, now)
     _progress(figures, program, pairs, now)

@@ -448,6 +448,11 @@ def still_to_pair(program: Program, mentee_id: int | None = None):
     return _with_requests_made(program, list(query))
 
 
+def count_to_pair(program: Program) -> int:
+    """How many mentees `still_to_pair` lists, counted by the database."""
+    return _to_pair(program).count()
+
+
 def still_to_pair_page(program: Program, page: int, size: int) -> tuple[list, int]:
     """One page of `still_to_pair` and how many there are in all."""
     query = _to_pair(program)
