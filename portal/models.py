@@ -251,6 +251,10 @@ class Match(BaseModel):
         """Whether this person (a user or an id) is the pair's mentor or mentee."""
         return getattr(user, "id", user) in (self.mentor_id, self.mentee_id)
 
+    def partner_of(self, user) -> "User":
+        """The other one of the pair for this person (a user or an id): the mentee for the mentor, else the mentor."""
+        return self.mentee if getattr(user, "id", user) == self.mentor_id else self.mentor
+
 
 class PairingDraft(BaseModel):
     """Pairs the matching algorithm proposed, edited by admins until published or discarded."""

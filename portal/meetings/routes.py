@@ -140,7 +140,7 @@ def book(match_id: int):
     except booking.BookingError as error:
         form.location.errors = [str(error)]
         return _widget(match, form, 409 if "already" in str(error) else 400)
-    other = match.mentee if current_user.id == match.mentor_id else match.mentor
+    other = match.partner_of(current_user.id)
     flash(f"Session booked for {start.astimezone(ZoneInfo(zone)).strftime('%a %-d %b, %H:%M')}; "
           f"{other.first_name} has been sent the invite.", "success")
     return _back_to_match(match)
@@ -184,7 +184,7 @@ def cancel(meeting_id: int):
     if not booking.can_book(meeting.match, current_user):
         abort(403)
     if not confirmation.confirmed():
-        other = meeting.match.mentee if current_user.id == meeting.match.mentor_id else meeting.match.mentor
+        other = meeting.match.partner_of(current_user.id)
         return confirmation.ask(confirmation.Question(
             title="Cancel this session?",
             question=f"Cancel session {meeting.number} on {local_time(meeting.starts_at, meeting.zone)}?",

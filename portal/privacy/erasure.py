@@ -104,7 +104,7 @@ def _cancellation_to_the_other(meeting: Meeting, user: User) -> None:
     dedupe key, and only updates the organiser's calendar; it sends nothing to the deleted account.
     """
     match = meeting.match
-    other = match.mentee if match.mentor_id == user.id else match.mentor
+    other = match.partner_of(user)
     if meeting.organizer_id == other.id:
         connection = connections.connection_of(other)
         if connection is not None and connection.status == "ok":
