@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from portal import audit, events
 from portal.db import write_lock
-from portal.models import Match, Participant, Program, User, utcnow
+from portal.models import Match, Meeting, Participant, Program, User, utcnow
 from portal.pairing import operations as pairing
 
 REASONS = {
@@ -21,6 +21,15 @@ REASONS = {
 
 class LeavingError(ValueError):
     """Shown to the person, with what they typed kept."""
+
+
+def what_ends(user: User, program: Program | None = None) -> tuple[list[Match], int]:
+    """The person's active matches (in this programme, or in all) and how many sessions still to come leaving would
+    cancel, for the page that asks first."""
+    query = Match.of(user).where(Match.ended_at.is_null())
+    matches = list(query.where(Match.program == program) if program is not None else query)
+    upcoming = Meeting.upcoming().where(Meeting.match.in_([m.id for m in matches])).count() if matches else 0
+    return matches, upcoming
 
 
 def leave(program: Program, user: User, reason: str, feedback: str, actor: User) -> list[Match]:

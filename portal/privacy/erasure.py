@@ -42,8 +42,7 @@ class Preview:
 
 def preview(user: User) -> Preview:
     """Counts of what goes, read before anything changes."""
-    active = list(Match.of(user).where(Match.ended_at.is_null()))
-    upcoming = Meeting.upcoming().where(Meeting.match.in_([m.id for m in active])).count() if active else 0
+    active, upcoming = leaving.what_ends(user)
     return Preview(
         matches=active, upcoming=upcoming,
         answers=Answer.select().where(Answer.user == user).count(),
