@@ -205,9 +205,7 @@ def _register_templates(app: Flask) -> None:
 
             if not current_user.is_authenticated or database.is_closed():
                 return []
-            if "nav_roles" not in g:
-                g.nav_roles = access.roles_in(g.get("program") or Program.current(), current_user)
-            return g.nav_roles
+            return access.roles_in(g.get("program") or Program.current(), current_user)
 
         return {"nav_roles": nav_roles}
 

@@ -19,10 +19,30 @@ class BackupError(Exception):
     """Something the person running the command must fix; the message says what."""
 
 
+def _stamp() -> str:
+    """Now in UTC, for a backup's file name."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    """The names of the tables in an open SQLite file."""
+    return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _copy(source, target, timeout: float = 5.0) -> None:
+    """Copy one SQLite file into another with the online backup API, reading the source read-only."""
+    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    copy = sqlite3.connect(target, timeout=timeout)
+    try:
+        origin.backup(copy)
+    finally:
+        copy.close()
+        origin.close()
+
+
 def default_path(database_path: str) -> Path:
     """backups/portal-<UTC time>.db beside the database."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    return Path(database_path).resolve().parent / "backups" / f"portal-{stamp}.db"
+    return Path(database_path).resolve().parent / "backups" / f"portal-{_stamp()}.db"
 
 
 def backup_sqlite(database_path: str, target: Path) -> int:
@@ -35,13 +55,7 @@ def backup_sqlite(database_path: str, target: Path) -> int:
         raise BackupError(f"{target} already exists; choose another path.")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    source = sqlite3.connect(f"file:{database_path}?mode=ro", uri=True)
-    copy = sqlite3.connect(partial)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+    _copy(database_path, partial)
     os.replace(partial, target)  # a backup file is whole or absent
     return portal_version(target)
 
@@ -55,7 +69,7 @@ def portal_version(path: Path) -> int:
     except sqlite3.Error as error:
         raise BackupError(f"{path} cannot be opened: {error}.") from None
     try:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = _tables(conn)
         if not CORE_TABLES <= tables:
             raise BackupError(f"{path} is not a portal database (it has no {', '.join(sorted(CORE_TABLES - tables))}).")
         (check,) = conn.execute("PRAGMA integrity_check").fetchone()
@@ -83,26 +97,25 @@ def has_data(database_path: str) -> bool:
         return False
     conn = sqlite3.connect(f"file:{database_path}?mode=ro", uri=True)
     try:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = _tables(conn)
     finally:
         conn.close()
     return bool(tables & {m._meta.table_name for m in MODELS})
 
 
-def restore_sqlite(source: Path, database_path: str) -> int:
+def restore_sqlite(source: Path, database_path: str, *, replace: bool = False) -> int:
     """Replace the live database's content with `source` (checked first); returns the version restored.
 
-    The online backup API writes into the live file under SQLite's own locks, so a portal still running
-    sees the old data or the new, never a mix. The caller upgrades the schema afterwards if it is older.
+    A live database holding portal data is replaced only when `replace` says so. The online backup API writes
+    into the live file under SQLite's own locks, so a portal still running sees the old data or the new, never
+    a mix. The caller upgrades the schema afterwards if it is older.
     """
     version = portal_version(source)
-    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    live = sqlite3.connect(database_path, timeout=30)
-    try:
-        origin.backup(live)
-    finally:
-        live.close()
-        origin.close()
+    if has_data(database_path) and not replace:
+        raise BackupError(
+            f"{database_path} holds a portal database; restoring replaces all of it. Run again with --yes to go ahead."
+        )
+    _copy(source, database_path, timeout=30)
     return version
 
 
@@ -117,7 +130,7 @@ def postgres_commands(url: str, path: str | None) -> dict[str, str]:
         netloc = f"{parsed.username}@{netloc}"
     # libpq takes postgresql:// URIs; a password on a command line would land in the shell's history.
     target = urlunparse(("postgresql", netloc, parsed.path, "", "", ""))
-    file = path or f"portal-{dt.datetime.now(dt.UTC).strftime('%Y%m%d-%H%M%S')}.dump"
+    file = path or f"portal-{_stamp()}.dump"
     only = ["--schema", schema] if schema else []
     dump = ["pg_dump", "--format=custom", *only, "--file", file, target]
     restore = ["pg_restore", "--clean", "--if-exists", "--no-owner", *only, "--dbname", target, file]

@@ -135,10 +135,7 @@ def register(app: Flask) -> None:
         """Copy the SQLite database consistently while the portal runs (PostgreSQL: prints the pg_dump command)."""
         if is_postgres():
             commands = backup.postgres_commands(current_app.config["PORTAL"]["database"]["url"], path and str(path))
-            click.echo("This portal uses PostgreSQL: back it up with pg_dump (not run here):")
-            click.echo(f"  {commands['dump']}")
-            if commands["password"]:
-                click.echo(f"  ({commands['password']})")
+            echo_postgres("back it up with pg_dump (not run here):", [commands["dump"]], commands["password"])
             return
         source = database.obj.database
         target = path or backup.default_path(source)
@@ -156,20 +153,12 @@ def register(app: Flask) -> None:
         """Replace the SQLite database with a backup, then upgrade it (PostgreSQL: prints the pg_restore command)."""
         if is_postgres():
             commands = backup.postgres_commands(current_app.config["PORTAL"]["database"]["url"], str(path))
-            click.echo("This portal uses PostgreSQL: restore with pg_restore (not run here), then upgrade the schema:")
-            click.echo(f"  {commands['restore']}")
-            click.echo("  flask --app portal init-db")
-            if commands["password"]:
-                click.echo(f"  ({commands['password']})")
+            echo_postgres("restore with pg_restore (not run here), then upgrade the schema:",
+                          [commands["restore"], "flask --app portal init-db"], commands["password"])
             return
         live = database.obj.database
         try:
-            version = backup.portal_version(path)
-            if backup.has_data(live) and not yes:
-                raise backup.BackupError(
-                    f"{live} holds a portal database; restoring replaces all of it. Run again with --yes to go ahead."
-                )
-            backup.restore_sqlite(path, live)
+            version = backup.restore_sqlite(path, live, replace=yes)
         except backup.BackupError as error:
             raise click.ClickException(str(error)) from None
         with database.connection_context():
@@ -240,6 +229,15 @@ def register(app: Flask) -> None:
         path = migrations.SNAPSHOTS / f"{migrations.head_version():04d}.sql"
         path.write_text(migrations.snapshot_sql(scratch))
         click.echo(f"Wrote {path.relative_to(migrations.SNAPSHOTS.parent.parent.parent)}")
+
+
+def echo_postgres(what_to_do: str, commands: list[str], password: str) -> None:
+    """Tell someone running a PostgreSQL portal which commands to run themselves, and about the password."""
+    click.echo(f"This portal uses PostgreSQL: {what_to_do}")
+    for command in commands:
+        click.echo(f"  {command}")
+    if password:
+        click.echo(f"  ({password})")
 
 
 def print_logins(password: str | None) -> None:

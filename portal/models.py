@@ -228,6 +228,11 @@ class Match(BaseModel):
         return cls.select().where(cls.ended_at.is_null())
 
     @classmethod
+    def of(cls, user):
+        """The matches a person (a user or an id) is in, as mentor or mentee, ended ones too."""
+        return cls.select().where((cls.mentor == user) | (cls.mentee == user))
+
+    @classmethod
     def for_member_or_404(cls, match_id: int, user) -> "Match":
         """The match, for one of its pair or an admin; to anyone else it does not exist."""
         mentor, mentee = User.alias(), User.alias()
@@ -245,6 +250,10 @@ class Match(BaseModel):
     def has_member(self, user) -> bool:
         """Whether this person (a user or an id) is the pair's mentor or mentee."""
         return getattr(user, "id", user) in (self.mentor_id, self.mentee_id)
+
+    def partner_of(self, user) -> "User":
+        """The other one of the pair for this person (a user or an id): the mentee for the mentor, else the mentor."""
+        return self.mentee if getattr(user, "id", user) == self.mentor_id else self.mentor
 
 
 class PairingDraft(BaseModel):

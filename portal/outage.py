@@ -41,7 +41,6 @@ def register(app: Flask, page) -> None:
 
 def take_offline() -> None:
     """Render the rest of this request without the database: no connection, and nobody logged in."""
-    g.database_down = True
     discard_connection()
     # Flask-Login would call the user loader (a query) the first time the page reads current_user.
     if "_login_user" not in g or g._login_user is None:

@@ -39,9 +39,26 @@ def strong_enough(form, field):
         raise ValidationError("Do not use your email address as your password.")
 
 
-class LoginForm(PortalForm):
-    email = EmailField("Email", validators=[
+def _email(label: str = "Email") -> EmailField:
+    """The address someone signs in with, as every account form asks for it."""
+    return EmailField(label, validators=[
         InputRequired("Enter your email address."), Email("Enter a valid email address."), _at_most(MAX_EMAIL)])
+
+
+def _new_password(label: str) -> PasswordField:
+    """A password being chosen (registering or resetting): long enough and not easy to guess."""
+    return PasswordField(label, validators=[InputRequired("Choose a password."), _at_most(MAX_PASSWORD), strong_enough],
+                         description=f"At least {MIN_PASSWORD} characters.")
+
+
+def _repeated_password(label: str) -> PasswordField:
+    """The chosen password typed again; it must equal the form's `password`."""
+    return PasswordField(label, validators=[InputRequired("Repeat your password."), _at_most(MAX_PASSWORD),
+                                            EqualTo("password", "The two passwords differ.")])
+
+
+class LoginForm(PortalForm):
+    email = _email()
     password = PasswordField("Password", validators=[InputRequired("Enter your password."), _at_most(MAX_PASSWORD)])
     remember = BooleanField("Keep me logged in on this device")
 
@@ -49,20 +66,9 @@ class LoginForm(PortalForm):
 class RegisterForm(PortalForm):
     # DataRequired, not InputRequired: a name of only spaces is no name.
     name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
-    email = EmailField(
-        "Work email",
-        validators=[InputRequired("Enter your email address."), Email("Enter a valid email address."),
-                    _at_most(MAX_EMAIL)],
-    )
-    password = PasswordField(
-        "Password", validators=[InputRequired("Choose a password."), _at_most(MAX_PASSWORD), strong_enough],
-        description=f"At least {MIN_PASSWORD} characters.",
-    )
-    confirm = PasswordField(
-        "Repeat password",
-        validators=[InputRequired("Repeat your password."), _at_most(MAX_PASSWORD),
-                    EqualTo("password", "The two passwords differ.")],
-    )
+    email = _email("Work email")
+    password = _new_password("Password")
+    confirm = _repeated_password("Repeat password")
     role = RadioField("I am joining as", choices=ROLE_CHOICES, validators=[InputRequired("Choose how you are joining.")])
     timezone = SelectField("Time zone", default="UTC")
 
@@ -72,17 +78,9 @@ class RegisterForm(PortalForm):
 
 
 class ForgotForm(PortalForm):
-    email = EmailField("Email", validators=[
-        InputRequired("Enter your email address."), Email("Enter a valid email address."), _at_most(MAX_EMAIL)])
+    email = _email()
 
 
 class ResetForm(PortalForm):
-    password = PasswordField(
-        "New password", validators=[InputRequired("Choose a password."), _at_most(MAX_PASSWORD), strong_enough],
-        description=f"At least {MIN_PASSWORD} characters.",
-    )
-    confirm = PasswordField(
-        "Repeat new password",
-        validators=[InputRequired("Repeat your password."), _at_most(MAX_PASSWORD),
-                    EqualTo("password", "The two passwords differ.")],
-    )
+    password = _new_password("New password")
+    confirm = _repeated_password("Repeat new password")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal import links, login_manager
@@ -31,6 +32,22 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
+
+
+def _link_owner(read, token: str, invalid_page: str):
+    """The account an emailed link belongs to; an expired or broken link, or one opened in someone else's session,
+    answers with `invalid_page` saying which."""
+    try:
+        user = read(token)
+    except links.LinkExpired:
+        abort(make_response(render_template(invalid_page, expired=True), 410))
+    except links.LinkInvalid:
+        abort(make_response(render_template(invalid_page, expired=False), 404))
+    # The link logs its account in or sets its password: opened in another person's session (an admin following it
+    # from the outbox, say) it must do neither.
+    if links.opened_by_someone_else(user):
+        abort(make_response(render_template(invalid_page, expired=False, someone_else=True), 404))
+    return user
 
 
 def _client_ip() -> str:
@@ -160,15 +177,7 @@ def invitation_prefill() -> invitations.Prefill | None:
 @blueprint.get("/register/confirm/<token>")
 def confirm_email(token: str):
     """The emailed link that confirms a new account's address and logs it in."""
-    try:
-        user = operations.user_for_confirmation(token)
-    except links.LinkExpired:
-        return render_template("accounts/confirm_invalid.html", expired=True), 410
-    except links.LinkInvalid:
-        return render_template("accounts/confirm_invalid.html", expired=False), 404
-    # The link logs its account in: opened in someone else's session it would swap them into an account not theirs.
-    if links.opened_by_someone_else(user):
-        return render_template("accounts/confirm_invalid.html", expired=False, someone_else=True), 404
+    user = _link_owner(operations.user_for_confirmation, token, "accounts/confirm_invalid.html")
     confirmed_now = operations.confirm_email(user)
     if not confirmed_now:
         flash("Your address is already confirmed. Log in to continue.", "info")
@@ -191,15 +200,7 @@ def forgot_password():
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     """Choose a new password from an emailed link."""
-    try:
-        user = operations.user_for_reset(token)
-    except links.LinkExpired:
-        return render_template("accounts/reset_invalid.html", expired=True), 410
-    except links.LinkInvalid:
-        return render_template("accounts/reset_invalid.html", expired=False), 404
-    # Someone else's reset link (an admin following it from the outbox, say) must not change that person's password.
-    if links.opened_by_someone_else(user):
-        return render_template("accounts/reset_invalid.html", expired=False, someone_else=True), 404
+    user = _link_owner(operations.user_for_reset, token, "accounts/reset_invalid.html")
     form = forms.ResetForm()
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)

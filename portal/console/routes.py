@@ -104,7 +104,7 @@ def console():
         program=program, draft=draft, rows=rows, total=total, args=args, page_size=PAGE_SIZE,
         explained=_explained(program, draft, rows) if draft else {},
         now=drafts.totals(draft) if draft else None, objectives=drafts.OBJECTIVES, reasons=REASONS,
-        unmatched=_unmatched(draft), ready=len(operations.still_to_pair(program)),
+        unmatched=_unmatched(draft), ready=operations.count_to_pair(program),
         places=drafts.mentor_places(program), waiting=pools.waiting_count(program), last=last,
         skipped=list(last.pairs.where(DraftPair.outcome != "matched")) if last else [],
         last_matched=last.pairs.where(DraftPair.outcome == "matched").count() if last else 0,

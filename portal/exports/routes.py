@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, render_template, stream_with_context
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from portal import downloads
 from portal.access import admin_required, current_program
 from portal.admin import registry
 from portal.exports import operations, spreadsheet
@@ -33,7 +34,4 @@ def download(export: str):
     program = current_program()
     operations.record_download(current_user, program, chosen.name, chosen.count(program))
     chunks = spreadsheet.stream(chosen.columns(program), chosen.rows(program))
-    response = Response(stream_with_context(chunks), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{chosen.filename(program, dt.date.today())}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.attachment(chunks, "text/csv", chosen.filename(program, dt.date.today()))

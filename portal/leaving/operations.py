@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from portal import audit, events
 from portal.db import write_lock
-from portal.models import Match, Participant, Program, User, utcnow
+from portal.models import Match, Meeting, Participant, Program, User, utcnow
 from portal.pairing import operations as pairing
 
 REASONS = {
@@ -23,6 +23,15 @@ class LeavingError(ValueError):
     """Shown to the person, with what they typed kept."""
 
 
+def what_ends(user: User, program: Program | None = None) -> tuple[list[Match], int]:
+    """The person's active matches (in this programme, or in all) and how many sessions still to come leaving would
+    cancel, for the page that asks first."""
+    query = Match.of(user).where(Match.ended_at.is_null())
+    matches = list(query.where(Match.program == program) if program is not None else query)
+    upcoming = Meeting.upcoming().where(Meeting.match.in_([m.id for m in matches])).count() if matches else 0
+    return matches, upcoming
+
+
 def leave(program: Program, user: User, reason: str, feedback: str, actor: User) -> list[Match]:
     """Take the person out of the programme in every role; returns the matches that ended."""
     if reason not in REASONS:
@@ -35,7 +44,7 @@ def leave(program: Program, user: User, reason: str, feedback: str, actor: User)
     with write_lock():
         Participant.update(status="exited", exited_at=utcnow(), exit_reason=reason, exit_feedback=feedback).where(
             Participant.id.in_([r.id for r in rows])).execute()
-        ended = list(Match.active().where(Match.program == program, (Match.mentor == user) | (Match.mentee == user)))
+        ended = list(Match.of(user).where(Match.program == program, Match.ended_at.is_null()))
         for match in ended:
             match.ended_at, match.end_reason = utcnow(), why  # as stored, for those told below
             Match.update(ended_at=match.ended_at, end_reason=why).where(Match.id == match.id).execute()

@@ -7,20 +7,13 @@ from flask_login import current_user, login_required
 from portal.access import admin_required, current_program
 from portal.leaving import operations
 from portal.leaving.forms import LeaveForm
-from portal.models import Match, Meeting, Participant, User
+from portal.models import Participant, User
 
 blueprint = Blueprint("leaving", __name__)
 
 
-def _what_ends(program, user: User) -> tuple[list[Match], int]:
-    """The person's active matches and how many sessions still to come would be cancelled."""
-    matches = list(Match.active().where(Match.program == program, (Match.mentor == user) | (Match.mentee == user)))
-    upcoming = Meeting.upcoming().where(Meeting.match.in_([m.id for m in matches])).count() if matches else 0
-    return matches, upcoming
-
-
 def _page(program, person: User, form: LeaveForm, *, by_admin: bool):
-    matches, upcoming = _what_ends(program, person)
+    matches, upcoming = operations.what_ends(person, program)
     status = 400 if form.is_submitted() else 200
     return render_template("leaving/leave.html", form=form, person=person, matches=matches, upcoming=upcoming,
                            by_admin=by_admin), status

@@ -47,7 +47,7 @@ def invite(meeting: Meeting, recipient: User) -> Invite:
     match = meeting.match
     agenda = agenda_store.find(match.program, meeting.agenda)
     title = agenda.title if agenda else "Mentoring session"
-    other = match.mentee if meeting.organizer_id == match.mentor_id else match.mentor
+    other = match.partner_of(meeting.organizer_id)
     return Invite(
         uid=meeting.uid, summary=f"Mentoring: {title} ({match.mentor.first_name} and {match.mentee.first_name})",
         start=aware(meeting.starts_at), end=aware(meeting.ends_at), zone=meeting.zone,

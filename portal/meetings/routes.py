@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from calendar_sync import availability as slot_reasons
 from calendar_sync import invites
-from portal import audit, confirmation, links
+from portal import audit, confirmation, links, local_time
 from portal.access import admin_required
 from portal.admin import registry, settings_page
 from portal.db import database
@@ -140,7 +140,7 @@ def book(match_id: int):
     except booking.BookingError as error:
         form.location.errors = [str(error)]
         return _widget(match, form, 409 if "already" in str(error) else 400)
-    other = match.mentee if current_user.id == match.mentor_id else match.mentor
+    other = match.partner_of(current_user.id)
     flash(f"Session booked for {start.astimezone(ZoneInfo(zone)).strftime('%a %-d %b, %H:%M')}; "
           f"{other.first_name} has been sent the invite.", "success")
     return _back_to_match(match)
@@ -184,11 +184,10 @@ def cancel(meeting_id: int):
     if not booking.can_book(meeting.match, current_user):
         abort(403)
     if not confirmation.confirmed():
-        other = meeting.match.mentee if current_user.id == meeting.match.mentor_id else meeting.match.mentor
-        starts = meeting.starts_at.replace(tzinfo=meeting.starts_at.tzinfo or dt.UTC)
-        when = starts.astimezone(ZoneInfo(meeting.zone or "UTC")).strftime("%a %-d %b %Y, %H:%M")
+        other = meeting.match.partner_of(current_user.id)
         return confirmation.ask(confirmation.Question(
-            title="Cancel this session?", question=f"Cancel session {meeting.number} on {when} ({meeting.zone})?",
+            title="Cancel this session?",
+            question=f"Cancel session {meeting.number} on {local_time(meeting.starts_at, meeting.zone)}?",
             details=[f"{other.name} is sent a cancellation, and the event leaves the calendars it was written to.",
                      "To change only the time, move the session instead."],
             confirm_label="Cancel the session", back=url_for("pairing.match", match_id=meeting.match_id) + "#sessions"))
@@ -386,8 +385,7 @@ def feed(secret: str):
     if found is None:
         abort(404)
     person = found.user
-    mine = Match.select(Match.id).where((Match.mentor == person) | (Match.mentee == person))
-    meetings = Meeting.select().where(Meeting.match.in_(mine)).order_by(Meeting.starts_at)
+    meetings = Meeting.select().where(Meeting.match.in_(Match.of(person).select(Match.id))).order_by(Meeting.starts_at)
     body = invites.feed([invitations.invite(m, person) for m in meetings], name="Mentoring sessions")
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -112,7 +112,7 @@ def sync(meeting_id: int) -> None:
     if meeting is None:
         return
     match, organizer = meeting.match, meeting.organizer
-    attendee = match.mentee if organizer.id == match.mentor_id else match.mentor
+    attendee = match.partner_of(organizer)
     connection = connections.connection_of(organizer)
     writable = connection is not None and connection.status == "ok"
     adopt = writable and _adopts_uid(meeting, connection)

@@ -31,8 +31,7 @@ def viewer_matches() -> list[Match]:
     if "nav_matches" not in g:
         program = g.get("program") or Program.current()
         g.nav_matches = list(
-            Match.active().where(Match.program == program,
-                                 (Match.mentee == current_user.id) | (Match.mentor == current_user.id))
+            Match.of(current_user.id).where(Match.program == program, Match.ended_at.is_null())
             .order_by(Match.started_at, Match.id)
         ) if program else []
     return g.nav_matches

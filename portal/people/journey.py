@@ -36,12 +36,12 @@ def journey(user: User, program: Program) -> list[Step]:
             steps.append(Step(r.created_at, "request_sent", f"Asked {r.mentor.name} to mentor them ({r.status})"))
         else:
             steps.append(Step(r.created_at, "request_received", f"{r.mentee.name} asked to be mentored ({r.status})"))
-    matches = list(Match.select(Match, mentee, mentor)
+    matches = list(Match.of(user).select(Match, mentee, mentor)
                    .join(mentee, on=(Match.mentee == mentee.id)).switch(Match)
                    .join(mentor, on=(Match.mentor == mentor.id))
-                   .where(Match.program == program, (Match.mentee == user) | (Match.mentor == user)))
+                   .where(Match.program == program))
     for m in matches:
-        other = m.mentor.name if m.mentee_id == user.id else m.mentee.name
+        other = m.partner_of(user).name
         steps.append(Step(m.started_at, "match", f"Matched with {other} ({m.made_by})"))
         if m.ended_at:
             why = f": {m.end_reason}" if m.end_reason else ""

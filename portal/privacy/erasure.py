@@ -40,14 +40,9 @@ class Preview:
     emails: int
 
 
-def _matches_of(user: User):
-    return Match.select().where((Match.mentor == user) | (Match.mentee == user))
-
-
 def preview(user: User) -> Preview:
     """Counts of what goes, read before anything changes."""
-    active = list(_matches_of(user).where(Match.ended_at.is_null()))
-    upcoming = Meeting.upcoming().where(Meeting.match.in_([m.id for m in active])).count() if active else 0
+    active, upcoming = leaving.what_ends(user)
     return Preview(
         matches=active, upcoming=upcoming,
         answers=Answer.select().where(Answer.user == user).count(),
@@ -72,7 +67,7 @@ def erase(user: User, actor: User) -> None:
     with write_lock():
         if _locked(user).is_erased:
             raise ErasureError("This account has already been deleted.")  # by another admin, a moment ago
-        upcoming = list(Meeting.upcoming().where(Meeting.match.in_(_matches_of(user).select(Match.id))))
+        upcoming = list(Meeting.upcoming().where(Meeting.match.in_(Match.of(user).select(Match.id))))
         ended = _leave_every_programme(user, actor)
         for meeting in Meeting.select().where(Meeting.id.in_([m.id for m in upcoming]), Meeting.status == "cancelled"):
             _cancellation_to_the_other(meeting, user)
@@ -108,7 +103,7 @@ def _cancellation_to_the_other(meeting: Meeting, user: User) -> None:
     dedupe key, and only updates the organiser's calendar; it sends nothing to the deleted account.
     """
     match = meeting.match
-    other = match.mentee if match.mentor_id == user.id else match.mentor
+    other = match.partner_of(user)
     if meeting.organizer_id == other.id:
         connection = connections.connection_of(other)
         if connection is not None and connection.status == "ok":
@@ -156,7 +151,7 @@ def _names_of(user: User) -> re.Pattern | None:
 def _remove_name_from_records(user: User, names: re.Pattern | None) -> None:
     """Why their matches and requests ended was written with their name in it; earlier audit entries name them too."""
     if names is not None:
-        for match in _matches_of(user).where(Match.end_reason.is_null(False)):
+        for match in Match.of(user).where(Match.end_reason.is_null(False)):
             Match.update(end_reason=names.sub(ERASED_NAME, match.end_reason)).where(Match.id == match.id).execute()
         # Why a mentor declined them, or why a request of theirs closed: the other person's or the portal's words.
         for request in MatchRequest.select().where(MatchRequest.mentee == user, MatchRequest.reason != ""):

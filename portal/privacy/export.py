@@ -70,12 +70,8 @@ def _requests(user: User) -> Iterable[Row]:
                "your_reason": r.reason if mine else "", "sent_at": r.created_at, "decided_at": r.decided_at}
 
 
-def _their_matches(user: User):
-    return Match.select().where((Match.mentor == user) | (Match.mentee == user))
-
-
 def _matches(user: User) -> Iterable[Row]:
-    for m in _their_matches(user).order_by(Match.started_at, Match.id):
+    for m in Match.of(user).order_by(Match.started_at, Match.id):
         mentor = m.mentor_id == user.id
         yield {"match": m.id, "programme": m.program.name, "you_were": "mentor" if mentor else "mentee",
                "with": (m.mentee if mentor else m.mentor).name, "made_by": m.made_by, "started_at": m.started_at,
@@ -83,7 +79,7 @@ def _matches(user: User) -> Iterable[Row]:
 
 
 def _sessions(user: User) -> Iterable[Row]:
-    query = (Meeting.select().where(Meeting.match.in_(_their_matches(user).select(Match.id)))
+    query = (Meeting.select().where(Meeting.match.in_(Match.of(user).select(Match.id)))
              .order_by(Meeting.starts_at, Meeting.id))
     for s in query:
         yield {"match": s.match_id, "number": s.number, "agenda": s.agenda, "starts_at": s.starts_at,

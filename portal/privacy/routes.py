@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, stream_with_context, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from portal import downloads
 from portal.access import admin_required
 from portal.models import User
 from portal.privacy import erasure, export
@@ -15,11 +16,7 @@ blueprint = Blueprint("privacy", __name__)
 
 
 def _download(chunks, mimetype: str, extension: str) -> Response:
-    name = f"my-mentoring-data-{dt.date.today():%Y-%m-%d}.{extension}"
-    response = Response(stream_with_context(chunks), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.attachment(chunks, mimetype, f"my-mentoring-data-{dt.date.today():%Y-%m-%d}.{extension}")
 
 
 @blueprint.get("/profile/data.json")

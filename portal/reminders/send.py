@@ -45,10 +45,6 @@ def _match_url(match: Match) -> str:
     return links.absolute_url("pairing.match", match_id=match.id)
 
 
-def _other(match: Match, person: User) -> User:
-    return match.mentee if person.id == match.mentor_id else match.mentor
-
-
 def remind_stragglers(program: Program, now: dt.datetime | None = None) -> int:
     """Ask people who registered but have not finished the questionnaire to finish it; once per person."""
     days = days_for(program, "questionnaire")
@@ -92,7 +88,7 @@ def remind_first_meeting(program: Program, now: dt.datetime | None = None) -> in
     sent = 0
     for match in rules.without_first_meeting(program, now, days):
         reaching_out = match.mentor if first == "mentor" else match.mentee
-        waiting = _other(match, reaching_out)
+        waiting = match.partner_of(reaching_out)
         since = (now - match.started_at).days
         for person, other, template, subject in (
             (reaching_out, waiting, "reminder_first_meeting",
@@ -121,7 +117,7 @@ def remind_quiet_pairs(program: Program, now: dt.datetime | None = None) -> int:
             key = f"reminder:quiet-pair:{match.id}:{last.id}:{person.id}"
             if _sent_before(key):
                 continue  # a quiet pair stays due until it meets; skip the work of every run after the first
-            other = _other(match, person)
+            other = match.partner_of(person)
             sent += _deliver(
                 person, f"Time for your next session with {other.first_name}", "reminder_quiet_pair", key,
                 program=program, match=match, other=other, last=last, days=(now - last.ends_at).days,
@@ -135,7 +131,7 @@ def _session_context(meeting: Meeting, person: User) -> dict:
     match = meeting.match
     agenda = agenda_store.find(match.program, meeting.agenda)
     return {
-        "program": match.program, "meeting": meeting, "match": match, "other": _other(match, person),
+        "program": match.program, "meeting": meeting, "match": match, "other": match.partner_of(person),
         "title": agenda.title if agenda else "Mentoring session",
         "zone": schedule.working_hours(match.program, person).zone,
         "feedback_url": invitations.feedback_url(meeting, person), "agenda_url": invitations.agenda_url(meeting, person),

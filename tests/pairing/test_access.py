@@ -207,6 +207,20 @@ def test_an_admin_sees_the_list_of_people_to_pair(cast, browser, make_mentee):
         assert name not in text
 
 
+def test_the_console_and_the_dashboard_count_the_people_to_pair(cast, browser, make_mentee, within, program):
+    make_mentee("lee@example.org", "Lee Waiting")
+    make_mentee("ivy@example.org", "Ivy Waiting")
+    make_mentee("una@example.org", "Una Unfinished", complete=False)
+    admin = browser("admin@example.org")
+
+    # Lee and Ivy: Mia and Noah have requests waiting, Zoe is matched and Una has not finished her questionnaire.
+    with within():
+        assert ops.count_to_pair(program) == len(ops.still_to_pair(program)) == 2
+    assert "Mentees still to pair 2 " in page_text(admin.get("/admin/pairing"))
+    assert '<article class="figure" id="figure-to-pair">\n  <h3>2</h3>' in admin.get("/admin/dashboard").get_data(
+        as_text=True)
+
+
 # --- the htmx shortlist widget -------------------------------------------------------------------------------------
 
 
