@@ -82,6 +82,7 @@ def register(app: Flask) -> None:
     def demo_data(mentors, mentees, seed, password, if_empty):
         """Load realistic demo participants and the three demo accounts."""
         from portal.demo.generator import generate
+        from portal.pairing import directory
         from portal.programme import operations as programme
 
         with database.connection_context():
@@ -95,6 +96,8 @@ def register(app: Flask) -> None:
             programme.reschedule(program, programme.today() - dt.timedelta(days=2))
             started = time.perf_counter()
             summary = generate(program, mentors=mentors, mentees=mentees, seed=seed, password=password)
+            # The web workers' first search then reads the index instead of building it.
+            directory.index_everyone(program)
             click.echo(
                 f"Loaded {summary['mentors']} mentors and {summary['mentees']} mentees "
                 f"({summary['both']} both) in {time.perf_counter() - started:.1f} s."

@@ -296,6 +296,12 @@ def _build(program: Program, key: tuple, wanted: Stamp, *, wait: bool):
         return _keep(key, wanted, built)
 
 
+def index_everyone(program: Program) -> None:
+    """People were loaded in bulk, without events: index every mentor now, once, for every worker."""
+    directory_changes.note(program, None)
+    build_shared(program)
+
+
 def build_shared(program: Program) -> None:
     """Index every mentor for the current directory version unless a process already has (the build job's work)."""
     with _lock:

@@ -17,6 +17,7 @@ from flask import current_app, has_app_context
 from matching import snapshot
 from matching.directory import MentorDirectory
 from portal.config import INSTANCE, resolve_path
+from portal.queue import queue
 
 
 class Stamp(NamedTuple):
@@ -27,9 +28,10 @@ class Stamp(NamedTuple):
 
 
 def _folder() -> Path:
-    portal = current_app.config["PORTAL"] if has_app_context() else {}
-    configured = portal.get("directory", {}).get("index_path")
-    instance = Path(current_app.instance_path) if has_app_context() else INSTANCE
+    # Outside a request or job (a shell, a script): the app this process configured, if any.
+    app = current_app._get_current_object() if has_app_context() else queue.app
+    configured = app.config["PORTAL"].get("directory", {}).get("index_path") if app else None
+    instance = Path(app.instance_path) if app else INSTANCE
     folder = resolve_path(configured) if configured else instance / "directory-index"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -16,10 +16,9 @@ from tests.pairing.conftest import page_text
 class Worker:
     """Another web worker: a process of its own on the same database and index files."""
 
-    def __init__(self, database_url: str):
-        config = {"database": {"url": database_url}, "jobs": {"immediate": True}, "mail": {"transport": "outbox"},
-                  "server": {"base_url": "http://localhost"},
-                  "flask": {"TESTING": True, "SECRET_KEY": "test-secret-key"}}
+    def __init__(self, app):
+        config = {section: app.config["PORTAL"][section] for section in ("database", "jobs", "mail", "server", "flask",
+                                                                          "directory")}
         self.process = subprocess.Popen([sys.executable, "-m", "tests.pairing.directory_worker", json.dumps(config)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
@@ -34,8 +33,8 @@ class Worker:
 
 
 @pytest.fixture
-def other_worker(database_url):
-    worker = Worker(database_url)
+def other_worker(app):
+    worker = Worker(app)
     yield worker
     worker.stop()
 
@@ -103,3 +102,14 @@ def test_a_worker_keeps_serving_its_copy_while_everyone_is_indexed_again(app, pr
         tasks.build_directory(program.id)
         assert directory.statistics["full_builds"] == builds + 1
         assert directory.directory(program).index is not before.index
+
+
+def test_a_fresh_worker_reads_the_index_the_demo_loader_built(app, runner, program):
+    result = runner.invoke(args=["demo-data", "--mentors", "12", "--mentees", "10", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    directory.forget()  # a worker started after the load: nothing in memory
+    before = dict(directory.statistics)
+    with app.app_context():
+        found = directory.directory(program)
+    assert len(found) >= 12
+    assert directory.statistics == {**before, "loads": before["loads"] + 1}
