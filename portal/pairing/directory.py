@@ -228,7 +228,10 @@ def _indexed(program: Program):
     key, wanted = _key(program), _versions(program)[0]
     if _held(key) == wanted:
         return _cache[key][1]
-    with _lock:
+    held = key in _cache
+    if not _lock.acquire(blocking=not held):
+        return _cache[key][1]  # another thread is bringing it up to date: the copy held serves this request
+    try:
         _newest(key, wanted)
         if _held(key) == wanted:
             return _cache[key][1]
@@ -236,6 +239,8 @@ def _indexed(program: Program):
             # Nothing to serve meanwhile: build it (or wait for the process building it, then read its file).
             return _build(program, key, wanted, wait=True)
         return _update(program, key, wanted)
+    finally:
+        _lock.release()
 
 
 def _newest(key: tuple, wanted: Stamp) -> None:
