@@ -83,6 +83,7 @@ def register(app: Flask) -> None:
         """Load realistic demo participants and the three demo accounts."""
         from portal.demo import story
         from portal.demo.generator import generate
+        from portal.pairing import directory
         from portal.programme import operations as programme
 
         with database.connection_context():
@@ -97,6 +98,8 @@ def register(app: Flask) -> None:
             started = time.perf_counter()
             summary = generate(program, mentors=mentors, mentees=mentees, seed=seed, password=password)
             scene = story.tell(program, seed=seed)
+            # The web workers' first search then reads the index instead of building it.
+            directory.index_everyone(program)
             click.echo(
                 f"Loaded {summary['mentors']} mentors and {summary['mentees']} mentees "
                 f"({summary['both']} both) in {time.perf_counter() - started:.1f} s; {scene.summary()}."

@@ -15,6 +15,15 @@ def bump(name: str) -> None:
         g.pop("counters", None)
 
 
+def put(name: str, value: int) -> None:
+    """Set a counter to a value (a marker such as the version at which something changed)."""
+    Counter.insert(name=name, value=value).on_conflict(
+        conflict_target=[Counter.name], update={Counter.value: value}
+    ).execute()
+    if has_app_context():
+        g.pop("counters", None)
+
+
 def values(*names: str) -> dict[str, int]:
     """The counters' values (0 for one never bumped) in one statement, kept for the rest of the request or job."""
     seen = g.setdefault("counters", {}) if has_app_context() else {}

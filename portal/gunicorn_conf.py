@@ -45,6 +45,13 @@ if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
 
+def post_worker_init(worker) -> None:
+    """Before a worker takes requests: the directory's index read, the templates compiled (portal/warmup.py)."""
+    from portal.warmup import warm
+
+    warm(worker.wsgi)
+
+
 def worker_exit(server, worker) -> None:
     """Close the worker's pooled database connections, so PostgreSQL sees a goodbye rather than a dropped line."""
     from portal.db import close_idle_connections

@@ -69,6 +69,8 @@ def make_app(database_url, tmp_path):
             "mail": {"transport": "outbox"},
             "server": {"base_url": "http://localhost"},
             "flask": {"TESTING": True, "SECRET_KEY": "test-secret-key"},
+            # The mentor directory's shared index files, one folder per test.
+            "directory": {"index_path": str(tmp_path / "directory-index")},
         }
         for section, values in overrides.items():
             config.setdefault(section, {}).update(values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import confirmation
+from portal import confirmation, paging
 from portal.access import admin_required, current_program
 from portal.admin import registry
 from portal.agendas import store
@@ -13,6 +13,7 @@ from portal.models import Agenda
 
 blueprint = Blueprint("agendas", __name__, url_prefix="/admin/agendas")
 registry.page("Agendas", "agendas.index", order=40, current=("agendas.",))
+PAGE_SIZE = 50
 
 
 def _row(agenda_id: int) -> Agenda:
@@ -27,12 +28,17 @@ def _row(agenda_id: int) -> Agenda:
 def index():
     """The agendas in the order sessions use them."""
     program = current_program()
-    if store.customised(program):
-        rows = store.rows(program)
-        listed = [(r, store.in_use(r)) for r in rows]
-    else:
-        listed = None
-    return render_template("agendas/index.html", listed=listed, defaults=store.for_program(program))
+    listed = paging.page_of(store.ordered(program), PAGE_SIZE) if store.customised(program) else None
+    if listed is not None:
+        listed.rows = [(row, store.in_use(row)) for row in listed.rows]
+    return render_template("agendas/index.html", listed=listed,
+                           defaults=store.for_program(program) if listed is None else [])
+
+
+def _listed_at(agenda_id: int) -> str:
+    """The page of the list that shows this agenda, scrolled to it."""
+    page = paging.page_with(store.ordered(current_program()), agenda_id, PAGE_SIZE)
+    return url_for("agendas.index", page=page, _anchor=f"agenda-{agenda_id}")
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -42,7 +48,7 @@ def new():
     if form.validate_on_submit():
         row = store.add(current_program(), form.values(), current_user)
         flash(f"Agenda added: “{row.title}”. It is last in the list; move it where it belongs.", "success")
-        return redirect(url_for("agendas.index") + f"#agenda-{row.id}")
+        return redirect(_listed_at(row.id))
     return render_template("agendas/edit.html", form=form, row=None), 400 if request.method == "POST" else 200
 
 
@@ -55,7 +61,7 @@ def edit(agenda_id: int):
         if form.validate():
             store.save(row, form.values(), current_user)
             flash(f"Agenda saved: “{form.title.data.strip()}”.", "success")
-            return redirect(url_for("agendas.index") + f"#agenda-{row.id}")
+            return redirect(_listed_at(row.id))
         status = 400
     else:
         form = AgendaForm(obj=row, before="\n".join(row.before), during="\n".join(row.during),
@@ -77,7 +83,7 @@ def customise():
 def move(agenda_id: int):
     row = _row(agenda_id)
     store.move(row, -1 if request.form.get("direction") == "up" else 1, current_user)
-    return redirect(url_for("agendas.index") + f"#agenda-{row.id}")
+    return redirect(_listed_at(row.id))
 
 
 @blueprint.post("/<int:agenda_id>/active")
@@ -91,7 +97,7 @@ def set_active(agenda_id: int):
     else:
         store.set_active(row, active, current_user)
         flash(f"“{row.title}” is {'offered again' if active else 'hidden from booking'}.", "success")
-    return redirect(url_for("agendas.index") + f"#agenda-{row.id}")
+    return redirect(_listed_at(row.id))
 
 
 @blueprint.post("/reset")

@@ -42,7 +42,12 @@ def find(program: Program, slug: str) -> Document | None:
 def rows(program: Program) -> list[Agenda]:
     """The stored agendas, copying the defaults in first so there is something to edit."""
     customise(program)
-    return list(Agenda.select().where(Agenda.program == program).order_by(Agenda.position, Agenda.id))
+    return list(ordered(program))
+
+
+def ordered(program: Program):
+    """The programme's stored agendas in their order, as a query (for a page of them)."""
+    return Agenda.select().where(Agenda.program == program).order_by(Agenda.position, Agenda.id)
 
 
 def customise(program: Program) -> None:

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 
 from peewee import chunked
 
-from matching.assignment import PairingProblem, compare, solve
+from matching.problem import PairingProblem
 from matching.profiles import FitWeights
 from matching.reasons import Voice
 from portal import audit, settings
@@ -88,6 +88,9 @@ def run(program: Program, actor: User, objective: str = "optimal", progress=_no_
     progress(0, 3, "Reading who is still to pair and every mentor's free places.")
     problem, found = problem_for(program, scoring, [(p.mentee_id, p.mentor_id) for p in pinned])
     progress(1, 3, f"Scoring and pairing {len(found.mentees)} mentees, both ways.")
+    # The solvers (SciPy's optimisers, tens of MB) load in the job that pairs, not in every web worker.
+    from matching.assignment import compare
+
     results = compare(problem)
     chosen = results[objective]
     progress(2, 3, f"Saving {len(chosen.pairs)} proposed pairs.")
@@ -259,6 +262,8 @@ def preview(program: Program, scoring: Scoring, progress=_no_report) -> dict | N
     progress(0, 2, "Reading who is still to pair and every mentor's free places.")
     problem, _ = problem_for(program, scoring, [(p.mentee_id, p.mentor_id) for p in pinned])
     progress(1, 2, f"Pairing again with the new weights ({len(pairs)} pairs in the draft).")
+    from matching.assignment import solve  # in the job only, as in run()
+
     result = solve(problem, draft.objective)
     after = {p.mentee_id: p.mentor_id for p in result.pairs}
     after_total = float(result.total)

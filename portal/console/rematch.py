@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.assignment import PairingProblem
+from matching.problem import PairingProblem
 from portal.console import pool as pools
 from portal.console.drafts import Scoring, for_admins, open_draft
 from portal.models import DraftPair, Program

@@ -26,6 +26,8 @@ progress.kind(jobs.MATCHING, "Proposing pairs", lambda job: url_for("console.con
 progress.kind(jobs.WEIGHTS, "Previewing matching weights", lambda job: url_for("console.weights_preview", job_id=job.id))
 
 PAGE_SIZE = 50
+# The lists beside the draft's pairs, each paged by its own query parameter.
+LIST_SIZE = 50
 REASONS = {"no_acceptable": "No acceptable mentor (hard rules rule out everyone)",
            "no_capacity": "No place left with an acceptable mentor", "removed": "Taken out of the draft by an admin"}
 MentorUser = User.alias()
@@ -106,22 +108,38 @@ def console():
         now=drafts.totals(draft) if draft else None, objectives=drafts.OBJECTIVES, reasons=REASONS,
         unmatched=_unmatched(draft), ready=operations.count_to_pair(program),
         places=drafts.mentor_places(program), waiting=pools.waiting_count(program), last=last,
-        skipped=list(last.pairs.where(DraftPair.outcome != "matched")) if last else [],
+        skipped=_skipped(last),
         last_matched=last.pairs.where(DraftPair.outcome == "matched").count() if last else 0,
-        exclusions=list(PairingExclusion.select().where(PairingExclusion.program == program)
-                        .order_by(PairingExclusion.created_at.desc())),
+        exclusions=paging.page_of(
+            PairingExclusion.select(PairingExclusion, User, MentorUser)
+            .join(User, on=(PairingExclusion.mentee == User.id))
+            .switch(PairingExclusion).join(MentorUser, on=(PairingExclusion.mentor == MentorUser.id))
+            .where(PairingExclusion.program == program)
+            .order_by(PairingExclusion.created_at.desc(), PairingExclusion.id.desc()),
+            LIST_SIZE, "exclusions_page"),
     )
     return fragment_or_page("console/console.html", "pairs", target="pairs", **context)
 
 
-def _unmatched(draft: PairingDraft | None) -> list[tuple[User, str]]:
-    """Mentees the draft leaves unpaired, with why, by name."""
-    if draft is None or not draft.unmatched:
-        return []
-    paired = {p.mentee_id for p in draft.pairs.select(DraftPair.mentee)}
-    left_ids = [int(i) for i in draft.unmatched if int(i) not in paired]
-    users = User.select().where(User.id.in_(left_ids)).order_by(User.name) if left_ids else []
-    return [(user, draft.unmatched[str(user.id)]) for user in users]
+def _unmatched(draft: PairingDraft | None) -> paging.Page:
+    """One page of the mentees the draft leaves unpaired, with why, by name."""
+    left = {}
+    if draft is not None and draft.unmatched:
+        paired = {p.mentee_id for p in draft.pairs.select(DraftPair.mentee)}
+        left = {int(i): reason for i, reason in draft.unmatched.items() if int(i) not in paired}
+    users = User.select().where(User.id.in_(list(left))).order_by(User.name, User.id)
+    found = paging.page_of(users if left else [], LIST_SIZE, "unmatched_page")
+    found.rows = [(user, left[user.id]) for user in found.rows]
+    return found
+
+
+def _skipped(last: PairingDraft | None) -> paging.Page:
+    """One page of the pairs the last published draft could not make."""
+    pairs = (DraftPair.select(DraftPair, User, MentorUser)
+             .join(User, on=(DraftPair.mentee == User.id))
+             .switch(DraftPair).join(MentorUser, on=(DraftPair.mentor == MentorUser.id))
+             .where(DraftPair.draft == last, DraftPair.outcome != "matched").order_by(User.name, DraftPair.id))
+    return paging.page_of(pairs if last else [], LIST_SIZE, "skipped_page")
 
 
 def _done(message: str, category: str = "success"):

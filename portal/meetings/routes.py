@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from calendar_sync import availability as slot_reasons
 from calendar_sync import invites
-from portal import audit, confirmation, links, local_time
+from portal import audit, confirmation, links, local_time, paging
 from portal.access import admin_required
 from portal.admin import registry, settings_page
 from portal.db import database
@@ -26,6 +26,7 @@ from portal.agendas import store as agenda_store
 
 blueprint = Blueprint("meetings", __name__)
 registry.page("Sessions", "meetings.sync_status", order=80)
+SYNC_PAGE_SIZE = 50
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
@@ -400,9 +401,10 @@ def feed(secret: str):
 @admin_required
 def sync_status():
     """Sessions whose calendar write is waiting or failed, and the latest ones."""
-    attention = list(Meeting.select().where(Meeting.sync_state.in_(["waiting", "failed"]))
-                     .order_by(Meeting.updated_at.desc()).limit(200))
-    latest = list(Meeting.select().order_by(Meeting.created_at.desc()).limit(50))
+    attention = paging.page_of(Meeting.select().where(Meeting.sync_state.in_(["waiting", "failed"]))
+                               .order_by(Meeting.updated_at.desc(), Meeting.id.desc()), SYNC_PAGE_SIZE)
+    latest = paging.page_of(Meeting.select().order_by(Meeting.created_at.desc(), Meeting.id.desc()), SYNC_PAGE_SIZE,
+                            "latest_page")
     return render_template("meetings/admin.html", attention=attention, latest=latest)
 
 

@@ -1,14 +1,16 @@
-"""The portal's side of the mentor directory: profiles from the database, cached per process.
+"""The portal's side of the mentor directory: profiles from the database, an index shared by every worker.
 
-The index is rebuilt whenever the directory counter moves, so any worker serves
-the same results; every mentor's load is applied again only when the load counter moves. Both counters are bumped by
-the receivers in portal/pairing/receivers.py (the directory's by people joining or leaving, answers saved, questions
-or the vocabulary changed; the load's by matches made or ended and requests sent or answered), and a request reads
-both in one statement.
+The index matches a value of the directory counter. A worker keeps one in memory; when the counter moves it takes the
+newest file another process wrote (directory_store), else updates its copy for the mentors who changed
+(directory_changes: their profiles alone are read again) and writes that for the others. Indexing every mentor
+(questions or the vocabulary changed) is the `build_directory` job's; until its file is there, workers keep serving
+the copy they have. Every mentor's load is applied again only when the load counter moves. Both counters are bumped
+by the receivers in portal/pairing/receivers.py, and a request reads them in one statement.
 """
 from __future__ import annotations
 
 import threading
+import time
 
 from flask import g, has_app_context
 from peewee import Select, fn
@@ -17,11 +19,22 @@ from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabula
 from portal import access, counters, settings
 from portal.db import database
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
+from portal.pairing import directory_changes, directory_store
+from portal.pairing.directory_store import Stamp
 
+# How long a worker serves its copy after everything changed, while the build job writes the new index.
+BUILD_GRACE_SECONDS = 60.0
+
+# Per process: (directory version, index) and the number of noted changes it includes, by programme.
 _cache: dict[tuple, tuple[int, object]] = {}
-# Beside the index: the index with every mentor's load applied.
+_noted: dict[tuple, int] = {}
+# Beside the index: the index with every mentor's load applied, by (directory version, load version).
 _loaded: dict[tuple, tuple[tuple[int, int], object]] = {}
+# When this process first saw a version it waits for the build job to write.
+_behind_since: dict[tuple, float] = {}
 _lock = threading.Lock()
+# How this process came by its indexes: every mentor indexed, some mentors updated, a file read.
+statistics = {"full_builds": 0, "updates": 0, "loads": 0}
 
 
 def _minutes(text: str) -> int:
@@ -40,10 +53,11 @@ def _key(program: Program) -> tuple:
     return (str(database.obj.database), program.id, program.created_at)
 
 
-def _versions(program: Program) -> tuple[int, int]:
-    """The directory's and the load's counters, read once per request."""
-    found = counters.values(counters.directory_key(program), counters.load_key(program))
-    return found[counters.directory_key(program)], found[counters.load_key(program)]
+def _versions(program: Program) -> tuple[Stamp, int]:
+    """The directory's counters and the load's, read in one statement once per request."""
+    names = counters.directory_key(program), directory_changes.noted_key(program), counters.load_key(program)
+    found = counters.values(*names)
+    return Stamp(found[names[0]], found[names[1]]), found[names[2]]
 
 
 def _questions(program: Program) -> dict[str, Question]:
@@ -102,10 +116,11 @@ def load_counts(program: Program) -> tuple[dict[int, int], dict[int, int]]:
     return matched, pending
 
 
-def mentor_profiles(program: Program) -> list[MentorProfile]:
-    """Every mentor who finished the questionnaire, as the matching library sees them (load comes from with_load)."""
+def mentor_profiles(program: Program, user_ids=None) -> list[MentorProfile]:
+    """Every mentor who finished the questionnaire (or those of them among `user_ids`), as the matching library sees
+    them (load comes from with_load)."""
     questions = _questions(program)
-    rows = list(
+    rows = (
         Participant.taking_part(program, "mentor")
         .select(Participant.user, Participant.capacity, User.id, User.name)
         .join(User)
@@ -113,6 +128,10 @@ def mentor_profiles(program: Program) -> list[MentorProfile]:
         .order_by(Participant.user)
     )
     mentors = Participant.select(Participant.user).where(Participant.program == program, Participant.role == "mentor")
+    if user_ids is not None:
+        rows = rows.where(Participant.user.in_(list(user_ids)))
+        mentors = list(user_ids)
+    rows = list(rows)
     answers = _answers_by_user(program, questions, mentors)
     # Only what the admin shows in the directory is shown or searched; hidden answers stay private.
     hidden = {key for key, q in questions.items() if not (q.active and q.shown_in_directory)} - {"capacity"}
@@ -174,40 +193,124 @@ def weights(program: Program) -> FitWeights:
 def directory(program: Program):
     """The programme's MentorDirectory with every mentor's current load.
 
-    Profiles are indexed once per value of the directory counter (bumped when answers, participants or the
-    vocabulary change); matches and requests are counted again once per value of the load counter.
+    The index follows the directory counter (see the module's docstring); matches and requests are counted again
+    once per value of the load counter.
     """
-    versions, key = _versions(program), _key(program)
+    indexed, key = _indexed(program), _key(program)
+    versions = (_cache[key][0], _versions(program)[1])
     cached = _loaded.get(key)
-    if cached and cached[0] == versions:
+    if cached and cached[0] == versions and cached[1].index is indexed.index:
         return cached[1]
     # The counters were read before the loads are counted, so what is kept is never older than its version: a change
     # that commits in between moves the counter again and is counted on the next request.
-    loaded = _indexed(program).with_load(*load_counts(program))
+    loaded = indexed.with_load(*load_counts(program))
     _loaded[key] = (versions, loaded)
     return loaded
 
 
 def forget() -> None:
-    """Drop everything this process keeps (tests start each database again at programme 1, counters 0)."""
-    for kept in (_cache, _loaded):
+    """Drop everything this process keeps in memory (tests start each database again at programme 1, counters 0)."""
+    for kept in (_cache, _noted, _loaded, _behind_since):
         kept.clear()
 
 
+def _held(key: tuple) -> Stamp | None:
+    return Stamp(_cache[key][0], _noted[key]) if key in _cache else None
+
+
+def _keep(key: tuple, stamp: Stamp, indexed) -> object:
+    _cache[key], _noted[key] = (stamp.version, indexed), stamp.noted
+    return indexed
+
+
 def _indexed(program: Program):
+    """The index for the current directory version, or the copy this process has while the new one is being built."""
+    key, wanted = _key(program), _versions(program)[0]
+    if _held(key) == wanted:
+        return _cache[key][1]
+    held = key in _cache
+    if not _lock.acquire(blocking=not held):
+        return _cache[key][1]  # another thread is bringing it up to date: the copy held serves this request
+    try:
+        _newest(key, wanted)
+        if _held(key) == wanted:
+            return _cache[key][1]
+        if _held(key) is None:
+            # Nothing to serve meanwhile: build it (or wait for the process building it, then read its file).
+            return _build(program, key, wanted, wait=True)
+        return _update(program, key, wanted)
+    finally:
+        _lock.release()
+
+
+def _newest(key: tuple, wanted: Stamp) -> None:
+    """Take the newest file kept up to the wanted version if it is newer than the copy held."""
+    stamp, held = directory_store.newest(key, wanted.version), _held(key)
+    if stamp is not None and (held is None or stamp > held):
+        found = directory_store.read(key, stamp)
+        if found is not None:
+            statistics["loads"] += 1
+            _keep(key, stamp, found)
+
+
+def _update(program: Program, key: tuple, wanted: Stamp):
+    """Bring the copy held up to the wanted version: for the mentors who changed, or by a full build if need be."""
+    from matching import revising
+
+    held = _held(key)
+    everyone, mentors = directory_changes.since(program, held.version)
+    if not everyone and wanted.noted - held.noted != wanted.version - held.version:
+        # A change that did not say what it changed: nothing else is certain.
+        return _build(program, key, wanted, wait=True)
+    if everyone:
+        behind = _behind_since.setdefault((key, wanted), time.monotonic())
+        if time.monotonic() - behind < BUILD_GRACE_SECONDS:
+            return _cache[key][1]  # the build job writes the new index; this copy serves until then
+        return _build(program, key, wanted, wait=False)
+    with directory_store.claim(key, wait=False) as mine:
+        if not mine:
+            return _cache[key][1]  # another process is updating it: serve this copy, take theirs on a later request
+        _newest(key, wanted)
+        held = _held(key)
+        if held == wanted:
+            return _cache[key][1]
+        everyone, mentors = directory_changes.since(program, held.version)
+        if everyone:
+            return _cache[key][1]
+        profiles = {mentor.id: mentor for mentor in mentor_profiles(program, mentors)}
+        updated = revising.with_mentors(_cache[key][1], {mentor: profiles.get(mentor) for mentor in mentors})
+        directory_store.write(key, wanted, updated)
+        statistics["updates"] += 1
+        return _keep(key, wanted, updated)
+
+
+def _build(program: Program, key: tuple, wanted: Stamp, *, wait: bool):
+    """Index every mentor and keep the file for the other workers (the copy held while another process builds)."""
     from matching.directory import MentorDirectory
 
-    key, version = _key(program), _versions(program)[0]
-    cached = _cache.get(key)
-    if cached and cached[0] == version:
-        return cached[1]
-    with _lock:
-        cached = _cache.get(key)
-        if cached and cached[0] == version:
-            return cached[1]
+    with directory_store.claim(key, wait=wait) as mine:
+        if not mine:
+            return _cache[key][1]
+        _newest(key, wanted)
+        if _held(key) == wanted:
+            return _cache[key][1]
         built = MentorDirectory.build(mentor_profiles(program), vocabulary())
-        _cache[key] = (version, built)
-        return built
+        directory_store.write(key, wanted, built)
+        statistics["full_builds"] += 1
+        _behind_since.pop((key, wanted), None)
+        return _keep(key, wanted, built)
+
+
+def index_everyone(program: Program) -> None:
+    """People were loaded in bulk, without events: index every mentor now, once, for every worker."""
+    directory_changes.note(program, None)
+    build_shared(program)
+
+
+def build_shared(program: Program) -> None:
+    """Index every mentor for the current directory version unless a process already has (the build job's work)."""
+    with _lock:
+        _build(program, _key(program), _versions(program)[0], wait=True)
 
 
 def departments(program: Program) -> list[str]:

@@ -3,27 +3,35 @@ from __future__ import annotations
 
 from portal import counters, events, links, mail, settings
 from portal.models import Participant, Program
-from portal.pairing import directory
+from portal.pairing import directory, directory_changes, tasks
 
-# --- the directory's index is rebuilt when the counter moves (portal/pairing/directory.py) ------------------------
+# --- the directory's index follows the counter (portal/pairing/directory.py) -------------------------------------
 
 
-def _refresh_directory(program) -> None:
-    counters.bump(counters.directory_key(program))
+def _refresh_mentors(program, user_ids) -> None:
+    """Workers update their index for these mentors alone."""
+    directory_changes.note(program, user_ids)
+
+
+def _refresh_everyone(program) -> None:
+    """Every mentor is indexed again, once, by a job; workers serve the index they have until it is written."""
+    directory_changes.note(program, None)
+    tasks.build_directory(program.id)
 
 
 @events.participant_joined.connect
 def on_joined(program, *, participant, **extra) -> None:
     """A new mentor may be listed (once their questionnaire is complete, which saving answers also reports)."""
     if participant.role == "mentor":
-        _refresh_directory(program)
+        _refresh_mentors(program, [participant.user_id])
 
 
 @events.participant_left.connect
 def on_left(program, *, participants, **extra) -> None:
     """A mentor who leaves is no longer listed, at once."""
-    if any(p.role == "mentor" for p in participants):
-        _refresh_directory(program)
+    mentors = [p.user_id for p in participants if p.role == "mentor"]
+    if mentors:
+        _refresh_mentors(program, mentors)
 
 
 @events.answers_saved.connect
@@ -31,21 +39,21 @@ def on_answers(program, *, user, **extra) -> None:
     """A mentor's answers are their profile; a mentee's are read per request, so they change nothing here."""
     if Participant.select().where(Participant.program == program, Participant.user == user.id,
                                   Participant.role == "mentor").exists():
-        _refresh_directory(program)
+        _refresh_mentors(program, [user.id])
 
 
 @events.questions_changed.connect
 def on_questions(program, **extra) -> None:
     """What is shown and searched, the fit weights and who has finished all depend on the questions."""
     directory.forget_questions()
-    _refresh_directory(program)
+    _refresh_everyone(program)
 
 
 @events.vocabulary_changed.connect
 def on_vocabulary(skill, **extra) -> None:
     """Search and ranking read the vocabulary, so every programme's directory is rebuilt."""
     for program in Program.select(Program.id):
-        _refresh_directory(program)
+        _refresh_everyone(program)
 
 
 # --- every mentor's load (room, full, popular) is recounted when the load counter moves -------------------------

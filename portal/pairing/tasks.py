@@ -1,9 +1,10 @@
-"""Pairing's background work: requests whose time is up pass on."""
+"""Pairing's background work: requests whose time is up pass on; the directory is indexed for every worker."""
 from __future__ import annotations
 
 from huey import crontab
 
-from portal.pairing import operations
+from portal.models import Program
+from portal.pairing import directory, operations
 from portal.queue import queue
 
 
@@ -11,3 +12,11 @@ from portal.queue import queue
 def expire_requests() -> None:
     """Pass unanswered requests on to the mentee's next favourite once their time is up."""
     operations.expire_requests()
+
+
+@queue.task(retries=3, retry_delay=30)
+def build_directory(program_id: int) -> None:
+    """Index every mentor of the programme once and keep it where every web worker reads it."""
+    program = Program.get_or_none(Program.id == program_id)
+    if program is not None:
+        directory.build_shared(program)

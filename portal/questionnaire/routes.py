@@ -8,7 +8,7 @@ from rapidfuzz import fuzz, process
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
-from portal import skills
+from portal import paging, skills
 from portal.access import admin_required, current_program
 from portal.accounts import operations as accounts
 from portal.accounts.forms import ROLE_CHOICES
@@ -24,6 +24,7 @@ registry.page("Questionnaire", "questionnaire.editor", order=30,
               current=("questionnaire.new_question", "questionnaire.edit_question"))
 registry.page("Skills", "questionnaire.skill_vocabulary", order=100)
 
+EDITOR_PAGE_SIZE = 50
 SECTIONS = (("About you", "both"), ("As a mentee", "mentee"), ("As a mentor", "mentor"))
 
 
@@ -126,12 +127,21 @@ def _question(question_id: int) -> Question:
 @admin_required
 def editor():
     """The questionnaire editor."""
-    program = current_program()
-    questions = list(Question.select().where(Question.program == program).order_by(Question.position, Question.id))
+    questions = paging.page_of(_ordered_questions(), EDITOR_PAGE_SIZE)
     return render_template(
         "questionnaire/editor.html", questions=questions, kinds=forms.KIND_LABELS, audiences=forms.AUDIENCE_LABELS,
         matched_keys=MATCHED_KEYS,
     )
+
+
+def _ordered_questions():
+    return Question.select().where(Question.program == current_program()).order_by(Question.position, Question.id)
+
+
+def _editor_at(question: Question) -> str:
+    """The editor's page that shows this question, scrolled to it."""
+    page = paging.page_with(_ordered_questions(), question.id, EDITOR_PAGE_SIZE)
+    return url_for("questionnaire.editor", page=page, _anchor=f"question-{question.id}")
 
 
 def _question_values(form) -> dict:
@@ -157,7 +167,7 @@ def new_question():
     if form.validate_on_submit():
         question = editing.add_question(program, _question_values(form), current_user)
         flash(f"Question added: “{question.prompt}”.", "success")
-        return redirect(url_for("questionnaire.editor") + f"#question-{question.id}")
+        return redirect(_editor_at(question))
     status = 400 if request.method == "POST" else 200
     return render_template("questionnaire/question_form.html", form=form, question=None,
                            editable=editing.editable_fields(None)), status
@@ -183,7 +193,7 @@ def edit_question(question_id: int):
         if form.validate():
             changes = editing.update_question(question, _question_values(form), current_user)
             flash("Question saved." if changes else "Nothing changed.", "success" if changes else "info")
-            return redirect(url_for("questionnaire.editor") + f"#question-{question.id}")
+            return redirect(_editor_at(question))
         status = 400
     return render_template("questionnaire/question_form.html", form=form, question=question, editable=editable), status
 
@@ -194,7 +204,7 @@ def move_question(question_id: int):
     """Move a question up or down."""
     question = _question(question_id)
     editing.move_question(question, -1 if request.form.get("direction") == "up" else 1, current_user)
-    return redirect(url_for("questionnaire.editor") + f"#question-{question.id}")
+    return redirect(_editor_at(question))
 
 
 @blueprint.post("/admin/questionnaire/<int:question_id>/active")
@@ -208,7 +218,7 @@ def set_question_active(question_id: int):
         flash(str(error), "error")
     else:
         flash("Question restored." if question.active else "Question archived; earlier answers are kept.", "success")
-    return redirect(url_for("questionnaire.editor") + f"#question-{question.id}")
+    return redirect(_editor_at(question))
 
 
 # --- admins: the skill vocabulary, understood by skills questions, search and matching ----------------------------
