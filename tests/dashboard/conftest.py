@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 
 import pytest
 
@@ -61,3 +62,29 @@ def feedback(meeting: Meeting, rating: int, fit: int | None, given_at: dt.dateti
     changed(meeting.match.program_id)
     return Feedback.create(meeting=meeting, user=user, rating=rating, fit=fit, created_at=given_at,
                            updated_at=given_at)
+
+
+class Statements(logging.Handler):
+    """The SQL statements peewee sends (it logs each one at DEBUG)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.sql: list[str] = []
+
+    def emit(self, record):
+        self.sql.append(str(record.msg[0] if isinstance(record.msg, tuple) else record.msg))
+
+
+def requested(client, url: str):
+    """(the response, the SQL statements it took), the response checked to be 200."""
+    logger, handler = logging.getLogger("peewee"), Statements()
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        response = client.get(url)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert response.status_code == 200
+    return response, handler.sql

@@ -3,13 +3,12 @@ of invitations shows at once; the clock passing the five-minute bucket counts se
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 import time_machine
 from lxml import html
 
 from portal.meetings import booking, follow_through
-from tests.dashboard.conftest import session
+from tests.dashboard.conftest import requested, session
 from tests.meetings.conftest import NOW as MONDAY
 from tests.meetings.conftest import calendar_secret, pair, within  # noqa: F401
 
@@ -18,30 +17,10 @@ HOUR = dt.timedelta(hours=1)
 MINUTE = dt.timedelta(minutes=1)
 
 
-class Statements(logging.Handler):
-    """The SQL statements peewee sends (it logs each one at DEBUG)."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.sql: list[str] = []
-
-    def emit(self, record):
-        self.sql.append(str(record.msg[0] if isinstance(record.msg, tuple) else record.msg))
-
-
 def viewed(client, url: str = "/admin/dashboard") -> tuple[html.HtmlElement, list[str]]:
     """The page's tree and the statements it took."""
-    logger, handler = logging.getLogger("peewee"), Statements()
-    level = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        response = client.get(url)
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-    assert response.status_code == 200
-    return html.fromstring(response.get_data(as_text=True)), handler.sql
+    response, sql = requested(client, url)
+    return html.fromstring(response.get_data(as_text=True)), sql
 
 
 def figure(tree, key: str) -> str:
