@@ -118,6 +118,7 @@ def _register_database_hooks(app: Flask) -> None:
 def _connect_receivers() -> None:
     """Features that react to events (portal/events.py) connect their receivers when their module is imported."""
     from portal import followups  # noqa: F401
+    from portal.dashboard import receivers as dashboard  # noqa: F401
     from portal.leaving import receivers as leaving  # noqa: F401
     from portal.meetings import receivers as meetings  # noqa: F401
     from portal.pairing import receivers as pairing  # noqa: F401

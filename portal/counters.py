@@ -46,3 +46,8 @@ def directory_key(program) -> str:
 def load_key(program) -> str:
     """Bumped whenever a mentor's load may have changed: a match made or ended, a request sent or answered."""
     return f"load:{getattr(program, 'id', program)}"
+
+
+def reporting_key(program) -> str:
+    """Bumped whenever what the dashboard or the launch funnel counts may have changed (dashboard/receivers.py)."""
+    return f"reporting:{getattr(program, 'id', program)}"

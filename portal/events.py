@@ -42,6 +42,10 @@ feedback_given = _signals.signal("feedback-given", doc=(
 survey_answered = _signals.signal("survey-answered", doc=(
     "surveys.operations.save_response, first time or changed: survey, response, user, role, match (the one pair the "
     "answer is about; None for none or several)."))
+survey_sent = _signals.signal("survey-sent", doc=(
+    "surveys.schedule.send_survey, once everyone taking part has been emailed: survey."))
+invitations_sent = _signals.signal("invitations-sent", doc=(
+    "launch.sending, after each batch of a wave's invitations is stored: wave, invited (how many in the batch)."))
 calendar_broken = _signals.signal("calendar-broken", doc=(
     "calendars.connections.mark_broken, once per break; the sender is the User: connection, problem."))
 session_sync_failed = _signals.signal("session-sync-failed", doc=(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from dataclasses import dataclass
 
 import pygal
@@ -34,6 +35,11 @@ class Chart:
 
     def svg(self) -> Markup:
         """The chart as inline SVG, labelled by its title and summary for screen readers."""
+        return self._drawn
+
+    @cached_property
+    def _drawn(self) -> Markup:
+        # Drawn once per chart: the dashboard keeps its charts between views (portal/kept.py).
         chart = KINDS[self.kind](
             title=self.title, style=STYLE, js=[], disable_xml_declaration=True, no_prefix=True, width=800, height=360,
             show_legend=len(self.series) > 1, legend_at_bottom=True, legend_at_bottom_columns=min(len(self.series), 5),

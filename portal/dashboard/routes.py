@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import followups, paging
+from portal import followups, kept, paging
 from portal.access import admin_required, current_program
 from portal.admin import registry
 from portal.dashboard import figures, panels
@@ -28,12 +28,24 @@ NOTE_LENGTH = 2000
 def index():
     """Figures with their charts, the newest open follow-ups and pairs that may need a nudge."""
     program = current_program()
-    numbers = figures.gather(program)
-    return render_template("dashboard/index.html", program=program, figures=numbers, charts=panels.charts(numbers),
+    found = kept.kept("dashboard", program, _figures_and_charts)
+    numbers, charts = found.value
+    return render_template("dashboard/index.html", program=program, figures=numbers, charts=charts,
+                           as_of=found.as_of,
                            open_follow_ups=figures.open_follow_ups(program, OPEN_SHOWN),
                            open_count=followups.open_ones(program).count(), resolved=figures.resolved(program),
                            reasons=followups.REASONS, exit_reasons=REASONS, phase=programme.current_phase(program),
-                           phase_labels=phases.LABELS, targets=figures, launch=funnel.funnel(program))
+                           phase_labels=phases.LABELS, targets=figures,
+                           launch=kept.kept("funnel", program, funnel.funnel).value)
+
+
+def _figures_and_charts(program) -> tuple:
+    """The figures and their charts, drawn now so that the views that reuse them draw nothing."""
+    numbers = figures.gather(program)
+    charts = panels.charts(numbers)
+    for chart in charts.values():
+        chart.svg()
+    return numbers, charts
 
 
 @blueprint.get("/follow-ups")

@@ -6,6 +6,7 @@ import string
 
 from peewee import IntegrityError
 
+from portal import counters
 from portal.db import database
 from portal.models import Program, Wave
 
@@ -70,6 +71,7 @@ def waves(program: Program) -> list[Wave]:
                                                                           "manager"]} if kind == "mentors" else {})
         except IntegrityError:
             pass  # made a moment ago by another request
+    counters.bump(counters.reporting_key(program))  # the funnel has a row for each wave
     return list(Wave.select().where(Wave.program == program).order_by(Wave.number))
 
 

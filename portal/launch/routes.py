@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from peewee import fn
 
-from portal import confirmation, links, paging, progress, redaction
+from portal import confirmation, kept, links, paging, progress, redaction
 from portal.access import admin_required, current_program
 from portal.admin import registry
 from portal.admin.jobs import line_context
@@ -42,8 +42,9 @@ def index():
     # Who each wave reached: one GROUP BY; who it would still reach is counted on its preview, one wave at a time.
     counts = dict(WaveInvitation.select(WaveInvitation.wave, fn.COUNT(WaveInvitation.id))
                   .where(WaveInvitation.wave.in_([wave.id for wave in waves])).group_by(WaveInvitation.wave).tuples())
+    found = kept.kept("funnel", program, funnel.funnel)
     return render_template("launch/index.html", waves=waves, counts=counts, titles=plan.TITLES,
-                           audiences=plan.AUDIENCES, job_lines=job_lines, funnel=funnel.funnel(program),
+                           audiences=plan.AUDIENCES, job_lines=job_lines, funnel=found.value, as_of=found.as_of,
                            stages=funnel.STAGES, stage_labels=funnel.STAGE_LABELS, target_share=funnel.TARGET_SHARE,
                            target_ratio=funnel.TARGET_RATIO, rule_of_seven=funnel.RULE_OF_SEVEN)
 

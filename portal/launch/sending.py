@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from portal import audit, mail
+from portal import audit, events, mail
 from portal.db import database
 from portal.launch import audience, invitations, letters
 from portal.models import OrgPerson, Program, User, Wave, WaveInvitation, utcnow
@@ -52,4 +52,5 @@ def _invite(wave: Wave, program: Program, people: list[OrgPerson], addresses: in
         rows = [{"wave": wave.id, "person": person.id, "email": stored.get(dedupe_key(wave, person.id)),
                  "sent_at": now} for person in people]
         WaveInvitation.insert_many(rows).on_conflict_ignore().execute()
+        events.invitations_sent.send(program, wave=wave, invited=len(rows))
     return len(stored)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portal import audit, mail, settings
+from portal import audit, events, mail, settings
 from portal.models import Program, Survey, SurveyResponse, User, utcnow
 from portal.surveys import defaults, operations
 
@@ -74,6 +74,7 @@ def send_survey(survey: Survey, now: dt.datetime | None = None, progress=_no_rep
     # Marked sent after the emails: a run that stopped half way is finished by the next one.
     Survey.update(sent_at=sent_at).where(Survey.id == survey.id, Survey.sent_at.is_null()).execute()
     survey.sent_at = sent_at
+    events.survey_sent.send(survey.program, survey=survey)
     return count
 
 

@@ -3,41 +3,19 @@ statements that does not grow with the number of pairs."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from lxml import html
 
 from portal.models import FollowUp, Participant
-from tests.dashboard.conftest import feedback, session
+from tests.dashboard.conftest import feedback, requested, session
 from tests.pairing.conftest import page_text
 
 NOW = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 DAY = dt.timedelta(days=1)
 
 
-class Statements(logging.Handler):
-    """Counts the SQL statements peewee sends (it logs each one at DEBUG)."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record):
-        self.count += 1
-
-
 def statements_for(client, url: str) -> int:
-    logger, handler = logging.getLogger("peewee"), Statements()
-    level = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        response = client.get(url)
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-    assert response.status_code == 200
-    return handler.count
+    return len(requested(client, url)[1])
 
 
 def busy_programme(pairs, people, count: int, admin=None) -> None:
