@@ -78,7 +78,10 @@ def test_no_admin_page_lists_more_than_one_page_of_300_mentees(app, admin_browse
     assert {"/admin/unpaired", "/admin/people", "/admin/surveys/midpoint/results", "/admin/pairing"} <= set(pages)
     too_long = {}
     for url in pages:
-        body = admin_browser.get(url).get_data(as_text=True)
+        response = admin_browser.get(url)
+        if response.mimetype != "text/html":  # the promotion poster is a PDF, not a list
+            continue
+        body = response.get_data(as_text=True)
         shown = len(set(re.findall(r"Mentee (\d{3})", body)))
         if shown > 50:
             too_long[url] = shown
