@@ -1,8 +1,9 @@
 """Reporting figures kept per process: computed again when the reporting counter moves or the time bucket turns.
 
 A figure counts sessions as held once their start has passed, so time alone changes it: the bucket bounds how old
-kept figures may be. Every change the portal makes to what is counted bumps the counter (portal/dashboard/receivers.py),
-which every worker reads in one statement per request, so a change shows at once on the next view in any process.
+kept figures may be. Every change the portal makes to what is counted bumps the counter (portal/dashboard/receivers.py)
+or, for requests and matches, the load counter read in the same statement; every worker reads both once per request,
+so a change shows at once on the next view in any process.
 """
 from __future__ import annotations
 
@@ -34,8 +35,10 @@ def _bucket(now: dt.datetime) -> int:
 
 def _version(program: Program, now: dt.datetime) -> tuple:
     # Settings the figures read from the programme itself (its size, the pairing dates) are part of the key too.
-    return (counters.value(counters.reporting_key(program)), _bucket(now), program.organisation_size,
-            program.pairing_opens, program.pairing_closes)
+    # The load counter moves with every request and match, which the figures count as well.
+    moved = counters.values(counters.reporting_key(program), counters.load_key(program))
+    return (tuple(moved.values()), _bucket(now), program.organisation_size, program.pairing_opens,
+            program.pairing_closes)
 
 
 def kept(name: str, program: Program, compute: Callable[[Program], Any]) -> Kept:
