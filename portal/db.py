@@ -55,6 +55,12 @@ def close_idle_connections() -> None:
         database.obj.close_idle()
 
 
+def memo_key(program) -> tuple:
+    """The key under which a per-process memo keeps what it read of a programme."""
+    # The database is part of the key: a process that opens another database must not reuse what it read.
+    return (str(database.obj.database), program.id, program.created_at)
+
+
 def is_postgres() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from portal import counters
-from portal.db import database
+from portal.db import memo_key
 from portal.models import Program
 
 BUCKET_SECONDS = 300  # kept figures are at most five minutes old
@@ -44,8 +44,7 @@ def _version(program: Program, now: dt.datetime) -> tuple:
 def kept(name: str, program: Program, compute: Callable[[Program], Any]) -> Kept:
     """`compute(program)` as kept under `name`, computed again when the counter, the bucket or the settings moved."""
     now = dt.datetime.now(dt.UTC)
-    # The database is part of the key: a process that opens another database must not reuse what it read.
-    place = (name, str(database.obj.database), program.id, program.created_at)
+    place = (name, *memo_key(program))
     version = _version(program, now)
     found = _kept.get(place)
     if found is not None and found.key == version:

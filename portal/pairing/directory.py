@@ -17,7 +17,7 @@ from peewee import Select, fn
 
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
 from portal import access, counters, settings
-from portal.db import database
+from portal.db import memo_key
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
 from portal.pairing import directory_changes, directory_store
 from portal.pairing.directory_store import Stamp
@@ -46,11 +46,6 @@ def _hours(value) -> tuple[int, int] | None:
     if not value or "start" not in value or "end" not in value:
         return None
     return _minutes(value["start"]), _minutes(value["end"])
-
-
-def _key(program: Program) -> tuple:
-    # The database is part of the key: a process that opens another database must not reuse what it read.
-    return (str(database.obj.database), program.id, program.created_at)
 
 
 def _versions(program: Program) -> tuple[Stamp, int]:
@@ -196,7 +191,7 @@ def directory(program: Program):
     The index follows the directory counter (see the module's docstring); matches and requests are counted again
     once per value of the load counter.
     """
-    indexed, key = _indexed(program), _key(program)
+    indexed, key = _indexed(program), memo_key(program)
     versions = (_cache[key][0], _versions(program)[1])
     cached = _loaded.get(key)
     if cached and cached[0] == versions and cached[1].index is indexed.index:
@@ -225,7 +220,7 @@ def _keep(key: tuple, stamp: Stamp, indexed) -> object:
 
 def _indexed(program: Program):
     """The index for the current directory version, or the copy this process has while the new one is being built."""
-    key, wanted = _key(program), _versions(program)[0]
+    key, wanted = memo_key(program), _versions(program)[0]
     if _held(key) == wanted:
         return _cache[key][1]
     held = key in _cache
@@ -310,7 +305,7 @@ def index_everyone(program: Program) -> None:
 def build_shared(program: Program) -> None:
     """Index every mentor for the current directory version unless a process already has (the build job's work)."""
     with _lock:
-        _build(program, _key(program), _versions(program)[0], wait=True)
+        _build(program, memo_key(program), _versions(program)[0], wait=True)
 
 
 def departments(program: Program) -> list[str]:
