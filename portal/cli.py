@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from portal import backup, kept, migrations
-from portal.db import analyze, database, is_postgres
+from portal import backup, migrations
+from portal.db import analyze, database, forget_memos, is_postgres
 from portal.models import Program, User
 from portal.queue import queue
 
@@ -27,7 +27,7 @@ def ensure_database() -> list[int]:
     from portal.questionnaire.operations import seed_questions
 
     applied = migrations.upgrade(database)
-    kept.forget()  # a database made afresh starts its counters again: figures kept from the last one must go
+    forget_memos()  # a database made afresh starts its counters again: what was read from the last one must go
     program = Program.current() or create_program(current_app.config["PORTAL"]["programme"])
     seed_questions(program)
     skills.seed_vocabulary()

@@ -1,6 +1,7 @@
 """The database handle: SQLite (WAL) by default, PostgreSQL when DATABASE_URL says so."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlparse
 
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
@@ -8,6 +9,8 @@ from playhouse.db_url import parse
 from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 
 database = DatabaseProxy()
+# How each per-process memo keyed by memo_key is dropped (see forget_memos).
+_memos: list[Callable[[], None]] = []
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -59,6 +62,18 @@ def memo_key(program) -> tuple:
     """The key under which a per-process memo keeps what it read of a programme."""
     # The database is part of the key: a process that opens another database must not reuse what it read.
     return (str(database.obj.database), program.id, program.created_at)
+
+
+def on_forget_memos(forget: Callable[[], None]) -> Callable[[], None]:
+    """Register the function that drops a per-process memo, so forget_memos drops it too."""
+    _memos.append(forget)
+    return forget
+
+
+def forget_memos() -> None:
+    """Drop every per-process memo (a database made afresh starts its ids and counters again)."""
+    for forget in _memos:
+        forget()
 
 
 def is_postgres() -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from portal import counters
-from portal.db import memo_key
+from portal.db import memo_key, on_forget_memos
 from portal.models import Program
 
 BUCKET_SECONDS = 300  # kept figures are at most five minutes old
@@ -55,6 +55,7 @@ def kept(name: str, program: Program, compute: Callable[[Program], Any]) -> Kept
     return fresh
 
 
+@on_forget_memos
 def forget() -> None:
     """Drop every kept figure (a process that rebuilds its data from scratch)."""
     with _lock:

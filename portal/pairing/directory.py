@@ -17,7 +17,7 @@ from peewee import Select, fn
 
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
 from portal import access, counters, settings
-from portal.db import memo_key
+from portal.db import memo_key, on_forget_memos
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
 from portal.pairing import directory_changes, directory_store
 from portal.pairing.directory_store import Stamp
@@ -203,6 +203,7 @@ def directory(program: Program):
     return loaded
 
 
+@on_forget_memos
 def forget() -> None:
     """Drop everything this process keeps in memory (tests start each database again at programme 1, counters 0)."""
     for kept in (_cache, _noted, _loaded, _behind_since):
