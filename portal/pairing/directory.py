@@ -191,8 +191,9 @@ def directory(program: Program):
     The index follows the directory counter (see the module's docstring); matches and requests are counted again
     once per value of the load counter.
     """
-    indexed, key = _indexed(program), memo_key(program)
-    versions = (_cache[key][0], _versions(program)[1])
+    wanted, load = _versions(program)
+    indexed, key = _indexed(program, wanted), memo_key(program)
+    versions = (_cache[key][0], load)
     cached = _loaded.get(key)
     if cached and cached[0] == versions and cached[1].index is indexed.index:
         return cached[1]
@@ -219,9 +220,9 @@ def _keep(key: tuple, stamp: Stamp, indexed) -> object:
     return indexed
 
 
-def _indexed(program: Program):
-    """The index for the current directory version, or the copy this process has while the new one is being built."""
-    key, wanted = memo_key(program), _versions(program)[0]
+def _indexed(program: Program, wanted: Stamp):
+    """The index for the wanted directory version, or the copy this process has while the new one is being built."""
+    key = memo_key(program)
     if _held(key) == wanted:
         return _cache[key][1]
     held = key in _cache

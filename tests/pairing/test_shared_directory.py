@@ -117,11 +117,11 @@ def test_a_fresh_worker_reads_the_index_the_demo_loader_built(app, runner, progr
 
 def test_a_request_does_not_wait_while_another_thread_updates_the_index(app, program, olu, priya, within):
     with app.app_context():
-        before = directory._indexed(program)
+        before = directory._indexed(program, directory._versions(program)[0])
     save_title(program, olu, "Platform Wrangler", within)
     with directory._lock:  # as when another thread of this worker is reading or updating the index
         with app.app_context():
-            assert directory._indexed(program) is before
+            assert directory._indexed(program, directory._versions(program)[0]) is before
     with app.app_context():
-        after = directory._indexed(program)
+        after = directory._indexed(program, directory._versions(program)[0])
     assert after is not before and after.get(olu.id).title == "Platform Wrangler"

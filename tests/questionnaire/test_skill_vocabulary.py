@@ -28,11 +28,11 @@ def test_duplicate_skill_or_alias_is_refused_and_kept(client, admin, db):
 def test_new_alias_reaches_the_directory_search(client, admin, create_user, db, program):
     from portal.pairing import directory
 
-    before = directory._indexed(program)
+    before = directory._indexed(program, directory._versions(program)[0])
     skill = Skill.get(Skill.name == "Public speaking")
     client.login("admin@example.org")
     client.submit(f"/admin/skills/{skill.id}/aliases", {"aliases": "oratory"}, page="/admin/skills")
-    after = directory._indexed(program)
+    after = directory._indexed(program, directory._versions(program)[0])
     assert after is not before
     assert after.vocabulary.names["oratory"] == "Public speaking"
 
