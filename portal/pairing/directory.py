@@ -271,6 +271,8 @@ def _update(program: Program, key: tuple, wanted: Stamp):
         held = _held(key)
         if held == wanted:
             return _cache[key][1]
+        # Read again under the claim: the copy held may now be another process's newer file, and a change noted since
+        # the first read may ask for everyone. That read stays: it chooses a full build, which takes the claim itself.
         everyone, mentors = directory_changes.since(program, held.version)
         if everyone:
             return _cache[key][1]
