@@ -6,7 +6,8 @@
    (`--database`, dropped first); SQLite a file under /tmp.
 2. Through Flask's test client, signed in as the demo admin, times each page `--repeats` times: the dashboard (its
    figures kept from the view before), the dashboard as the first view after a change (the reporting counter bumped
-   before each request, untimed), the follow-up list (pages and kinds in turn), the people table (pages, sorts and
+   before each request, untimed; jobs wait in a queue as in production, so the page shows the figures last counted
+   and asks the worker for a count), the job worker's count of the figures itself, the follow-up list (pages and kinds in turn), the people table (pages, sorts and
    filters in turn), and /healthz as the reference measured in the same run: other work on this shared 2-core
    machine moves absolute figures by 3 to 4 times, the ratios less.
 3. Streams the full participants export and the feedback export (every row read, as a download would) for their
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SQLITE_PATH = "/tmp/bench_dashboard.db"
+JOBS_PATH = "/tmp/bench_dashboard_jobs.db"
 PAGE_TARGET_MS = 300
 EXPORT_TARGET_S = 10
 EXPORT_TARGET_MB = 200
@@ -143,6 +145,22 @@ def timings(client, requests: list[tuple[str, dict]], before=None) -> tuple[list
     return samples, cpu
 
 
+def counting(app, repeats: int) -> dict:
+    """Seconds the job worker takes to count the dashboard's figures again (its CPU too), the median of a few."""
+    from portal import kept
+    from portal.db import database
+    from portal.models import Program
+
+    clock, cpu = [], []
+    with app.app_context(), database.connection_context():
+        for _ in range(max(3, repeats // 4)):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            kept.refresh(Program.current(), "dashboard")
+            clock.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
+    return {"p50_s": round(percentile(clock, 0.5), 2), "cpu_p50_s": round(percentile(cpu, 0.5), 2)}
+
+
 def streamed(client, name: str) -> tuple[int, float, float]:
     """(lines, seconds, CPU seconds) of one export read to the end, chunk by chunk as a download reads it."""
     started, cpu = time.perf_counter(), time.process_time()
@@ -173,6 +191,13 @@ def bench(engine: str, args) -> dict:
     app = create_app({"database": {"url": url}, "jobs": {"immediate": True},
                       "flask": {"TESTING": True, "SECRET_KEY": "bench"}})
     figures = load(app, args)
+    if os.path.exists(JOBS_PATH):
+        os.remove(JOBS_PATH)
+    # Served as in production: jobs wait in a queue for the worker (none runs here), so a page that finds its figures
+    # stale shows the last ones counted and asks for a count; the worker's count is timed on its own below.
+    app = create_app({"database": {"url": url}, "jobs": {"immediate": False, "backend": "sqlite",
+                                                         "sqlite_path": JOBS_PATH, "name": f"bench-{os.getpid()}"},
+                      "flask": {"TESTING": True, "SECRET_KEY": "bench"}})
     print(f"{engine}: loaded {figures['participants']:,} participants, {figures['pairs']:,} pairs, "
           f"{figures['sessions']:,} sessions, {figures['feedback']:,} feedback answers, "
           f"{figures['follow_ups']:,} follow-ups in {figures['load_s']} s")
@@ -194,6 +219,9 @@ def bench(engine: str, args) -> dict:
         # CPU: on SQLite everything a request costs, queries included; on PostgreSQL the server's share is not in it.
         results[name] = {"p50_ms": round(percentile(samples, 0.5), 1), "p95_ms": round(percentile(samples, 0.95), 1),
                          "cpu_p50_ms": round(percentile(cpu, 0.5), 1), "cpu_p95_ms": round(percentile(cpu, 0.95), 1)}
+    results["count"] = counting(app, n)
+    print(f"{engine}: the job's count of the dashboard's figures p50 {results['count']['p50_s']} s "
+          f"({results['count']['cpu_p50_s']} s of CPU)")
     reference = max(results["healthz"]["p50_ms"], 0.1)
     for name in ("dashboard", "dashboard_after_change", "follow_ups", "people"):
         results[name]["p95_vs_healthz"] = round(results[name]["p95_ms"] / reference, 1)
@@ -208,8 +236,8 @@ def bench(engine: str, args) -> dict:
     biggest = results["export_feedback"]
     rows_per_s = biggest["lines"] / max(biggest["s"], 0.001)
     results["targets_met"] = {
-        "pages_p95_under_300ms": all(results[p]["p95_ms"] < PAGE_TARGET_MS for p in ("dashboard", "follow_ups",
-                                                                                      "people")),
+        "pages_p95_under_300ms": all(results[p]["p95_ms"] < PAGE_TARGET_MS
+                                     for p in ("dashboard", "dashboard_after_change", "follow_ups", "people")),
         # The feedback export is the one with 100,000 rows; scaled when fewer were loaded.
         "export_100k_rows_under_10s": 100_000 / rows_per_s < EXPORT_TARGET_S,
         "export_under_200mb": all(results[f"export_{e}"]["peak_mb"] < EXPORT_TARGET_MB

@@ -66,9 +66,19 @@ def _drop_schema(url: str) -> None:
     conn.close()
 
 
-def _page_ms(client, url: str) -> float:
+def _signed_in(app):
+    client = app.test_client()
+    login = client.get("/login")
+    token = login.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/login", data={"csrf_token": token, "email": "bench-admin@example.org",
+                                "password": "a-long-bench-password"})
+    return client
+
+
+def _page_ms(client, url: str, repeats: int = PAGE_REPEATS) -> float:
+    """The median milliseconds of `repeats` views, each answered 200."""
     timings = []
-    for _ in range(PAGE_REPEATS):
+    for _ in range(repeats):
         started = time.perf_counter()
         response = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
@@ -83,7 +93,8 @@ def run_one(backend: str, count: int) -> dict:
     from portal.cli import ensure_database
     from portal.db import database
     from portal.launch import plan, sending
-    from portal.models import Email, Program
+    from portal import kept
+    from portal.models import Email, Program, User
     from portal.organisation import operations
 
     work = Path(tempfile.mkdtemp(prefix="bench-launch-"))
@@ -97,31 +108,43 @@ def run_one(backend: str, count: int) -> dict:
         with app.test_request_context():
             database.connect(reuse_if_open=True)
             ensure_database()
+            create_user("bench-admin@example.org", "Bench Admin", "a-long-bench-password", is_admin=True)
+        client = _signed_in(app)
+        # The admin opens the launch page before importing anyone, as a new admin does: figures are stored from then on.
+        _page_ms(client, "/admin/launch", repeats=1)
+        with app.test_request_context():
+            database.connect(reuse_if_open=True)
             started = time.perf_counter()
             with path.open("rb") as stream:
                 upload = operations.check_file(stream, path.name, None)
             upload = operations.confirm_import(upload, None, background=False)
             import_seconds = time.perf_counter() - started
             assert upload.status == "done", upload.problem
-            admin = create_user("bench-admin@example.org", "Bench Admin", "a-long-bench-password", is_admin=True)
+            admin = User.get(User.email == "bench-admin@example.org")
             wave = plan.wave(Program.current(), 2)
             started = time.perf_counter()
             invited = sending.send(wave, admin, lambda done, total, text: None)
             enqueue_seconds = time.perf_counter() - started
             assert invited == count == Email.select().count(), (invited, count)
-        client = app.test_client()
-        login = client.get("/login")
-        token = login.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        client.post("/login", data={"csrf_token": token, "email": "bench-admin@example.org",
-                                    "password": "a-long-bench-password"})
-        pages = {"launch_ms": _page_ms(client, "/admin/launch"),
-                 "preview_ms": _page_ms(client, "/admin/launch/waves/3/preview")}
+        # The first view after the wave: the funnel counted before it, while a job counts it again.
+        pages = {"launch_after_change_ms": _page_ms(client, "/admin/launch", repeats=1)}
+        with app.test_request_context():
+            database.connect(reuse_if_open=True)
+            started = time.perf_counter()
+            kept.refresh(Program.current(), "funnel")  # the job's work, in the worker
+            count_seconds = time.perf_counter() - started
+        pages.update({"launch_ms": _page_ms(client, "/admin/launch"), "dashboard_ms": _page_ms(client, "/admin/dashboard"),
+                      "preview_ms": _page_ms(client, "/admin/launch/waves/3/preview"),
+                      "wave_ms": _page_ms(client, "/admin/launch/waves/2"),
+                      "organisation_ms": _page_ms(client, "/admin/people/import"),
+                      "organisation_search_ms": _page_ms(client, "/admin/people/import?q=engineer&page=40")})
     finally:
         if backend == "postgres":
             _drop_schema(url)
     return {"backend": backend, "people": count, "import_seconds": round(import_seconds, 2),
             "rows_per_second": round(count / import_seconds), "enqueue_wave_seconds": round(enqueue_seconds, 2),
-            **pages, "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+            "funnel_count_seconds": round(count_seconds, 2), **pages,
+            "pages_under_300ms": all(ms < 300 for ms in pages.values()), "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 def main() -> None:

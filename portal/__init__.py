@@ -75,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _register_database_hooks(app)
     _connect_receivers()
+    _define_figures()
     _register_settings()
     _register_blueprints(app)
     _register_templates(app)
@@ -122,6 +123,12 @@ def _connect_receivers() -> None:
     from portal.leaving import receivers as leaving  # noqa: F401
     from portal.meetings import receivers as meetings  # noqa: F401
     from portal.pairing import receivers as pairing  # noqa: F401
+
+
+def _define_figures() -> None:
+    """Features name the reporting figures a job counts ahead of their pages (portal/kept) in their own modules."""
+    from portal.dashboard import panels  # noqa: F401  (the dashboard's figures and charts)
+    from portal.launch import funnel  # noqa: F401  (the launch funnel)
 
 
 def _register_settings() -> None:

@@ -7,6 +7,7 @@ import json
 from flask import abort
 from flask_login import UserMixin
 from peewee import (
+    BlobField,
     BooleanField,
     CharField,
     DateField,
@@ -543,6 +544,21 @@ class Counter(BaseModel):
     value = IntegerField(default=0)
 
 
+class KeptFigures(BaseModel):
+    """Reporting figures a job counted ahead of the page: the value, the version of the data it counted, and when."""
+
+    program = ForeignKeyField(Program, on_delete="CASCADE")
+    name = CharField()  # e.g. dashboard, funnel
+    version = TextField()  # the counters, time bucket and settings it was counted at (portal/kept)
+    value = BlobField()
+    as_of = DateTimeField()
+    # Set while a job is counting them again, so that many views of stale figures ask for one count, not many.
+    refreshing_since = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("program", "name"), True),)
+
+
 class Email(BaseModel):
     """Every email the portal sends: the admin outbox, and the record that makes sending idempotent."""
 
@@ -762,6 +778,7 @@ MODELS = [
     Survey,
     SurveyResponse,
     Counter,
+    KeptFigures,
     Email,
     AuditLog,
     LoginAttempt,

@@ -39,7 +39,7 @@ class Chart:
 
     @cached_property
     def _drawn(self) -> Markup:
-        # Drawn once per chart: the dashboard keeps its charts between views (portal/kept.py).
+        # Drawn once per chart, by the job that counts the figures (portal/kept): views show what it drew.
         chart = KINDS[self.kind](
             title=self.title, style=STYLE, js=[], disable_xml_declaration=True, no_prefix=True, width=800, height=360,
             show_legend=len(self.series) > 1, legend_at_bottom=True, legend_at_bottom_columns=min(len(self.series), 5),

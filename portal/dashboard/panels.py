@@ -1,9 +1,12 @@
 """The dashboard's charts, made from its figures: each with a title and a sentence saying what it shows."""
 from __future__ import annotations
 
+from portal import kept
+from portal.dashboard import figures as counting
 from portal.dashboard.charts import Chart
 from portal.dashboard.figures import Figures
 from portal.leaving.operations import REASONS
+from portal.models import Program
 
 SCORES = ["1", "2", "3", "4", "5"]
 
@@ -20,6 +23,18 @@ def charts(figures: Figures) -> dict[str, Chart]:
         _scores("fit", "Fit ratings by month", figures.fit_by_month, figures.average_fit, figures.fit_answers),
         _surveys(figures), _leavers(figures),
     )}
+
+
+def counted(program: Program) -> tuple[Figures, dict[str, Chart]]:
+    """The figures and their charts, drawn now so that the views that show them draw nothing."""
+    numbers = counting.gather(program)
+    drawn = charts(numbers)
+    for chart in drawn.values():
+        chart.svg()
+    return numbers, drawn
+
+
+kept.define("dashboard", counted)
 
 
 def _progress(figures: Figures) -> Chart:

@@ -15,7 +15,7 @@ from portal import counters, events
 @events.survey_sent.connect
 @events.invitations_sent.connect
 # Requests and matches made or ended already move the load counter, which the kept figures are keyed on too
-# (portal/kept.py): one statement fewer on every request and approval.
+# (portal/kept): one statement fewer on every request and approval.
 def on_counted_change(program, **extra) -> None:
     """People, answers, sessions, feedback, surveys or invitations changed: the next view counts them again."""
     counters.bump(counters.reporting_key(program))

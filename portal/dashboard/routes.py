@@ -1,15 +1,16 @@
 """The admin dashboard and what admins do with follow-ups."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import followups, kept, paging
 from portal.access import admin_required, current_program
 from portal.admin import registry
-from portal.dashboard import figures, panels
+from portal.dashboard import figures
 from portal.forms import plain_text
-from portal.launch import funnel
 from portal.leaving.operations import REASONS
 from portal.models import FollowUp
 from portal.programme import operations as programme
@@ -28,24 +29,29 @@ NOTE_LENGTH = 2000
 def index():
     """Figures with their charts, the newest open follow-ups and pairs that may need a nudge."""
     program = current_program()
-    found = kept.kept("dashboard", program, _figures_and_charts)
+    found = kept.kept("dashboard", program)
     numbers, charts = found.value
-    return render_template("dashboard/index.html", program=program, figures=numbers, charts=charts,
-                           as_of=found.as_of,
+    return render_template("dashboard/index.html", program=program, figures=numbers, charts=charts, kept=found,
                            open_follow_ups=figures.open_follow_ups(program, OPEN_SHOWN),
                            open_count=followups.open_ones(program).count(), resolved=figures.resolved(program),
                            reasons=followups.REASONS, exit_reasons=REASONS, phase=programme.current_phase(program),
                            phase_labels=phases.LABELS, targets=figures,
-                           launch=kept.kept("funnel", program, funnel.funnel).value)
+                           launch=kept.kept("funnel", program).value)
 
 
-def _figures_and_charts(program) -> tuple:
-    """The figures and their charts, drawn now so that the views that reuse them draw nothing."""
-    numbers = figures.gather(program)
-    charts = panels.charts(numbers)
-    for chart in charts.values():
-        chart.svg()
-    return numbers, charts
+@blueprint.get("/figures/<name>/newer")
+@admin_required
+def newer_figures(name: str):
+    """For a page showing stale figures (htmx polls it): reload once figures counted after `than` are stored."""
+    if name not in kept.names():
+        abort(404)
+    try:
+        than = dt.datetime.fromtimestamp(float(request.args.get("than", "")), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return "Give the time the figures shown were counted, in seconds since 1970 (than=…).", 400
+    if not kept.is_newer(current_program(), name, than):
+        return "", 204
+    return "", 200, {"HX-Refresh": "true"}
 
 
 @blueprint.get("/follow-ups")

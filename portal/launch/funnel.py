@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, Case, fn
 
+from portal import kept
 from portal.models import Email, Match, Meeting, OrgPerson, Participant, Program, Wave, WaveInvitation, utcnow
 
 STAGES = ("invited", "registered", "finished", "paired", "held")
@@ -130,6 +131,9 @@ def funnel(program: Program) -> Funnel:
     _taking_part(program, result)
     _touches(program, result)
     return result
+
+
+kept.define("funnel", funnel)
 
 
 def _taking_part(program: Program, result: Funnel) -> None:

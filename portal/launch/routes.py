@@ -42,9 +42,9 @@ def index():
     # Who each wave reached: one GROUP BY; who it would still reach is counted on its preview, one wave at a time.
     counts = dict(WaveInvitation.select(WaveInvitation.wave, fn.COUNT(WaveInvitation.id))
                   .where(WaveInvitation.wave.in_([wave.id for wave in waves])).group_by(WaveInvitation.wave).tuples())
-    found = kept.kept("funnel", program, funnel.funnel)
+    found = kept.kept("funnel", program)
     return render_template("launch/index.html", waves=waves, counts=counts, titles=plan.TITLES,
-                           audiences=plan.AUDIENCES, job_lines=job_lines, funnel=found.value, as_of=found.as_of,
+                           audiences=plan.AUDIENCES, job_lines=job_lines, funnel=found.value, kept=found,
                            stages=funnel.STAGES, stage_labels=funnel.STAGE_LABELS, target_share=funnel.TARGET_SHARE,
                            target_ratio=funnel.TARGET_RATIO, rule_of_seven=funnel.RULE_OF_SEVEN)
 

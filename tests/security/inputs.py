@@ -37,6 +37,7 @@ QUERY_PARAMETERS = {
     "launch.index": ("job",),
     "launch.preview": ("page",),
     "dashboard.follow_ups": ("page", "kind", "state"),
+    "dashboard.newer_figures": ("than",),
     "console.console": ("page", "sort", "dir", "job", "unmatched_page", "skipped_page", "exclusions_page"),
     "agendas.index": ("page",),
     "questionnaire.editor": ("page",),
@@ -108,10 +109,15 @@ def browser_as(world: World, role: str) -> PortalClient:
     return client
 
 
+# Arguments that are names, not ids: the one the world's pages ask for.
+NAMED = {"dashboard.newer_figures": {"name": "dashboard"}}
+
+
 def url_of(world: World, endpoint: str) -> str:
     """The address of an endpoint with the world's real ids."""
     rule = next(world.app.url_map.iter_rules(endpoint))
-    return world.app.url_map.bind("localhost").build(endpoint, {name: world.ids[name] for name in rule.arguments})
+    values = {**world.ids, **NAMED.get(endpoint, {})}
+    return world.app.url_map.bind("localhost").build(endpoint, {name: values[name] for name in rule.arguments})
 
 
 def page_urls(world: World, role: str) -> list[str]:
@@ -121,7 +127,7 @@ def page_urls(world: World, role: str) -> list[str]:
     with world.app.app_context():
         token = invitations.link_token(world.meeting, world.mentee if role == "anonymous" else person)
     per_endpoint = {"pairing.mentor": {"user_id": world.mentor.id}, "people.show": {"user_id": person.id},
-                    "meetings.agenda": {"token": token}, "meetings.feedback": {"token": token}}
+                    "meetings.agenda": {"token": token}, "meetings.feedback": {"token": token}, **NAMED}
     urls = []
     for rule in world.app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in ("static", "vendor.asset"):

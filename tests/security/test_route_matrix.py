@@ -125,6 +125,7 @@ launch.unsubscribe                 GET    200       200    200    200          2
 launch.confirm_unsubscribe         POST   200       200    200    200          200          200
 dashboard.index                    GET    login     403    403    403          403          200
 dashboard.follow_ups               GET    login     403    403    403          403          200
+dashboard.newer_figures            GET    login     403    403    403          403          400
 dashboard.resolve                  POST   login     403    403    403          403          302
 dashboard.reopen                   POST   login     403    403    403          403          302
 privacy.erase                      GET    login     403    403    403          403          200

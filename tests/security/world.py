@@ -122,6 +122,7 @@ def world(app, program, create_user, admin, within, frozen) -> World:
         "exclusion_id": exclusion.id, "skill_id": skill.id, "kind": "midpoint", "phase": "pairing",
         "secret": feed.secret, "filename": "portal.css", "name": "htmx.min.js", "user_id": mentee.id,
         "export": "feedback",
+        ("dashboard.newer_figures", "name"): "dashboard",
         ("pairing.mentor", "user_id"): other_mentor.id,  # a mentor with room: the directory shows them
         ("resources.agenda", "slug"): upcoming.agenda, ("resources.handbook", "slug"): "being-a-great-mentee",
         ("meetings.agenda", "token"): tokens["meeting"], ("meetings.feedback", "token"): tokens["meeting"],
