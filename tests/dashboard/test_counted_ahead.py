@@ -30,7 +30,7 @@ def app(make_app, tmp_path):
 
 
 def counts_waiting() -> list:
-    return [task for task in queue.pending() if task.name.endswith("refresh")]
+    return [task for task in queue.pending() if isinstance(task, tasks.refresh.task_class)]
 
 
 def run_counts() -> int:
