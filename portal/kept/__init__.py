@@ -13,6 +13,7 @@ so most views find them current.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import pickle
 import threading
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from portal import counters
 from portal.db import database
 from portal.models import KeptFigures, Program, utcnow
 
+log = logging.getLogger(__name__)
 BUCKET_SECONDS = 300  # figures are at most five minutes old
 # A count asked for longer ago than this is taken as lost (a worker stopped mid-job) and asked for again.
 REFRESH_TIMEOUT = dt.timedelta(minutes=2)
@@ -131,8 +133,14 @@ def _ask_for_count(program: Program, name: str, row: KeptFigures) -> None:
                .where(KeptFigures.id == row.id,
                       KeptFigures.refreshing_since.is_null() | (KeptFigures.refreshing_since < now - REFRESH_TIMEOUT))
                .execute())
-    if claimed:
+    if not claimed:
+        return
+    try:
         tasks.refresh(program.id, name)
+    except Exception as error:  # the queue's store is away (Redis down, say): whatever it is, the page must not fail
+        # Slower, but the admin sees current figures rather than a promise no worker will keep.
+        log.warning("figures %r counted in the request: the job queue is unavailable: %s", name, error)
+        refresh(program, name)
 
 
 def forget() -> None:

@@ -139,3 +139,4 @@ def test_the_poll_refuses_what_it_cannot_read(admin, client, app):
     assert client.get("/admin/figures/dashboard/newer?than=1e300").status_code == 400
     assert client.get("/admin/figures/salaries/newer?than=0").status_code == 404
     assert client.get("/admin/figures/dashboard/newer?than=0").status_code == 204  # nothing stored yet
+
