@@ -107,7 +107,10 @@ def set_phase(phase: str):
 @admin_required
 def outbox():
     """Every email the portal sent or stored."""
-    query = Email.select().order_by(Email.created_at.desc(), Email.id.desc())
+    # Only what the list shows: a deep page then sorts and skips narrow rows, not every email's bodies.
+    query = (Email.select(Email.id, Email.created_at, Email.to_address, Email.to_name, Email.subject, Email.status,
+                          Email.last_error)
+             .order_by(Email.created_at.desc(), Email.id.desc()))
     status = request.args.get("status")
     if status in Email.STATUSES:
         query = query.where(Email.status == status)

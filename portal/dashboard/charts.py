@@ -45,7 +45,7 @@ class Chart:
             show_legend=len(self.series) > 1, legend_at_bottom=True, legend_at_bottom_columns=min(len(self.series), 5),
             x_title=self.x_title or None, y_title=self.y_title or None, show_minor_x_labels=len(self.labels) <= 24,
             x_labels_major_every=max(1, len(self.labels) // 12), truncate_label=-1, print_values=False,
-            show_dots=len(self.labels) <= 60, dots_size=3,
+            show_dots=len(self.labels) <= 60, dots_size=3, x_label_rotation=self._rotation(),
         )
         chart.y_labels = self._whole_numbers()
         chart.add_xml_filter(self._accessible)
@@ -53,6 +53,14 @@ class Chart:
         for name, values in self.series:
             chart.add(name, list(values))
         return Markup(chart.render(is_unicode=True))
+
+    def _rotation(self) -> int:
+        """Degrees to tilt the labels by: long ones side by side would run into each other."""
+        shown = self.labels[::max(1, len(self.labels) // 12)]
+        if not shown:
+            return 0
+        # About 7 px a character at the label size; each label has its share of the 640 px or so the plot leaves.
+        return 20 if max(len(str(label)) for label in shown) * 7 > 560 / len(shown) else 0
 
     def _whole_numbers(self) -> list[int]:
         """Five or so whole-number steps up to the tallest bar: counts have no 0.1 of a pair."""

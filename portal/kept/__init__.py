@@ -7,21 +7,27 @@ whether the figures stored are current.
 
 A page never counts while an admin waits, once figures exist: current ones are shown; stale ones are shown with
 their time while a job (`tasks.refresh`) counts them again, and the page reloads itself when it is done. Only the
-first view of all counts in the request. A periodic job counts every programme's figures again as the bucket turns,
-so most views find them current.
+first view of all counts in the request, and so does the first view after a release that changed the portal's code
+(what another release stored may have another shape). A periodic job counts every programme's figures again as the
+bucket turns, so most views find them current.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import logging
 import pickle
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from portal import counters
 from portal.db import memo_key, on_forget_memos
 from portal.models import KeptFigures, Program, utcnow
 
+log = logging.getLogger(__name__)
 BUCKET_SECONDS = 300  # figures are at most five minutes old
 # A count asked for longer ago than this is taken as lost (a worker stopped mid-job) and asked for again.
 REFRESH_TIMEOUT = dt.timedelta(minutes=2)
@@ -58,8 +64,18 @@ def version(program: Program, now: dt.datetime | None = None) -> str:
     now = now or dt.datetime.now(dt.UTC)
     # The load counter moves with every request and match, which the figures count as well.
     moved = counters.values(counters.reporting_key(program), counters.load_key(program))
-    return repr((tuple(moved.values()), _bucket(now), program.organisation_size, program.pairing_opens,
-                 program.pairing_closes))
+    return _code() + ":" + repr((tuple(moved.values()), _bucket(now), program.organisation_size,
+                                 program.pairing_opens, program.pairing_closes))
+
+
+@functools.cache
+def _code() -> str:
+    """This process's code, in short: figures another version of the portal counted may have another shape."""
+    # By content, not by file times: every host and worker running the same release agrees.
+    root, digest = Path(__file__).resolve().parent.parent, hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def kept(name: str, program: Program) -> Kept:
@@ -70,8 +86,9 @@ def kept(name: str, program: Program) -> Kept:
     if found is not None and found.version == wanted:
         return found
     row = _stored(program, name)
-    if row is None:
-        return refresh(program, name)  # the first view of all: nothing to show meanwhile
+    if row is None or not row.version.startswith(_code() + ":"):
+        # The first view of all, or figures another release counted (their shape may differ): none to show meanwhile.
+        return refresh(program, name)
     if row.version != wanted:
         _ask_for_count(program, name, row)
         row = _stored(program, name)  # a job run at once (immediate mode) has counted them already
@@ -131,8 +148,14 @@ def _ask_for_count(program: Program, name: str, row: KeptFigures) -> None:
                .where(KeptFigures.id == row.id,
                       KeptFigures.refreshing_since.is_null() | (KeptFigures.refreshing_since < now - REFRESH_TIMEOUT))
                .execute())
-    if claimed:
+    if not claimed:
+        return
+    try:
         tasks.refresh(program.id, name)
+    except Exception as error:  # the queue's store is away (Redis down, say): whatever it is, the page must not fail
+        # Slower, but the admin sees current figures rather than a promise no worker will keep.
+        log.warning("figures %r counted in the request: the job queue is unavailable: %s", name, error)
+        refresh(program, name)
 
 
 @on_forget_memos

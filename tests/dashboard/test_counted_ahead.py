@@ -139,3 +139,13 @@ def test_the_poll_refuses_what_it_cannot_read(admin, client, app):
     assert client.get("/admin/figures/dashboard/newer?than=1e300").status_code == 400
     assert client.get("/admin/figures/salaries/newer?than=0").status_code == 404
     assert client.get("/admin/figures/dashboard/newer?than=0").status_code == 204  # nothing stored yet
+
+
+
+def test_figures_another_release_counted_are_counted_again_before_they_are_shown(admin, client, pairs, app):
+    shown_then_changed(admin, client, pairs)
+    with app.app_context(), database.connection_context():
+        KeptFigures.update(version="0123456789ab:(earlier)", value=b"not what this release reads").execute()
+    tree, _ = viewed(client)
+    assert figure(tree, "sessions") == "1" and not tree.xpath('//span[@id="figures-counting"]')
+    assert counts_waiting() == []
