@@ -85,7 +85,9 @@ def story_words(stories: Sequence[str]) -> Interned:
     # All the stories as one text, a space apart; a word belongs to the story whose span holds its start.
     spans = np.fromiter(map(len, lines), dtype=np.intp, count=len(lines)) + 1
     found = tokens.words(" ".join(lines), min_length=3)  # shorter words are never significant
-    owners = np.searchsorted(np.cumsum(spans) - spans, found.starts, side="right") - 1
+    # Stories are far fewer than words: find where each story's words begin, rather than each word's story.
+    begins = np.searchsorted(found.starts, np.cumsum(spans) - spans)
+    owners = np.repeat(np.arange(len(lines), dtype=np.intp), np.diff(begins, append=len(found.starts)))
     interned = Interned(owners, found.keys, found.ids)
     significant = np.array([text.significant(word) for word in interned.keys], dtype=bool)
     if not significant.all():

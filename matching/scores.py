@@ -18,9 +18,8 @@ if TYPE_CHECKING:
 # Matrix rows filled at a time: a block and its gathers stay in the CPU cache (8 rows of 25,000 mentors are 800 KB;
 # 32 rows took about a fifth longer there).
 ROWS_PER_BLOCK = 8
-# One sparse product counts grow skills, counts skills the goals name and sums goal-word weights: the counts go in
-# whole multiples of COUNT_STEP, the goal words below it (a mentor with every goal word scores 1 / 0.5 = 2).
-COUNT_STEP = 64.0
+# Mentees whose goal-word sums are worked out in one sparse product (a few MB at a time, not the whole matrix's).
+WORD_ROWS = 512
 
 
 def score_matrix(directory: MentorDirectory, mentees: Sequence[MenteeProfile], weights: FitWeights) -> np.ndarray:
@@ -37,28 +36,82 @@ def fit_matrix(needs: Sequence[fitting.Needs], index: TermIndex, columns: Mentor
     result = np.empty((rows, size), dtype=np.float32)
     if rows == 0 or size == 0:
         return result
-    share = _shares(needs, weights)
-    by_profile = _profile_part(needs, columns, share, weights.department_mode)
-    by_window = _window_part(needs, columns, share)
-    asks, most_grown = _asks(needs, len(index.entries))
-    postings = sparse.csr_array((np.ones(len(index.positions)), index.positions, index.starts),
-                                shape=(len(index.entries), size))
-    skills_share, goals_share = _column(share, "skills")[:, 0], _column(share, "goals")[:, 0]
-    profile, window = columns.profile.astype(np.intp), columns.window.astype(np.intp)
-    gathered = np.empty((ROWS_PER_BLOCK, size), dtype=np.float32)
-    for start in range(0, rows, ROWS_PER_BLOCK):
-        stop = min(start + ROWS_PER_BLOCK, rows)
-        block, spare = result[start:stop], gathered[:stop - start]
-        # Only mentors offering something the mentee asked for score on skills or goals: those entries come
-        # from one sparse product, written out with zeros elsewhere, then the looked-up parts are added.
-        found = asks[start:stop] @ postings
-        local = np.repeat(np.arange(stop - start), np.diff(found.indptr))
-        grown, goals = _decode(found.data, most_grown)
-        found.data = skills_share[start:stop].take(local) * grown + goals_share[start:stop].take(local) * goals
-        found.toarray(out=block)
-        block += np.take(by_profile[start:stop], profile, axis=1, out=spare)
-        block += np.take(by_window[start:stop], window, axis=1, out=spare)
+    blocks = _Blocks(needs, index, columns, weights)
+    for start in range(0, rows, WORD_ROWS):
+        stop = min(start + WORD_ROWS, rows)
+        words = _word_sums(needs[start:stop], blocks.postings)
+        for first in range(start, stop, ROWS_PER_BLOCK):
+            blocks.fill(result, first, min(first + ROWS_PER_BLOCK, stop), words, start)
     return result
+
+
+class _Blocks:
+    """The tables every block of rows reads, and filling one block from them.
+
+    Skills and goals depend on a mentor only through how many of the mentee's grow skills and goal skills it
+    offers, so each mentee gets a table by *count code* (grow count + most_grown x goal-skill count): a block is
+    one gather from that table by each mentor's code, then the few mentors whose stories hold goal words are
+    rescored, and the profile and window parts are gathered and added.
+    """
+
+    def __init__(self, needs: Sequence[fitting.Needs], index: TermIndex, columns: MentorColumns,
+                 weights: FitWeights):
+        self.needs, self.index = needs, index
+        share = _shares(needs, weights)
+        self.by_profile = _profile_part(needs, columns, share, weights.department_mode)
+        self.by_window = _window_part(needs, columns, share)
+        self.skills_share, self.goals_share = _column(share, "skills")[:, 0], _column(share, "goals")[:, 0]
+        # A power of two above any mentee's number of grow skills: counts of grow skills never reach the next step.
+        self.most_grown = 1 << max(len(need.grow) for need in needs).bit_length()
+        self.codes = self.most_grown * (max(len(need.goal_skills) for need in needs) + 1)
+        grown, named = self._halvings(np.arange(self.codes))
+        self.by_code = self.skills_share[:, None] * grown + self.goals_share[:, None] * named
+        self.profile, self.window = columns.profile.astype(np.intp), columns.window.astype(np.intp)
+        self.postings = sparse.csr_array((np.ones(len(index.positions)), index.positions, index.starts),
+                                         shape=(len(index.entries), index.size))
+        self.counted = np.empty((ROWS_PER_BLOCK, index.size), dtype=np.intp)
+        self.gathered = np.empty((ROWS_PER_BLOCK, index.size), dtype=np.float32)
+
+    def _halvings(self, code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(grow skills, goal skills) components for count codes, as `FitScorer` scores those counts."""
+        halving, top = fitting._HALVING, len(fitting._HALVING) - 1
+        return (halving.take(np.minimum(code & (self.most_grown - 1), top)),
+                halving.take(np.minimum(code // self.most_grown, top)))
+
+    def fill(self, result: np.ndarray, start: int, stop: int, words: sparse.csr_array, words_from: int) -> None:
+        """Rows start to stop of the matrix; `words` holds the goal-word sums of rows from `words_from` on."""
+        block, spare = result[start:stop], self.gathered[:stop - start]
+        count = self._count(start, stop)
+        # Indices are in range by construction: "clip" spares numpy the buffered copy "raise" makes with `out`.
+        np.take(self.by_code[start:stop], count, out=block, mode="clip")
+        self._add_words(block, count, start, words, start - words_from)
+        block += np.take(self.by_profile[start:stop], self.profile, axis=1, out=spare, mode="clip")
+        block += np.take(self.by_window[start:stop], self.window, axis=1, out=spare, mode="clip")
+
+    def _count(self, start: int, stop: int) -> np.ndarray:
+        """Each mentor's count code per row, offset by the row's place in the block (one flat gather reads it)."""
+        count = self.counted[:stop - start]
+        count[...] = (np.arange(stop - start) * self.codes)[:, None]
+        for line, need in zip(count, self.needs[start:stop]):
+            # A posting holds each mentor once; add.at is the faster of the two ways to add along it here.
+            for _, entry in need.grow:
+                np.add.at(line, self.index.posting(entry), 1)
+            for _, entry in need.goal_skills:
+                np.add.at(line, self.index.posting(entry), self.most_grown)
+        return count
+
+    def _add_words(self, block: np.ndarray, count: np.ndarray, start: int, words: sparse.csr_array,
+                   first: int) -> None:
+        """Rescore the mentors whose stories hold goal words: goals are the larger of goal skills and goal words."""
+        spans = words.indptr[first:first + len(block) + 1]
+        if spans[-1] == spans[0]:
+            return
+        local = np.repeat(np.arange(len(block)), np.diff(spans))
+        at = local * block.shape[1] + words.indices[spans[0]:spans[-1]]
+        grown, named = self._halvings(count.ravel().take(at) - local * self.codes)
+        goals = np.maximum(named, np.minimum(words.data[spans[0]:spans[-1]], 1.0).astype(np.float32))
+        block.ravel()[at] = (self.skills_share[start:].take(local) * grown
+                             + self.goals_share[start:].take(local) * goals)
 
 
 def _shares(needs: Sequence[fitting.Needs], weights: FitWeights) -> np.ndarray:
@@ -103,33 +156,15 @@ def _window_part(needs: Sequence[fitting.Needs], columns: MentorColumns, share: 
     return (_column(share, "hours", np.float64) * by_window.take(mentee_window, axis=0)).astype(np.float32)
 
 
-def _asks(needs: Sequence[fitting.Needs], entries: int) -> tuple[sparse.csr_array, int]:
-    """What each mentee asks for, as (mentees x index entries) weights: times postings, a count and a sum per pair.
-
-    Grow skills weigh COUNT_STEP, skills the goals name COUNT_STEP * most_grown (a power of two above any mentee's
-    number of grow skills) and goal words their weight scaled so that half the mentee's goal weight makes 1.
-    """
-    most_grown = 1 << max(len(need.grow) for need in needs).bit_length()
+def _word_sums(needs: Sequence[fitting.Needs], postings: sparse.csr_array) -> sparse.csr_array:
+    """(mentees x mentors) sum of the goal-word weights each mentor's story holds, scaled so that half the mentee's
+    goal weight makes 1: one sparse product of the words each mentee asks for with the postings."""
     rows, asked, values = [], [], []
     for row, need in enumerate(needs):
-        weighed = [(entry, COUNT_STEP) for _, entry in need.grow]
-        weighed += [(entry, COUNT_STEP * most_grown) for _, entry in need.goal_skills]
         if need.goal_words:
             scale = 1 / (need.goal_weight * fitting.GOAL_WORDS_FOR_FULL_SCORE)
-            weighed += [(entry, weight * scale) for _, entry, weight in need.goal_words]
-        rows += [row] * len(weighed)
-        asked += [entry for entry, _ in weighed]
-        values += [value for _, value in weighed]
-    matrix = sparse.csr_array((np.array(values, dtype=np.float64), (rows, asked)), shape=(len(needs), entries))
-    return matrix, most_grown
-
-
-def _decode(found: np.ndarray, most_grown: int) -> tuple[np.ndarray, np.ndarray]:
-    """(skills, goals) components from the products of `_asks` and the postings."""
-    counts = np.floor(found * (1 / COUNT_STEP))
-    words = np.minimum(found - counts * COUNT_STEP, 1.0).astype(np.float32)
-    counts = counts.astype(np.int32)
-    halving, top = fitting._HALVING, len(fitting._HALVING) - 1
-    grown = halving.take(np.minimum(counts & (most_grown - 1), top))
-    named = halving.take(np.minimum(counts >> (most_grown.bit_length() - 1), top))
-    return grown, np.maximum(named, words)
+            rows += [row] * len(need.goal_words)
+            asked += [entry for _, entry, _ in need.goal_words]
+            values += [weight * scale for *_, weight in need.goal_words]
+    asks = sparse.csr_array((np.array(values, dtype=np.float64), (rows, asked)), shape=(len(needs), postings.shape[0]))
+    return asks @ postings
