@@ -29,17 +29,16 @@ class MentorColumns:
     """One array per attribute; index i describes the mentor at position i."""
 
     def __init__(self, mentors: Sequence[MentorProfile], reference: datetime):
-        size = len(mentors)
-        self.seniority = np.fromiter((_seniority(m.seniority) for m in mentors), dtype=np.int8, count=size)
-        self.location = np.fromiter((location_code(m.location) for m in mentors), dtype=np.int8, count=size)
+        self.seniority = _coded([m.seniority for m in mentors], _seniority, np.int8)
+        self.location = _coded([m.location for m in mentors], location_code, np.int8)
         self.departments: dict[str, int] = {}
-        self.department = np.fromiter((self.department_code(m.department, add=True) for m in mentors),
-                                      dtype=np.int16, count=size)
+        self.department = _coded([m.department for m in mentors],
+                                 lambda department: self.department_code(department, add=True), np.int16)
         # Few distinct working windows exist (zone x usual hours), so overlaps are worked out once per window.
         windows: dict[tuple[int, int], int] = {}
-        self.window = _compact(np.fromiter(
-            (windows.setdefault(hours.utc_window(m.hours, m.timezone, reference), len(windows)) for m in mentors),
-            dtype=np.int32, count=size))
+        self.window = _compact(_coded(
+            [(m.hours, m.timezone) for m in mentors],
+            lambda worked: windows.setdefault(hours.utc_window(*worked, reference), len(windows)), np.int32))
         self.window_start = np.array([start for start, _ in windows], dtype=np.int32)
         self.window_length = np.array([length for _, length in windows], dtype=np.int32)
         # Location, seniority and department together take few values: fit tables are built per such profile.
@@ -51,9 +50,9 @@ class MentorColumns:
                               codes // (LOCATION_CODES * SENIORITY_CODES) - 1)
         self._overlaps: dict[tuple[int, int], np.ndarray] = {}
 
-        self.capacity = np.fromiter((m.capacity for m in mentors), dtype=np.int32, count=size)
-        self._set_load(np.fromiter((m.matched for m in mentors), dtype=np.int32, count=size),
-                       np.fromiter((m.pending for m in mentors), dtype=np.int32, count=size))
+        self.capacity = np.array([m.capacity for m in mentors], dtype=np.int32)
+        self._set_load(np.array([m.matched for m in mentors], dtype=np.int32),
+                       np.array([m.pending for m in mentors], dtype=np.int32))
 
     def _set_load(self, matched: np.ndarray, pending: np.ndarray) -> None:
         """Room, full and popular from the matches and requests each mentor has now."""
@@ -90,6 +89,12 @@ class MentorColumns:
         if add:
             return self.departments.setdefault(key, len(self.departments))
         return self.departments.get(key, -2)  # -2 matches no mentor
+
+
+def _coded(values: list, code, dtype) -> np.ndarray:
+    """`code(value)` for every value, worked out once per distinct value: profiles repeat a few values each."""
+    codes = {value: code(value) for value in dict.fromkeys(values)}
+    return np.fromiter(map(codes.__getitem__, values), dtype=dtype, count=len(values))
 
 
 def _seniority(level: int | None) -> int:
