@@ -21,6 +21,7 @@ from peewee import (
 )
 
 from portal.db import database
+from portal.prepared import Prepared
 
 
 def utcnow() -> dt.datetime:
@@ -108,7 +109,11 @@ class Program(BaseModel):
     @classmethod
     def current(cls) -> "Program | None":
         """The programme the portal runs now: the newest one not archived."""
-        return cls.select().where(~cls.archived).order_by(cls.id.desc()).first()
+        return _CURRENT_PROGRAM.first()
+
+
+# Read by nearly every request: compiled once (portal/prepared.py).
+_CURRENT_PROGRAM = Prepared(lambda: Program.select().where(~Program.archived).order_by(Program.id.desc()).limit(1), 0)
 
 
 class Setting(BaseModel):

@@ -9,6 +9,7 @@ from portal import audit, events, links
 from portal.accounts import emails, tasks, throttle
 from portal.db import database
 from portal.models import Participant, Program, ResetRequest, User, utcnow
+from portal.prepared import Prepared
 from portal.organisation import operations as organisation
 from portal.programme import operations as programme
 
@@ -154,12 +155,16 @@ def authenticate(email: str, password: str, ip: str, device: str = "") -> User:
     return user
 
 
+# Every signed-in request reads its user: compiled once (portal/prepared.py).
+_USER_BY_ID = Prepared(lambda user_id: User.select().where(User.id == user_id).paginate(1, 1), 1)
+
+
 def user_for_session(session_id: str) -> User | None:
     """The active user of a session id "<id>:<session version>"; None once that version has ended."""
     user_id, _, version = (session_id or "").partition(":")
     if not all(part.isascii() and part.isdigit() and len(part) < 10 for part in (user_id, version)):
         return None
-    user = User.get_or_none(User.id == int(user_id))
+    user = _USER_BY_ID.first(int(user_id))
     if user is None or user.session_version != int(version):
         return None
     return user

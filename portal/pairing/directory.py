@@ -19,6 +19,7 @@ from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabula
 from portal import access, counters, settings
 from portal.db import memo_key, on_forget_memos
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
+from portal.prepared import Prepared
 from portal.pairing import directory_changes, directory_store
 from portal.pairing.directory_store import Stamp
 
@@ -55,10 +56,15 @@ def _versions(program: Program) -> tuple[Stamp, int]:
     return Stamp(found[names[0]], found[names[1]]), found[names[2]]
 
 
+# Read by every directory, profile and match page: compiled once (portal/prepared.py).
+_KEYED_QUESTIONS = Prepared(
+    lambda program: Question.select().where(Question.program == program, Question.key.is_null(False)), 1)
+
+
 def _questions(program: Program) -> dict[str, Question]:
     """The programme's keyed questions, read once per request (or job); a question changed in it is read again."""
     def read() -> dict[str, Question]:
-        return {q.key: q for q in Question.select().where(Question.program == program, Question.key.is_null(False))}
+        return {q.key: q for q in _KEYED_QUESTIONS.rows(program.id)}
 
     if not has_app_context():
         return read()

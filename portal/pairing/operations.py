@@ -9,6 +9,7 @@ from peewee import fn
 from portal import audit, events, links, mail, settings
 from portal.db import database, is_postgres, write_lock
 from portal.models import Match, MatchRequest, Participant, Program, Shortlist, User, utcnow
+from portal.prepared import Prepared
 from portal.programme import operations as programme
 
 
@@ -53,13 +54,17 @@ def pending_request_of(program: Program, mentee) -> MatchRequest | None:
     return MatchRequest.pending(program, mentee=mentee).first()
 
 
+# Read by every directory page and shortlist change: compiled once (portal/prepared.py).
+_SHORTLIST = Prepared(lambda program, mentee: (
+    Shortlist.select(Shortlist, User)
+    .join(User, on=(Shortlist.mentor == User.id))
+    .where(Shortlist.program == program, Shortlist.mentee == mentee)
+    .order_by(Shortlist.position, Shortlist.id)
+), 2)
+
+
 def shortlist_of(program: Program, mentee) -> list[Shortlist]:
-    return list(
-        Shortlist.select(Shortlist, User)
-        .join(User, on=(Shortlist.mentor == User.id))
-        .where(Shortlist.program == program, Shortlist.mentee == mentee)
-        .order_by(Shortlist.position, Shortlist.id)
-    )
+    return _SHORTLIST.rows(program.id, getattr(mentee, "id", mentee))
 
 
 def matched_count(program: Program, mentor) -> int:
