@@ -59,3 +59,18 @@ class Prepared:
     def sql(self) -> str:
         """The statement as sent (for tests)."""
         return self._compiled_for_database()[2]
+
+
+class PreparedFamily:
+    """One `Prepared` per number of values, for statements with a list in them (`IN (...)`)."""
+
+    def __init__(self, build: Callable):
+        self._build = build
+        self._members: dict[int, Prepared] = {}
+
+    def rows(self, *values) -> list:
+        """Every row the query built from these values gives."""
+        count = len(values)
+        if count not in self._members:
+            self._members[count] = Prepared(self._build, count)
+        return self._members[count].rows(*values)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from portal.db import database
 from portal.models import Program, Shortlist, User
-from portal.prepared import Prepared
+from portal.prepared import Prepared, PreparedFamily
 
 BY_EMAIL = Prepared(lambda email: User.select().where(User.email == email, User.active).paginate(1, 1), 1)
+BY_EMAILS = PreparedFamily(lambda *emails: User.select(User.email).where(User.email.in_(list(emails))).tuples())
 SHORTLIST = Prepared(lambda program, mentee: (
     Shortlist.select(Shortlist, User).join(User, on=(Shortlist.mentor == User.id))
     .where(Shortlist.program == program, Shortlist.mentee == mentee).order_by(Shortlist.position)
@@ -36,3 +37,12 @@ def test_another_database_gets_its_own_compilation(db):
     assert BY_EMAIL.sql() is first
     assert BY_EMAIL._compiled[0] is database.obj
     assert Program.current() is not None
+
+
+def test_a_family_compiles_one_statement_per_number_of_values(create_user, db):
+    for name in ("ann", "bob", "cat"):
+        create_user(f"{name}@example.org")
+    assert sorted(BY_EMAILS.rows("ann@example.org", "cat@example.org")) == [("ann@example.org",), ("cat@example.org",)]
+    assert BY_EMAILS.rows("bob@example.org") == [("bob@example.org",)]
+    assert BY_EMAILS.rows() == []
+    assert sorted(BY_EMAILS._members) == [0, 1, 2]
