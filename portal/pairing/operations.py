@@ -31,10 +31,16 @@ def participant(program: Program, user, role: str) -> Participant | None:
     return Participant.taking_part(program, role).where(Participant.user == user).first()
 
 
+# A mentor's profile page reads both: compiled once (portal/prepared.py).
+_MENTOR_WITH_USER = Prepared(lambda program, user: Participant.taking_part(program, "mentor").select(
+    Participant, User).join(User).where(Participant.user == user).limit(1), 2)
+_ACTIVE_MATCH_OF_MENTEE = Prepared(lambda program, mentee: Match.active().where(
+    Match.program == program, Match.mentee == mentee).limit(1), 2)
+
+
 def mentor_with_user(program: Program, user_id: int) -> Participant | None:
     """A mentor taking part, with their account, in one statement."""
-    return Participant.taking_part(program, "mentor").select(Participant, User).join(User).where(
-        Participant.user == user_id).first()
+    return _MENTOR_WITH_USER.first(program.id, user_id)
 
 
 def available_mentor(program: Program, user) -> Participant | None:
@@ -47,7 +53,7 @@ def available_mentor(program: Program, user) -> Participant | None:
 
 
 def active_match_of_mentee(program: Program, mentee) -> Match | None:
-    return Match.active().where(Match.program == program, Match.mentee == mentee).first()
+    return _ACTIVE_MATCH_OF_MENTEE.first(program.id, getattr(mentee, "id", mentee))
 
 
 def pending_request_of(program: Program, mentee) -> MatchRequest | None:
