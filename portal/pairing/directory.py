@@ -17,7 +17,7 @@ from peewee import Select, fn
 
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
 from portal import access, counters, settings
-from portal.db import memo_key, on_forget_memos
+from portal.db import database, memo_key, on_forget_memos
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
 from portal.prepared import Prepared, PreparedFamily
 from portal.pairing import directory_changes, directory_store
@@ -119,15 +119,12 @@ def vocabulary() -> Vocabulary:
 
 def load_counts(program: Program) -> tuple[dict[int, int], dict[int, int]]:
     """Active matches and pending requests per mentor."""
-    matched = dict(
-        Match.active().select(Match.mentor, fn.COUNT(Match.id)).where(Match.program == program)
-        .group_by(Match.mentor).tuples()
-    )
-    pending = dict(
-        MatchRequest.pending(program).select(MatchRequest.mentor, fn.COUNT(MatchRequest.id))
-        .group_by(MatchRequest.mentor).tuples()
-    )
-    return matched, pending
+    matched = Match.active().select(Match.mentor, fn.COUNT(Match.id)).where(Match.program == program)
+    pending = MatchRequest.pending(program).select(MatchRequest.mentor, fn.COUNT(MatchRequest.id))
+    # A row per mentor with a load, thousands in a busy programme: the driver's own tuples of two integers, as
+    # they are, rather than each row passed through the fields' converters.
+    return (dict(database.execute(matched.group_by(Match.mentor)).fetchall()),
+            dict(database.execute(pending.group_by(MatchRequest.mentor)).fetchall()))
 
 
 def mentor_profiles(program: Program, user_ids=None) -> list[MentorProfile]:
@@ -214,11 +211,13 @@ def directory(program: Program):
     indexed, key = _indexed(program, wanted), memo_key(program)
     versions = (_cache[key][0], load)
     cached = _loaded.get(key)
-    if cached and cached[0] == versions and cached[1].index is indexed.index:
+    same_index = cached is not None and cached[1].index is indexed.index
+    if same_index and cached[0] == versions:
         return cached[1]
     # The counters were read before the loads are counted, so what is kept is never older than its version: a change
-    # that commits in between moves the counter again and is counted on the next request.
-    loaded = indexed.with_load(*load_counts(program))
+    # that commits in between moves the counter again and is counted on the next request. Applied to the copy with
+    # the last loads, only the mentors whose load moved are written again.
+    loaded = (cached[1] if same_index else indexed).with_load(*load_counts(program))
     _loaded[key] = (versions, loaded)
     return loaded
 
