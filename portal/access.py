@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from portal import events
 from portal.models import Participant, Program
+from portal.prepared import Prepared
 
 
 def admin_required(view):
@@ -35,16 +36,21 @@ def current_program():
     return program
 
 
+# Read by nearly every request: compiled once (portal/prepared.py).
+_ROWS = Prepared(lambda program, user: Participant.select().where(Participant.program == program,
+                                                                  Participant.user == user), 2)
+
+
 def _rows(program, user) -> list[Participant]:
     """The person's rows in the programme, every status, read once per request (or job)."""
     if program is None or not getattr(user, "is_authenticated", True):
         return []
     if not has_app_context():
-        return list(Participant.select().where(Participant.program == program, Participant.user == user.id))
+        return _ROWS.rows(program.id, user.id)
     cache = g.setdefault("participations", {})
     key = (program.id, user.id)
     if key not in cache:
-        cache[key] = list(Participant.select().where(Participant.program == program, Participant.user == user.id))
+        cache[key] = _ROWS.rows(program.id, user.id)
     return cache[key]
 
 

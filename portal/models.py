@@ -21,6 +21,7 @@ from peewee import (
 )
 
 from portal.db import database
+from portal.prepared import Prepared
 
 
 def utcnow() -> dt.datetime:
@@ -108,7 +109,11 @@ class Program(BaseModel):
     @classmethod
     def current(cls) -> "Program | None":
         """The programme the portal runs now: the newest one not archived."""
-        return cls.select().where(~cls.archived).order_by(cls.id.desc()).first()
+        return _CURRENT_PROGRAM.first()
+
+
+# Read by nearly every request: compiled once (portal/prepared.py).
+_CURRENT_PROGRAM = Prepared(lambda: Program.select().where(~Program.archived).order_by(Program.id.desc()).limit(1), 0)
 
 
 class Setting(BaseModel):
@@ -236,14 +241,7 @@ class Match(BaseModel):
     @classmethod
     def for_member_or_404(cls, match_id: int, user) -> "Match":
         """The match, for one of its pair or an admin; to anyone else it does not exist."""
-        mentor, mentee = User.alias(), User.alias()
-        # The pair and their programme in the same statement: every page about a match shows all three.
-        match = (
-            cls.select(cls, Program, mentor, mentee).join_from(cls, Program)
-            .join_from(cls, mentor, on=(cls.mentor == mentor.id), attr="mentor")
-            .join_from(cls, mentee, on=(cls.mentee == mentee.id), attr="mentee")
-            .where(cls.id == match_id).first()
-        )
+        match = _MATCH_WITH_PAIR.first(match_id)
         if match is None or not (user.is_admin or match.has_member(user)):
             abort(404)
         return match
@@ -256,6 +254,21 @@ class Match(BaseModel):
         """The other one of the pair for this person (a user or an id): the mentee for the mentor, else the mentor."""
         return self.mentee if getattr(user, "id", user) == self.mentor_id else self.mentor
 
+
+
+def _match_with_pair(match_id):
+    """The match, its programme and both of its pair in one statement."""
+    mentor, mentee = User.alias(), User.alias()
+    return (
+        Match.select(Match, Program, mentor, mentee).join_from(Match, Program)
+        .join_from(Match, mentor, on=(Match.mentor == mentor.id), attr="mentor")
+        .join_from(Match, mentee, on=(Match.mentee == mentee.id), attr="mentee")
+        .where(Match.id == match_id).limit(1)
+    )
+
+
+# Every page about a match reads it: compiled once (portal/prepared.py).
+_MATCH_WITH_PAIR = Prepared(_match_with_pair, 1)
 
 class PairingDraft(BaseModel):
     """Pairs the matching algorithm proposed, edited by admins until published or discarded."""

@@ -9,6 +9,7 @@ from flask import g, has_app_context
 from portal import audit
 from portal.db import database
 from portal.models import Program, Setting
+from portal.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,21 @@ def define(key: str, default, kind: type, help: str) -> Definition:
     return DEFINITIONS[key]
 
 
+# Read by most requests: compiled once (portal/prepared.py).
+_STORED = Prepared(lambda program: Setting.select().where(Setting.program == program), 1)
+
+
+def _read(program: Program) -> dict:
+    return {s.key: s.value for s in _STORED.rows(program.id)}
+
+
 def _stored(program: Program) -> dict:
     """The programme's stored values, read once per request (or job) and kept in `g` until a write."""
     if not has_app_context() or g.get("settings_uncommitted"):
-        return {s.key: s.value for s in Setting.select().where(Setting.program == program)}
+        return _read(program)
     cache = g.setdefault("settings", {})
     if program.id not in cache:
-        cache[program.id] = {s.key: s.value for s in Setting.select().where(Setting.program == program)}
+        cache[program.id] = _read(program)
     return cache[program.id]
 
 

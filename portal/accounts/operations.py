@@ -1,6 +1,8 @@
 """Account operations: register and confirm, authenticate, end sessions, reset a password."""
 from __future__ import annotations
 
+import threading
+
 from flask import current_app
 from peewee import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -9,11 +11,25 @@ from portal import audit, events, links
 from portal.accounts import emails, tasks, throttle
 from portal.db import database
 from portal.models import Participant, Program, ResetRequest, User, utcnow
+from portal.prepared import Prepared
 from portal.organisation import operations as organisation
 from portal.programme import operations as programme
 
 # Checked against when an address is unknown, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+# Each scrypt hash or check takes 32 MiB while it runs: one at a time per process keeps a worker whose threads all
+# sign people in from holding four times that. It is CPU work either way, so waiting costs no throughput.
+_HASHING = threading.BoundedSemaphore(1)
+
+
+def _hash(password: str) -> str:
+    with _HASHING:
+        return generate_password_hash(password)
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    with _HASHING:
+        return check_password_hash(password_hash, password)
 
 
 class AccountError(Exception):
@@ -42,7 +58,7 @@ def create_user(
             user = User.create(
                 email=normalise_email(email),
                 name=name.strip(),
-                password_hash=password_hash or generate_password_hash(password),
+                password_hash=password_hash or _hash(password),
                 timezone=timezone,
                 is_admin=is_admin,
                 email_confirmed=confirmed,
@@ -86,7 +102,7 @@ def register(name: str, email: str, password: str, role_choice: str, timezone: s
     roles = roles_for(role_choice)
     refuse_closed_roles(program, roles)
     # Hashed on both paths, so a taken address answers as slowly as a new one.
-    password_hash = generate_password_hash(password)
+    password_hash = _hash(password)
     try:
         with database.atomic():
             user = create_user(email, name, password, timezone=timezone, confirmed=False, password_hash=password_hash)
@@ -143,7 +159,7 @@ def authenticate(email: str, password: str, ip: str, device: str = "") -> User:
     if wait:
         raise LoginThrottled(wait.message, wait.seconds)
     user = User.get_or_none(User.email == email)
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    valid = _password_matches(user.password_hash if user else _DUMMY_HASH, password)
     # An address not yet confirmed answers like a wrong password, or logging in would tell who registered it first.
     if not (user and valid and user.active and user.email_confirmed):
         throttle.note_failure(email, ip, device)
@@ -154,12 +170,16 @@ def authenticate(email: str, password: str, ip: str, device: str = "") -> User:
     return user
 
 
+# Every signed-in request reads its user: compiled once (portal/prepared.py).
+_USER_BY_ID = Prepared(lambda user_id: User.select().where(User.id == user_id).paginate(1, 1), 1)
+
+
 def user_for_session(session_id: str) -> User | None:
     """The active user of a session id "<id>:<session version>"; None once that version has ended."""
     user_id, _, version = (session_id or "").partition(":")
     if not all(part.isascii() and part.isdigit() and len(part) < 10 for part in (user_id, version)):
         return None
-    user = User.get_or_none(User.id == int(user_id))
+    user = _USER_BY_ID.first(int(user_id))
     if user is None or user.session_version != int(version):
         return None
     return user
@@ -191,7 +211,7 @@ def user_for_reset(token: str) -> User:
 
 def set_password(user: User, password: str, actor=None) -> None:
     with database.atomic():
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = _hash(password)
         # A reset link came to this address, so the address is confirmed as well.
         user.email_confirmed = True
         user.save(only=[User.password_hash, User.email_confirmed])

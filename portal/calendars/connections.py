@@ -31,6 +31,7 @@ from portal import audit, events, links, mail, settings
 from portal.calendars import keys, microsoft
 from portal.db import database
 from portal.models import CalendarConnection, Program, User, utcnow
+from portal.prepared import Prepared
 
 KINDS = {"caldav": "CalDAV", "microsoft": "Microsoft 365"}
 # Only the person can mend these (a new password, a new sign-in): the connection is broken until they do.
@@ -48,9 +49,14 @@ def connection_of(user) -> CalendarConnection | None:
     return CalendarConnection.get_or_none(CalendarConnection.user == user)
 
 
+# Every full page asks for the banner: compiled once (portal/prepared.py).
+_BROKEN = Prepared(lambda user: CalendarConnection.select().where(
+    CalendarConnection.user == user, CalendarConnection.status == "broken").paginate(1, 1), 1)
+
+
 def broken_connection_of(user) -> CalendarConnection | None:
     """The person's connection if it needs attention (for the banner)."""
-    return CalendarConnection.get_or_none(CalendarConnection.user == user, CalendarConnection.status == "broken")
+    return _BROKEN.first(getattr(user, "id", user))
 
 
 def _working(user) -> CalendarConnection | None:

@@ -17,8 +17,9 @@ from peewee import Select, fn
 
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
 from portal import access, counters, settings
-from portal.db import memo_key, on_forget_memos
+from portal.db import database, memo_key, on_forget_memos
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
+from portal.prepared import Prepared, PreparedFamily
 from portal.pairing import directory_changes, directory_store
 from portal.pairing.directory_store import Stamp
 
@@ -55,10 +56,15 @@ def _versions(program: Program) -> tuple[Stamp, int]:
     return Stamp(found[names[0]], found[names[1]]), found[names[2]]
 
 
+# Read by every directory, profile and match page: compiled once (portal/prepared.py).
+_KEYED_QUESTIONS = Prepared(
+    lambda program: Question.select().where(Question.program == program, Question.key.is_null(False)), 1)
+
+
 def _questions(program: Program) -> dict[str, Question]:
     """The programme's keyed questions, read once per request (or job); a question changed in it is read again."""
     def read() -> dict[str, Question]:
-        return {q.key: q for q in Question.select().where(Question.program == program, Question.key.is_null(False))}
+        return {q.key: q for q in _KEYED_QUESTIONS.rows(program.id)}
 
     if not has_app_context():
         return read()
@@ -92,6 +98,19 @@ def _answers_by_user(program: Program, questions: dict[str, Question], user_ids=
     return result
 
 
+# One person's answers, read by every directory, profile and match page: compiled once per number of questions.
+_ONE_PERSONS_ANSWERS = PreparedFamily(lambda program, user, *questions: Answer.select(
+    Answer.user, Answer.question, Answer.value).where(Answer.program == program, Answer.question.in_(list(questions)))
+    .where(Answer.user.in_([user])))
+
+
+def _answers_of(program: Program, questions: dict[str, Question], user_id: int) -> dict[str, object]:
+    """What one person answered to the keyed questions, by key (as _answers_by_user gives it for them)."""
+    by_id = {q.id: key for key, q in questions.items()}
+    rows = _ONE_PERSONS_ANSWERS.rows(program.id, user_id, *by_id)
+    return {by_id[answer.question_id]: answer.value for answer in rows}
+
+
 def vocabulary() -> Vocabulary:
     pairs = [(s.name, s.name) for s in Skill.select(Skill.name)]
     pairs += list(SkillAlias.select(SkillAlias.alias, Skill.name).join(Skill).tuples())
@@ -100,15 +119,12 @@ def vocabulary() -> Vocabulary:
 
 def load_counts(program: Program) -> tuple[dict[int, int], dict[int, int]]:
     """Active matches and pending requests per mentor."""
-    matched = dict(
-        Match.active().select(Match.mentor, fn.COUNT(Match.id)).where(Match.program == program)
-        .group_by(Match.mentor).tuples()
-    )
-    pending = dict(
-        MatchRequest.pending(program).select(MatchRequest.mentor, fn.COUNT(MatchRequest.id))
-        .group_by(MatchRequest.mentor).tuples()
-    )
-    return matched, pending
+    matched = Match.active().select(Match.mentor, fn.COUNT(Match.id)).where(Match.program == program)
+    pending = MatchRequest.pending(program).select(MatchRequest.mentor, fn.COUNT(MatchRequest.id))
+    # A row per mentor with a load, thousands in a busy programme: the driver's own tuples of two integers, as
+    # they are, rather than each row passed through the fields' converters.
+    return (dict(database.execute(matched.group_by(Match.mentor)).fetchall()),
+            dict(database.execute(pending.group_by(MatchRequest.mentor)).fetchall()))
 
 
 def mentor_profiles(program: Program, user_ids=None) -> list[MentorProfile]:
@@ -158,7 +174,7 @@ def mentee_profile(program: Program, user: User) -> MenteeProfile | None:
     if not access.ever_in_role(program, user, "mentee"):
         return None
     questions = _questions(program)
-    return _mentee(user, questions, _answers_by_user(program, questions, [user.id]).get(user.id, {}))
+    return _mentee(user, questions, _answers_of(program, questions, user.id))
 
 
 def mentee_profiles(program: Program, user_ids) -> list[MenteeProfile]:
@@ -195,11 +211,13 @@ def directory(program: Program):
     indexed, key = _indexed(program, wanted), memo_key(program)
     versions = (_cache[key][0], load)
     cached = _loaded.get(key)
-    if cached and cached[0] == versions and cached[1].index is indexed.index:
+    same_index = cached is not None and cached[1].index is indexed.index
+    if same_index and cached[0] == versions:
         return cached[1]
     # The counters were read before the loads are counted, so what is kept is never older than its version: a change
-    # that commits in between moves the counter again and is counted on the next request.
-    loaded = indexed.with_load(*load_counts(program))
+    # that commits in between moves the counter again and is counted on the next request. Applied to the copy with
+    # the last loads, only the mentors whose load moved are written again.
+    loaded = (cached[1] if same_index else indexed).with_load(*load_counts(program))
     _loaded[key] = (versions, loaded)
     return loaded
 

@@ -9,6 +9,7 @@ from peewee import fn
 from portal import audit, events, links, mail, settings
 from portal.db import database, is_postgres, write_lock
 from portal.models import Match, MatchRequest, Participant, Program, Shortlist, User, utcnow
+from portal.prepared import Prepared
 from portal.programme import operations as programme
 
 
@@ -30,10 +31,16 @@ def participant(program: Program, user, role: str) -> Participant | None:
     return Participant.taking_part(program, role).where(Participant.user == user).first()
 
 
+# A mentor's profile page reads both: compiled once (portal/prepared.py).
+_MENTOR_WITH_USER = Prepared(lambda program, user: Participant.taking_part(program, "mentor").select(
+    Participant, User).join(User).where(Participant.user == user).limit(1), 2)
+_ACTIVE_MATCH_OF_MENTEE = Prepared(lambda program, mentee: Match.active().where(
+    Match.program == program, Match.mentee == mentee).limit(1), 2)
+
+
 def mentor_with_user(program: Program, user_id: int) -> Participant | None:
     """A mentor taking part, with their account, in one statement."""
-    return Participant.taking_part(program, "mentor").select(Participant, User).join(User).where(
-        Participant.user == user_id).first()
+    return _MENTOR_WITH_USER.first(program.id, user_id)
 
 
 def available_mentor(program: Program, user) -> Participant | None:
@@ -46,20 +53,24 @@ def available_mentor(program: Program, user) -> Participant | None:
 
 
 def active_match_of_mentee(program: Program, mentee) -> Match | None:
-    return Match.active().where(Match.program == program, Match.mentee == mentee).first()
+    return _ACTIVE_MATCH_OF_MENTEE.first(program.id, getattr(mentee, "id", mentee))
 
 
 def pending_request_of(program: Program, mentee) -> MatchRequest | None:
     return MatchRequest.pending(program, mentee=mentee).first()
 
 
+# Read by every directory page and shortlist change: compiled once (portal/prepared.py).
+_SHORTLIST = Prepared(lambda program, mentee: (
+    Shortlist.select(Shortlist, User)
+    .join(User, on=(Shortlist.mentor == User.id))
+    .where(Shortlist.program == program, Shortlist.mentee == mentee)
+    .order_by(Shortlist.position, Shortlist.id)
+), 2)
+
+
 def shortlist_of(program: Program, mentee) -> list[Shortlist]:
-    return list(
-        Shortlist.select(Shortlist, User)
-        .join(User, on=(Shortlist.mentor == User.id))
-        .where(Shortlist.program == program, Shortlist.mentee == mentee)
-        .order_by(Shortlist.position, Shortlist.id)
-    )
+    return _SHORTLIST.rows(program.id, getattr(mentee, "id", mentee))
 
 
 def matched_count(program: Program, mentor) -> int:

@@ -14,6 +14,7 @@ from portal.fragments import fragment_or_page
 from portal.forms import plain_text
 from portal.meetings.panels import match_items
 from portal.models import Match, MatchRequest, Meeting, Program, User
+from portal.prepared import Prepared
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
 from portal.pairing import settings as pairing_settings
@@ -24,16 +25,20 @@ blueprint = Blueprint("pairing", __name__)
 registry.page("To pair", "pairing.unpaired", order=60)
 
 
+# Every full page's navigation asks: compiled once (portal/prepared.py).
+_ACTIVE_MATCHES = Prepared(lambda mentor, mentee, program: (
+    Match.select().where((Match.mentor == mentor) | (Match.mentee == mentee))
+    .where(Match.program == program, Match.ended_at.is_null()).order_by(Match.started_at, Match.id)
+), 3)
+
+
 def viewer_matches() -> list[Match]:
     """The viewer's active matches in the programme, oldest first, read once per request (navigation and pages)."""
     if not current_user.is_authenticated or database.is_closed():
         return []
     if "nav_matches" not in g:
         program = g.get("program") or Program.current()
-        g.nav_matches = list(
-            Match.of(current_user.id).where(Match.program == program, Match.ended_at.is_null())
-            .order_by(Match.started_at, Match.id)
-        ) if program else []
+        g.nav_matches = _ACTIVE_MATCHES.rows(current_user.id, current_user.id, program.id) if program else []
     return g.nav_matches
 
 

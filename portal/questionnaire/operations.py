@@ -6,6 +6,7 @@ from flask import g, has_app_context
 from portal import access, audit, events, skills
 from portal.db import database
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, User, utcnow
+from portal.prepared import Prepared
 from portal.questionnaire.defaults import DEFAULT_QUESTIONS
 
 
@@ -32,11 +33,17 @@ def questions_for(program: Program, roles) -> list[Question]:
     return [q for q in _active_questions(program) if q.asked_of(roles)]
 
 
+# Profile and match pages read both: compiled once (portal/prepared.py).
+_ACTIVE_QUESTIONS = Prepared(lambda program: Question.select().where(Question.program == program, Question.active)
+                             .order_by(Question.position, Question.id), 1)
+_ANSWERS_OF = Prepared(lambda user, program: Answer.select(Answer.question, Answer.value).where(
+    Answer.user == user, Answer.program == program), 2)
+
+
 def _active_questions(program: Program) -> list[Question]:
     """The programme's active questions in order, read once per request (or job) and again after an edit."""
     def read() -> list[Question]:
-        return list(Question.select().where(Question.program == program, Question.active)
-                    .order_by(Question.position, Question.id))
+        return _ACTIVE_QUESTIONS.rows(getattr(program, "id", program))
 
     if not has_app_context():
         return read()
@@ -55,8 +62,7 @@ def _forget_questions(program=None, **extra) -> None:
 
 
 def answers_of(user, program: Program) -> dict[int, object]:
-    query = Answer.select(Answer.question, Answer.value).where(Answer.user == user.id, Answer.program == program)
-    return {a.question_id: a.value for a in query}
+    return {a.question_id: a.value for a in _ANSWERS_OF.rows(user.id, getattr(program, "id", program))}
 
 
 def save_answers(user: User, program: Program, questions: list[Question], values: dict[int, object]) -> bool:

@@ -30,3 +30,13 @@ def test_full_mentors_sink_and_has_room_filters_them_after_load():
 def test_unknown_mentor_ids_in_load_are_ignored():
     loaded = build().with_load({99: 3}, {98: 1})
     assert loaded.fit(None, 1).room == 1
+
+
+def test_load_applied_over_earlier_load_is_the_load_applied_afresh():
+    """The portal applies each new load to the copy with the last one: only the mentors whose load moved change."""
+    base = build()
+    again = base.with_load({1: 1, 2: 1}, {2: 1}).with_load({2: 2}, {})
+    afresh = base.with_load({2: 2}, {})
+    assert again.mentors == afresh.mentors and again.index is base.index
+    assert [(r.id, r.room, r.full, r.popular) for r in again.rank(None, query="python").results] == [
+        (r.id, r.room, r.full, r.popular) for r in afresh.rank(None, query="python").results]
