@@ -26,6 +26,7 @@ from typing import Any, Callable
 from portal import counters
 from portal.db import memo_key, on_forget_memos
 from portal.models import KeptFigures, Program, utcnow
+from portal.queue import queue
 
 log = logging.getLogger(__name__)
 BUCKET_SECONDS = 300  # figures are at most five minutes old
@@ -89,9 +90,8 @@ def kept(name: str, program: Program) -> Kept:
     if row is None or not row.version.startswith(_code() + ":"):
         # The first view of all, or figures another release counted (their shape may differ): none to show meanwhile.
         return refresh(program, name)
-    if row.version != wanted:
-        _ask_for_count(program, name, row)
-        row = _stored(program, name)  # a job run at once (immediate mode) has counted them already
+    if row.version != wanted and _ask_for_count(program, name, row):
+        row = _stored(program, name)
     fresh = _loaded(row, stale=row.version != wanted)
     if not fresh.stale:
         with _lock:
@@ -139,8 +139,8 @@ def _loaded(row: KeptFigures, *, stale: bool) -> Kept:
     return Kept(row.name, pickle.loads(bytes(row.value)), row.as_of.replace(tzinfo=dt.UTC), row.version, stale)
 
 
-def _ask_for_count(program: Program, name: str, row: KeptFigures) -> None:
-    """Queue one count of stale figures, however many views find them stale at once."""
+def _ask_for_count(program: Program, name: str, row: KeptFigures) -> bool:
+    """Queue one count of stale figures, however many views find them stale at once; True if it ran in this request."""
     from portal.kept import tasks
 
     now = utcnow()
@@ -149,13 +149,15 @@ def _ask_for_count(program: Program, name: str, row: KeptFigures) -> None:
                       KeptFigures.refreshing_since.is_null() | (KeptFigures.refreshing_since < now - REFRESH_TIMEOUT))
                .execute())
     if not claimed:
-        return
+        return False
     try:
         tasks.refresh(program.id, name)
     except Exception as error:  # the queue's store is away (Redis down, say): whatever it is, the page must not fail
         # Slower, but the admin sees current figures rather than a promise no worker will keep.
         log.warning("figures %r counted in the request: the job queue is unavailable: %s", name, error)
         refresh(program, name)
+        return True
+    return queue.immediate  # a queue in immediate mode (tests, one-off scripts) has run the count already
 
 
 @on_forget_memos
