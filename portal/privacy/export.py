@@ -72,10 +72,9 @@ def _requests(user: User) -> Iterable[Row]:
 
 def _matches(user: User) -> Iterable[Row]:
     for m in Match.of(user).order_by(Match.started_at, Match.id):
-        mentor = m.mentor_id == user.id
-        yield {"match": m.id, "programme": m.program.name, "you_were": "mentor" if mentor else "mentee",
-               "with": (m.mentee if mentor else m.mentor).name, "made_by": m.made_by, "started_at": m.started_at,
-               "ended_at": m.ended_at}
+        yield {"match": m.id, "programme": m.program.name,
+               "you_were": "mentor" if m.mentor_id == user.id else "mentee", "with": m.partner_of(user).name,
+               "made_by": m.made_by, "started_at": m.started_at, "ended_at": m.ended_at}
 
 
 def _sessions(user: User) -> Iterable[Row]:
