@@ -26,10 +26,9 @@ registry.page("To pair", "pairing.unpaired", order=60)
 
 
 # Every full page's navigation asks: compiled once (portal/prepared.py).
-_ACTIVE_MATCHES = Prepared(lambda mentor, mentee, program: (
-    Match.select().where((Match.mentor == mentor) | (Match.mentee == mentee))
-    .where(Match.program == program, Match.ended_at.is_null()).order_by(Match.started_at, Match.id)
-), 3)
+_ACTIVE_MATCHES = Prepared(lambda user, program: (
+    Match.of(user).where(Match.program == program, Match.ended_at.is_null()).order_by(Match.started_at, Match.id)
+), 2)
 
 
 def viewer_matches() -> list[Match]:
@@ -38,7 +37,7 @@ def viewer_matches() -> list[Match]:
         return []
     if "nav_matches" not in g:
         program = g.get("program") or Program.current()
-        g.nav_matches = _ACTIVE_MATCHES.rows(current_user.id, current_user.id, program.id) if program else []
+        g.nav_matches = _ACTIVE_MATCHES.rows(current_user.id, program.id) if program else []
     return g.nav_matches
 
 
