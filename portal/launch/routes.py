@@ -81,14 +81,12 @@ def save(number: int):
 def preview(number: int):
     """How many the wave would email now, the email as the first of them gets it, and who they are (paginated)."""
     program, wave = _wave_or_404(number)
-    query = audience.still_to_invite(wave)
-    total, page = query.count(), paging.page_number()
-    people = list(query.paginate(page, PAGE_SIZE))
-    sample = people[0] if people else audience.eligible(wave).first()
+    listing = paging.page_of(audience.still_to_invite(wave), PAGE_SIZE)
+    sample = listing.rows[0] if listing.rows else audience.eligible(wave).first()
     letter = letters.letter(wave, program, sample) if sample else None
     return fragment_or_page(
-        "launch/preview.html", "people", wave=wave, title=plan.TITLES[wave.kind], total=total, people=people,
-        page=page, pages=max(1, -(-total // PAGE_SIZE)), sample=sample,
+        "launch/preview.html", "people", wave=wave, title=plan.TITLES[wave.kind], total=listing.total,
+        people=listing.rows, page=listing.number, pages=listing.pages, sample=sample,
         letter_text=links_hidden(letter.text) if letter else "", letter=letter, sender=letters.sender(wave, program))
 
 
