@@ -235,6 +235,9 @@ def _held(key: tuple) -> Stamp | None:
 
 def _keep(key: tuple, stamp: Stamp, indexed) -> object:
     _cache[key], _noted[key] = (stamp.version, indexed), stamp.noted
+    # Waits for versions this copy has now reached are over, whichever process built them.
+    for waited in [waited for waited in _behind_since if waited[0] == key and waited[1] <= stamp]:
+        del _behind_since[waited]
     return indexed
 
 
