@@ -18,7 +18,7 @@ COLLEAGUES_PER_PARTICIPANT = 7
 MOST_COLLEAGUES = 3000  # a large demo keeps its launch small: the waves are sent for real
 MOST_PARTICIPANTS = 5000
 BATCH = 500
-SENIOR_WORDS = ["senior", "lead", "head", "director", "manager", "chief", "vp"]
+SENIOR_WORDS = [*plan.SENIORITY_WORDS, "chief", "vp"]
 
 
 def load(program: Program, people: list) -> dict:

@@ -20,6 +20,8 @@ PLACEHOLDERS = {
     "link": "their personal registration link (required)",
     "unsubscribe": "their unsubscribe link (added at the end if the text leaves it out)",
 }
+# Wave 1's segment to start from: job titles with these words are likely mentors.
+SENIORITY_WORDS = ("senior", "lead", "head", "director", "manager")
 TITLES = {"mentors": "Mentors first", "everyone": "Everyone", "stragglers": "Stragglers"}
 AUDIENCES = {
     "mentors": "A segment you choose: by department, job title, seniority words, location, or a list of addresses.",
@@ -66,9 +68,9 @@ def waves(program: Program) -> list[Wave]:
         subject, body = _TEXTS[kind]
         try:
             with database.atomic():
+                segment = {"by": "words", "values": list(SENIORITY_WORDS)} if kind == "mentors" else {}
                 Wave.create(program=program, number=number, kind=kind, send_on=dates[kind], subject=subject,
-                            body=body, segment={"by": "words", "values": ["senior", "lead", "head", "director",
-                                                                          "manager"]} if kind == "mentors" else {})
+                            body=body, segment=segment)
         except IntegrityError:
             pass  # made a moment ago by another request
     counters.bump(counters.reporting_key(program))  # the funnel has a row for each wave
