@@ -41,7 +41,7 @@ def send(
 
 
 def send_many(messages: list[dict]) -> dict[str, int]:
-    """Store many emails (Email fields, each with its dedupe_key) in three statements and queue their delivery as one job.
+    """Store many emails (Email fields, each with its dedupe_key) in two statements and queue their delivery as one job.
 
     A key already used sends nothing; returns each stored email's id by its key.
     """
@@ -49,15 +49,13 @@ def send_many(messages: list[dict]) -> dict[str, int]:
         return {}
     keys = [message["dedupe_key"] for message in messages]
     with database.atomic():
-        taken = {key for (key,) in Email.select(Email.dedupe_key).where(Email.dedupe_key.in_(keys)).tuples()}
-        fresh = [message for message in messages if message["dedupe_key"] not in taken]
-        if not fresh:
-            return {}
         now = utcnow()
-        Email.insert_many([{"parts": [], "created_at": now, **message} for message in fresh]).on_conflict_ignore().execute()
+        # A key already taken is skipped by the insert, and its earlier row left out by its time when read back.
+        rows = [{"parts": [], "created_at": now, **message} for message in messages]
+        Email.insert_many(rows).on_conflict_ignore().execute()
         # Ids are read back by key: bulk inserts return them differently on SQLite and PostgreSQL.
         stored = dict(Email.select(Email.dedupe_key, Email.id)
-                      .where(Email.dedupe_key.in_([m["dedupe_key"] for m in fresh]), Email.created_at == now).tuples())
+                      .where(Email.dedupe_key.in_(keys), Email.created_at == now).tuples())
         if stored:
             deliver_emails(sorted(stored.values()))  # one job for the batch, queued when the transaction commits
     return stored
