@@ -5,7 +5,7 @@ import functools
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request
+from flask import abort, current_app, has_request_context, make_response, render_template, request
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -16,6 +16,16 @@ class LinkInvalid(Exception):
 
 class LinkExpired(LinkInvalid):
     """The link was genuine but is too old."""
+
+
+def read_or_refuse(read, page: str, **context):
+    """What `read()` finds in a link; an expired link answers 410 and a broken one 404, each with `page` saying which."""
+    try:
+        return read()
+    except LinkExpired:
+        abort(make_response(render_template(page, expired=True, **context), 410))
+    except LinkInvalid:
+        abort(make_response(render_template(page, expired=False, **context), 404))
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

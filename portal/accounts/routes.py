@@ -37,12 +37,7 @@ def _safe_next(target: str | None) -> str | None:
 def _link_owner(read, token: str, invalid_page: str):
     """The account an emailed link belongs to; an expired or broken link, or one opened in someone else's session,
     answers with `invalid_page` saying which."""
-    try:
-        user = read(token)
-    except links.LinkExpired:
-        abort(make_response(render_template(invalid_page, expired=True), 410))
-    except links.LinkInvalid:
-        abort(make_response(render_template(invalid_page, expired=False), 404))
+    user = links.read_or_refuse(lambda: read(token), invalid_page)
     # The link logs its account in or sets its password: opened in another person's session (an admin following it
     # from the outbox, say) it must do neither.
     if links.opened_by_someone_else(user):
@@ -139,12 +134,7 @@ def register():
         return redirect(url_for("home.index"))
     program = Program.current()
     open_roles = [r for r in Participant.ROLES if program and programme.registration_open_for(program, r)]
-    try:
-        invited = invitation_prefill()
-    except links.LinkExpired:
-        return render_template("launch/link_invalid.html", expired=True, kind="invitation"), 410
-    except links.LinkInvalid:
-        return render_template("launch/link_invalid.html", expired=False, kind="invitation"), 404
+    invited = links.read_or_refuse(invitation_prefill, "launch/link_invalid.html", kind="invitation")
     form = forms.RegisterForm(data={"name": invited.name, "email": invited.email} if invited else None)
     form.role.choices = [
         (value, label) for value, label in forms.ROLE_CHOICES if all(r in open_roles for r in operations.roles_for(value))

@@ -136,28 +136,20 @@ def schedule(number: int):
 
 
 def _unsubscribe_person(token: str):
-    try:
-        return invitations.person_to_unsubscribe(token), None
-    except links.LinkExpired:
-        return None, (render_template("launch/link_invalid.html", expired=True, kind="unsubscribe"), 410)
-    except links.LinkInvalid:
-        return None, (render_template("launch/link_invalid.html", expired=False, kind="unsubscribe"), 404)
+    return links.read_or_refuse(lambda: invitations.person_to_unsubscribe(token), "launch/link_invalid.html",
+                                kind="unsubscribe")
 
 
 @blueprint.get("/unsubscribe/<token>")
 def unsubscribe(token: str):
     """Ask the person to confirm they want no more invitations (a GET changes nothing: mail scanners open links)."""
-    person, refused = _unsubscribe_person(token)
-    if refused:
-        return refused
+    person = _unsubscribe_person(token)
     return render_template("launch/unsubscribe.html", person=person, done=person.status == "opted_out")
 
 
 @blueprint.post("/unsubscribe/<token>")
 def confirm_unsubscribe(token: str):
     """Opt the person out of every later invitation; no login needed, the signed link is the key."""
-    person, refused = _unsubscribe_person(token)
-    if refused:
-        return refused
+    person = _unsubscribe_person(token)
     invitations.opt_out(person)
     return render_template("launch/unsubscribe.html", person=person, done=True)
