@@ -1,6 +1,7 @@
 """The database handle: SQLite (WAL) by default, PostgreSQL when DATABASE_URL says so."""
 from __future__ import annotations
 
+import select
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlparse
 
@@ -9,6 +10,8 @@ from playhouse.db_url import parse
 from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 
 database = DatabaseProxy()
+# psycopg2's "no transaction open" status (its extensions module's TRANSACTION_STATUS_IDLE), without importing it here.
+_IDLE = 0
 # How each per-process memo keyed by memo_key is dropped (see forget_memos).
 _memos: list[Callable[[], None]] = []
 
@@ -42,7 +45,7 @@ def open_database(url: str, *, pool_size: int = 0, recycle_seconds: int | None =
             options["options"] = f"-c search_path={schema}"
         params = {**parse(url), **options}
         if pool_size > 0:
-            db = PooledPostgresqlDatabase(
+            db = _Pool(
                 max_connections=pool_size, stale_timeout=recycle_seconds or None, timeout=wait_seconds, **params
             )
         else:
@@ -50,6 +53,30 @@ def open_database(url: str, *, pool_size: int = 0, recycle_seconds: int | None =
     close_idle_connections()  # of the pool the proxy is about to leave (tests and commands rebind it often)
     database.initialize(db)
     return db
+
+
+class _Pool(PooledPostgresqlDatabase):
+    """PostgreSQL's pool, which checks a connection it hands out without a round trip to the server when it can."""
+
+    def _is_closed(self, conn) -> bool:
+        # peewee's check sends SELECT 1 on every checkout: a statement per request. A server that drops a connection
+        # (a terminated backend, a restart, an idle timeout) says so on the socket, so an idle connection with
+        # nothing to read is open; anything else gets the full check.
+        if conn.closed:
+            return True
+        if conn.get_transaction_status() == _IDLE and not _has_news(conn):
+            return False
+        return super()._is_closed(conn)
+
+
+def _has_news(conn) -> bool:
+    """Whether the server sent something to a connection that asked nothing: a goodbye, or a notice."""
+    poll = select.poll()
+    try:
+        poll.register(conn.fileno(), select.POLLIN | select.POLLPRI)
+        return bool(poll.poll(0))
+    except (OSError, ValueError):
+        return True
 
 
 def close_idle_connections() -> None:

@@ -43,7 +43,8 @@ def server_connections(name: str) -> list[tuple[int, str]]:
 
 def terminate(pid: int) -> None:
     with psycopg2.connect(os.environ["TEST_DATABASE_URL"]) as conn, conn.cursor() as cur:
-        cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        # Waits until the server process has gone, as a dropped connection has by the time anyone next asks.
+        cur.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
     conn.close()
 
 
@@ -95,6 +96,23 @@ def test_a_pooled_connection_the_server_dropped_is_replaced_unnoticed(make_app, 
     # Taken from the pool, it is checked first; the visitor never sees the dead one.
     assert client.get("/login").status_code == 200
     assert [pid for pid, _ in server_connections(app_name)] not in ([], [idle])
+
+
+def test_a_healthy_pooled_connection_is_handed_out_without_a_round_trip(make_app, app_name, monkeypatch):
+    app = pooled_app(make_app, pool_size=3)
+    client = app.test_client()
+    assert client.get("/login").status_code == 200
+    pings = []
+    adapter = database.obj._adapter
+    checked = adapter.is_connection_closed
+    monkeypatch.setattr(adapter, "is_connection_closed", lambda conn: pings.append(conn) or checked(conn))
+    for _ in range(10):
+        assert client.get("/login").status_code == 200
+    assert pings == []  # no SELECT 1 before each request
+    [(idle, _)] = server_connections(app_name)
+    terminate(idle)
+    assert client.get("/login").status_code == 200
+    assert len(pings) == 1  # the server's goodbye on the socket sent it to the full check, which found it dead
 
 
 def hold_connections(count: int):
