@@ -1,6 +1,8 @@
 """Result cards: a ranked mentor with the reasons shown on the card, best first."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from matching import reasons as why
@@ -31,7 +33,7 @@ def cards(mentors: tuple[MentorProfile, ...], index: TermIndex, columns: MentorC
         known = why.facts(scorer, columns, positions, held)
     result = []
     for k, position in enumerate(positions.tolist()):
-        mentor = mentors[position]
+        mentor = loaded(mentors[position], columns, position)
         said = [match_reason(hits.query, matches[k], mentor)] if matches[k] else []
         common: list[str] = []
         if scorer is not None:
@@ -51,6 +53,14 @@ def cards(mentors: tuple[MentorProfile, ...], index: TermIndex, columns: MentorC
             shared_minutes=known[k].minutes if scorer is not None else None,
         ))
     return result
+
+
+def loaded(mentor: MentorProfile, columns: MentorColumns, position: int) -> MentorProfile:
+    """The profile with the matches and requests the columns hold for its position."""
+    matched, pending = int(columns.matched[position]), int(columns.pending[position])
+    if (mentor.matched, mentor.pending) == (matched, pending):
+        return mentor
+    return replace(mentor, matched=matched, pending=pending)
 
 
 def match_reason(query: str, matches: list[TermMatch], mentor: MentorProfile) -> str:

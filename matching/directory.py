@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
@@ -62,12 +61,40 @@ class MentorDirectory:
             for mentor_id, count in counts.items():
                 if mentor_id in positions:
                     column[positions[mentor_id]] = count
-        mentors = list(self.mentors)
-        for position in np.flatnonzero((matched_column != self.columns.matched) | (pending_column != self.columns.pending)):
-            mentors[position] = replace(mentors[position], matched=int(matched_column[position]),
-                                        pending=int(pending_column[position]))
+        return self._loaded(matched_column, pending_column)
+
+    def with_load_of(self, mentor_ids: Iterable[int], matched: Mapping[int, int],
+                     pending: Mapping[int, int]) -> MentorDirectory:
+        """This directory with the load of these mentors alone set again (a mentor missing from a count has none)."""
+        matched_column, pending_column = self.columns.matched.copy(), self.columns.pending.copy()
+        for mentor_id in mentor_ids:
+            position = self._position.get(mentor_id)
+            if position is not None:
+                matched_column[position] = matched.get(mentor_id, 0)
+                pending_column[position] = pending.get(mentor_id, 0)
+        return self._loaded(matched_column, pending_column)
+
+    def with_load_from(self, other: MentorDirectory) -> tuple[MentorDirectory, set[int]]:
+        """This directory with the load another copy holds for the mentors in both, and the ids of those who are only
+        here (given no load: the caller counts them). A new index takes over the last one's load this way."""
+        mine, theirs = self._ids(), other._ids()
+        at = np.minimum(np.searchsorted(theirs, mine), max(len(theirs) - 1, 0))
+        found = theirs[at] == mine if len(theirs) else np.zeros(len(mine), dtype=bool)
+        matched = np.where(found, other.columns.matched[at] if len(theirs) else 0, 0).astype(np.int32)
+        pending = np.where(found, other.columns.pending[at] if len(theirs) else 0, 0).astype(np.int32)
+        return self._loaded(matched, pending), set(mine[~found].tolist())
+
+    def _ids(self) -> np.ndarray:
+        """The mentors' user ids in position order (ascending), worked out once per index."""
+        ids = self.__dict__.get("_id_column")
+        if ids is None:
+            ids = self._id_column = np.fromiter((m.id for m in self.mentors), dtype=np.int64, count=len(self.mentors))
+        return ids
+
+    def _loaded(self, matched_column: np.ndarray, pending_column: np.ndarray) -> MentorDirectory:
+        # The load lives in the columns alone: the profiles stay shared, and the few a page shows are given their
+        # load as they are read (profile_at), not all of them at every change.
         clone = copy.copy(self)
-        clone.mentors = tuple(mentors)
         clone.columns = self.columns.with_load(matched_column, pending_column)
         return clone
 
@@ -76,7 +103,12 @@ class MentorDirectory:
 
     def get(self, mentor_id: int) -> MentorProfile:
         """The profile of a mentor by user id (KeyError if not in the directory)."""
-        return self.mentors[self._position[mentor_id]]
+        return self.profile_at(self._position[mentor_id])
+
+    def profile_at(self, position: int) -> MentorProfile:
+        """The mentor at a position in `mentors`, with the load this directory holds (`mentors` holds the profiles as
+        they were indexed; the load is in the columns)."""
+        return carding.loaded(self.mentors[position], self.columns, position)
 
     def search(self, query: str) -> SearchHits:
         """The search core: mentors matching a fuzzy query, with relevance and the terms matched."""

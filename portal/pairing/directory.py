@@ -4,8 +4,9 @@ The index matches a value of the directory counter. A worker keeps one in memory
 newest file another process wrote (directory_store), else updates its copy for the mentors who changed
 (directory_changes: their profiles alone are read again) and writes that for the others. Indexing every mentor
 (questions or the vocabulary changed) is the `build_directory` job's; until its file is there, workers keep serving
-the copy they have. Every mentor's load is applied again only when the load counter moves. Both counters are bumped
-by the receivers in portal/pairing/receivers.py, and a request reads them in one statement.
+the copy they have. Loads are counted again only when the load counter moves, and then for the mentors whose load moved
+(load_changes). Both counters are bumped by the receivers in portal/pairing/receivers.py, and a request reads them in
+one statement.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from portal import access, counters, settings
 from portal.db import database, memo_key, on_forget_memos
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
 from portal.prepared import Prepared, PreparedFamily
-from portal.pairing import directory_changes, directory_store
+from portal.pairing import directory_changes, directory_store, load_changes
 from portal.pairing.directory_store import Stamp
 
 # How long a worker serves its copy after everything changed, while the build job writes the new index.
@@ -117,10 +118,13 @@ def vocabulary() -> Vocabulary:
     return Vocabulary.from_pairs(pairs)
 
 
-def load_counts(program: Program) -> tuple[dict[int, int], dict[int, int]]:
-    """Active matches and pending requests per mentor."""
+def load_counts(program: Program, mentor_ids=None) -> tuple[dict[int, int], dict[int, int]]:
+    """Active matches and pending requests per mentor (of every mentor with any, or of those user ids)."""
     matched = Match.active().select(Match.mentor, fn.COUNT(Match.id)).where(Match.program == program)
     pending = MatchRequest.pending(program).select(MatchRequest.mentor, fn.COUNT(MatchRequest.id))
+    if mentor_ids is not None:
+        matched = matched.where(Match.mentor.in_(list(mentor_ids)))
+        pending = pending.where(MatchRequest.mentor.in_(list(mentor_ids)))
     # A row per mentor with a load, thousands in a busy programme: the driver's own tuples of two integers, as
     # they are, rather than each row passed through the fields' converters.
     return (dict(database.execute(matched.group_by(Match.mentor)).fetchall()),
@@ -215,9 +219,18 @@ def directory(program: Program):
     if same_index and cached[0] == versions:
         return cached[1]
     # The counters were read before the loads are counted, so what is kept is never older than its version: a change
-    # that commits in between moves the counter again and is counted on the next request. Applied to the copy with
-    # the last loads, only the mentors whose load moved are written again.
-    loaded = (cached[1] if same_index else indexed).with_load(*load_counts(program))
+    # that commits in between moves the counter again and is counted on the next request. On the copy with the last
+    # loads, only the mentors whose load moved are counted again (load_changes), or everyone when that is not known.
+    # A new index takes over the last copy's load for the mentors in both.
+    moved = load_changes.since(program, cached[0][1], load) if cached is not None else None
+    if moved is None:
+        loaded = indexed.with_load(*load_counts(program))
+    else:
+        start = cached[1]
+        if not same_index:
+            start, unknown = indexed.with_load_from(cached[1])
+            moved = moved | unknown
+        loaded = start.with_load_of(moved, *load_counts(program, moved)) if moved else start
     _loaded[key] = (versions, loaded)
     return loaded
 

@@ -284,6 +284,7 @@ def withdraw_request(request: MatchRequest, mentee: User) -> None:
             dedupe_key=f"request:{request.id}:withdrawn", mentee=mentee,
             inbox_url=links.absolute_url("pairing.inbox"),
         )
+    events.requests_changed.send(request.program, requests=[request])
 
 
 def approve_request(request: MatchRequest, mentor: User, automatic: bool = False) -> Match:
@@ -362,13 +363,17 @@ def create_match(program: Program, mentor: User, mentee: User, *, made_by: str, 
             if not answered:
                 raise PairingError("This request has already been answered.")
         match = Match.create(program=program, mentor=mentor, mentee=mentee, made_by=made_by)
-        # The mentee's other open requests are settled by the match.
-        MatchRequest.update(status="closed", decided_at=utcnow(), reason="Matched with another mentor.").where(
-            MatchRequest.program == program, MatchRequest.mentee == mentee, MatchRequest.status == "pending"
-        ).execute()
+        # The mentee's other open requests are settled by the match; their mentors are less asked for.
+        settled = list(MatchRequest.pending(program).where(MatchRequest.mentee == mentee))
+        if settled:
+            MatchRequest.update(status="closed", decided_at=utcnow(), reason="Matched with another mentor.").where(
+                MatchRequest.id.in_([r.id for r in settled]), MatchRequest.status == "pending"
+            ).execute()
         Participant.update(status="paired").where(Participant.id.in_([mentor_row.id, mentee_row.id])).execute()
         audit.record(actor, "match.create", f"match:{match.id}", mentor=mentor.id, mentee=mentee.id, made_by=made_by)
     events.match_created.send(program, match=match, made_by=made_by, actor=actor)
+    if settled:
+        events.requests_changed.send(program, requests=settled)
     return match
 
 

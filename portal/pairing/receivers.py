@@ -1,9 +1,9 @@
 """What pairing does when something happens elsewhere: keep the mentor directory current, tell a new pair."""
 from __future__ import annotations
 
-from portal import counters, events, links, mail, settings
+from portal import events, links, mail, settings
 from portal.models import Participant, Program
-from portal.pairing import directory, directory_changes, tasks
+from portal.pairing import directory, directory_changes, load_changes, tasks
 
 # --- the directory's index follows the counter (portal/pairing/directory.py) -------------------------------------
 
@@ -56,15 +56,20 @@ def on_vocabulary(skill, **extra) -> None:
         _refresh_everyone(program)
 
 
-# --- every mentor's load (room, full, popular) is recounted when the load counter moves -------------------------
+# --- a mentor's load (room, full, popular) is counted again when it moves (load_changes) -------------------------
 
 
 @events.requests_changed.connect
+def on_requests_changed(program, *, requests, **extra) -> None:
+    """A request sent, answered, withdrawn, expired or closed: its mentor's popularity changes."""
+    load_changes.note(program, {request.mentor_id for request in requests})
+
+
 @events.match_created.connect
 @events.match_ended.connect
-def on_load_changed(program, **extra) -> None:
-    """A request sent or answered, a match made or ended: the mentor's room and popularity change."""
-    counters.bump(counters.load_key(program))
+def on_match_changed(program, *, match, **extra) -> None:
+    """A match made or ended: the mentor's room changes."""
+    load_changes.note(program, {match.mentor_id})
 
 
 # --- a new pair is told -----------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 from huey import crontab
 
 from portal.models import Program
-from portal.pairing import directory, operations
+from portal.pairing import directory, load_changes, operations
 from portal.queue import queue
 
 
@@ -12,6 +12,13 @@ from portal.queue import queue
 def expire_requests() -> None:
     """Pass unanswered requests on to the mentee's next favourite once their time is up."""
     operations.expire_requests()
+
+
+@queue.periodic_task(crontab(minute="*/10"))
+def forget_old_load_changes() -> None:
+    """Whose load moved is kept for the last changes only (portal/pairing/load_changes.py)."""
+    for program in Program.select():
+        load_changes.forget_old(program)
 
 
 @queue.task(retries=3, retry_delay=30)

@@ -40,3 +40,23 @@ def test_load_applied_over_earlier_load_is_the_load_applied_afresh():
     assert again.mentors == afresh.mentors and again.index is base.index
     assert [(r.id, r.room, r.full, r.popular) for r in again.rank(None, query="python").results] == [
         (r.id, r.room, r.full, r.popular) for r in afresh.rank(None, query="python").results]
+
+
+def test_only_the_mentors_named_get_their_load_set_again():
+    loaded = build().with_load({1: 1, 2: 1}, {})
+    again = loaded.with_load_of({2}, {}, {2: 2})
+    assert (again.get(1).matched, again.get(2).matched, again.get(2).pending) == (1, 0, 2)
+    assert (loaded.get(2).matched, loaded.get(2).pending) == (1, 0)  # the copy it came from stays as it was
+
+
+def test_a_new_index_takes_over_the_last_copys_load_and_names_the_mentors_it_lacked():
+    loaded = build().with_load({1: 1, 2: 1}, {2: 1})
+    mentors = [MentorProfile(id=2, name="Ben Okafor", skills=("Python", "SQL"), capacity=2),
+               MentorProfile(id=3, name="Cai Lin", skills=("Python",), capacity=1)]
+    fresh = MentorDirectory.build(mentors, Vocabulary.from_pairs([("Python", "Python"), ("SQL", "SQL")]))
+    taken, unknown = fresh.with_load_from(loaded)
+    assert unknown == {3}
+    assert (taken.get(2).matched, taken.get(2).pending, taken.get(3).matched) == (1, 1, 0)
+    assert taken.fit(None, 2).popular and taken.index is fresh.index
+    empty, unknown = fresh.with_load_from(MentorDirectory.build([], Vocabulary.from_pairs([])))
+    assert unknown == {2, 3} and empty.get(2).matched == 0

@@ -6,7 +6,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from portal.models import Match, MatchRequest
+from portal.models import Match, MatchRequest, Program
+from portal.pairing import directory, directory_changes, load_changes
+from portal.pairing.operations import create_match
 from tests.console.conftest import give_answers
 from tests.statements import statements, within_bound
 
@@ -63,12 +65,13 @@ def test_shortlist_requests_and_approvals_make_a_handful_of_statements(people, b
     _count(lambda: mia.post(f"/shortlist/{second.id}", data={"csrf_token": token, "action": "add"},
                             headers={"HX-Request": "true", "HX-Target": "shortlist"}), 20)
     _count(lambda: mia.get("/shortlist"), 17)
-    _count(lambda: mia.post("/requests", data={"csrf_token": token, "message": "Hello"}), 18)
+    # Sending a request stores whose load moved beside the load counter (portal/pairing/load_changes.py).
+    _count(lambda: mia.post("/requests", data={"csrf_token": token, "message": "Hello"}), 19)
     request = MatchRequest.get(MatchRequest.mentee == people["mentee"].id)
     mentor = browser(request.mentor.email)
     token = mentor.token("/inbox")
     _count(lambda: mentor.get("/inbox"), 9)
-    response = _count(lambda: mentor.post(f"/requests/{request.id}/approve", data={"csrf_token": token}), 21)
+    response = _count(lambda: mentor.post(f"/requests/{request.id}/approve", data={"csrf_token": token}), 22)
     assert "/matches/" in response.headers["Location"]
 
 
@@ -108,3 +111,60 @@ def test_a_mentors_load_kept_between_requests_moves_with_every_request_and_match
     assert Match.get(Match.mentee == people["mentee"].id).mentor_id == mentor.id
     # One of two places taken: the page moves at once.
     assert "1 place left" in mia.get(f"/mentors/{mentor.id}").get_data(as_text=True)
+
+
+def test_only_the_mentors_whose_load_moved_are_counted_again(app, people, program, browser, create_user):
+    """A withdrawal and a match that settles other requests move the load too, and only those mentors are counted."""
+    first, second = people["mentors"][:2]
+    nia = create_user("nia@example.org", roles=("mentee",), name="Nia Obi")
+    give_answers(program, nia, "mentee", {**HOURS, "grow": ["Python"], "goals_6m": "Grow"})
+
+    def load(mentor) -> tuple[int, int]:
+        with app.test_request_context():
+            held = directory.directory(Program.current()).get(mentor.id)
+        return held.matched, held.pending
+
+    assert load(first) == (0, 0)
+    for email in ("mia@example.org", "nia@example.org"):
+        mentee = browser(email)
+        token = mentee.token("/shortlist")
+        mentee.post(f"/shortlist/{first.id}", data={"csrf_token": token, "action": "add"})
+        mentee.post("/requests", data={"csrf_token": token, "message": "Hello"})
+    with statements() as made:
+        assert load(first) == (0, 2)
+    counted = [sql for sql in made if "GROUP BY" in sql]
+    assert len(counted) == 2 and all('"mentor_id" IN (' in sql for sql in counted), within_bound(made, 0)
+
+    mia = browser("mia@example.org")
+    request = MatchRequest.get(MatchRequest.mentee == people["mentee"].id)
+    mia.post(f"/requests/{request.id}/withdraw", data={"csrf_token": mia.token("/shortlist")})
+    assert load(first) == (0, 1)
+    # The admin pairs Nia with another mentor: her request to the first is settled, and both loads move.
+    with app.test_request_context():
+        create_match(program, second, nia, made_by="admin", actor=None)
+    assert load(first) == (0, 0) and load(second) == (1, 0)
+
+
+def test_a_load_change_that_says_not_whose_counts_everyone_again(app, people, program):
+    mentor = people["mentors"][0]
+    with app.test_request_context():
+        assert directory.directory(Program.current()).get(mentor.id).matched == 0
+    mentee = people["mentee"]
+    Match.create(program=program, mentor=mentor, mentee=mentee, made_by="admin")
+    with app.test_request_context():
+        load_changes.note(program, None)
+        with statements() as made:
+            assert directory.directory(Program.current()).get(mentor.id).matched == 1
+    assert not [sql for sql in made if '"mentor_id" IN (' in sql], within_bound(made, 0)
+
+
+def test_a_new_index_takes_over_the_loads_without_counting_them_again(app, people, program):
+    mentor, full = people["mentors"][0], people["mentors"][5]
+    with app.test_request_context():
+        first = directory.directory(Program.current())
+    assert first.get(full.id).matched == 1
+    directory_changes.note(program, [mentor.id])  # a mentor saved their answers: the index is updated for them
+    with app.test_request_context(), statements() as made:
+        held = directory.directory(Program.current())
+    assert held.index is not first.index and held.get(full.id).matched == 1
+    assert not [sql for sql in made if "GROUP BY" in sql], within_bound(made, 0)
