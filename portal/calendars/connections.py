@@ -291,7 +291,21 @@ def busy(user, start: datetime, end: datetime, zone: str) -> Busy | None:
     None when they have no working connection (or it breaks now: marked, emailed). Unreachable, Throttled and
     other CalendarErrors go to the caller.
     """
-    connection = _working(user)
+    return busy_of(_working(user), start, end, zone)
+
+
+# Both of a pair, on every offer of times: compiled once (portal/prepared.py).
+_OF_BOTH = Prepared(lambda first, second: CalendarConnection.select().where(
+    CalendarConnection.user.in_([first, second]), CalendarConnection.status == "ok"), 2)
+
+
+def working_of(people) -> dict[int, CalendarConnection]:
+    """The working connections of one or two people, by user id, in one statement."""
+    return {connection.user_id: connection for connection in _OF_BOTH.rows(people[0].id, people[-1].id)}
+
+
+def busy_of(connection: CalendarConnection | None, start: datetime, end: datetime, zone: str) -> Busy | None:
+    """`busy` for a working connection already read (None: no calendar to read)."""
     if connection is None:
         return None
     try:

@@ -10,6 +10,7 @@ from calendar_sync.model import Busy, Interval, SlotRules, WorkingHours
 from portal import settings
 from portal.calendars import connections
 from portal.models import Answer, Match, Meeting, Program, Question, User
+from portal.prepared import Prepared
 
 PER_DAY = 2  # offers on one day at most, so a week shows choice across days
 STEP_MINUTES = 30
@@ -35,10 +36,25 @@ def _minutes(text: str) -> int:
 
 def working_hours(program: Program, user: User) -> WorkingHours:
     """A person's working hours and zone from their answers (weekdays); 09:00-17:00 in their account's zone if unset."""
-    keys = {q.id: q.key for q in Question.select().where(Question.program == program,
-                                                          Question.key.in_(["timezone", "working_hours"]))}
-    answers = {keys[a.question_id]: a.value for a in Answer.select().where(
-        Answer.program == program, Answer.user == user, Answer.question.in_(list(keys)))}
+    return _working_hours_of(program, user, user)[user.id]
+
+
+# Both of a pair, on every offer of times: compiled once (portal/prepared.py).
+_HOURS = Prepared(lambda program, first, second: (
+    Answer.select(Answer.user, Question.key, Answer.value).join(Question)
+    .where(Answer.program == program, Answer.user.in_([first, second]),
+           Question.key.in_(["timezone", "working_hours"])).tuples()), 3)
+
+
+def _working_hours_of(program: Program, *people: User) -> dict[int, WorkingHours]:
+    """The working hours of one or two people (user id -> WorkingHours), in one statement."""
+    answers: dict[int, dict] = {}
+    for user_id, key, value in _HOURS.rows(program.id, people[0].id, people[-1].id):
+        answers.setdefault(user_id, {})[key] = value
+    return {person.id: _hours(answers.get(person.id, {}), person) for person in people}
+
+
+def _hours(answers: dict, user: User) -> WorkingHours:
     zone = answers.get("timezone") or user.timezone or "UTC"
     start, end = DEFAULT_HOURS
     value = answers.get("working_hours") or {}
@@ -72,7 +88,26 @@ def sessions_between(user_ids: list[int], start: dt.datetime, end: dt.datetime, 
 
 def portal_busy(user: User, start: dt.datetime, end: dt.datetime, skip: int | None = None) -> list[Interval]:
     """The person's scheduled portal sessions overlapping [start, end): busy even without a connected calendar."""
-    return [Interval(aware(m.starts_at), aware(m.ends_at)) for m in sessions_between([user.id], start, end, skip)]
+    return _portal_busy_of((user,), start, end, skip)[user.id]
+
+
+# Both of a pair, on every offer of times: compiled once. A session to skip of -1 skips none (ids start at 1).
+_BUSY = Prepared(lambda first, second, start, end, skip: (
+    Meeting.select(Meeting.starts_at, Meeting.ends_at, Match.mentor, Match.mentee).join(Match)
+    .where(Match.mentor.in_([first, second]) | Match.mentee.in_([first, second]), Meeting.status == "scheduled",
+           Meeting.starts_at < end, Meeting.ends_at > start, Meeting.id != skip)
+    .order_by(Meeting.starts_at).tuples()), 5)
+
+
+def _portal_busy_of(people, start: dt.datetime, end: dt.datetime, skip: int | None) -> dict[int, list[Interval]]:
+    """Each person's scheduled portal sessions overlapping [start, end) (user id -> intervals), in one statement."""
+    ids = [person.id for person in people]
+    found: dict[int, list[Interval]] = {user_id: [] for user_id in ids}
+    rows = _BUSY.rows(ids[0], ids[-1], stored(start), stored(end), -1 if skip is None else skip)
+    for starts_at, ends_at, mentor_id, mentee_id in rows:
+        for user_id in {mentor_id, mentee_id} & found.keys():
+            found[user_id].append(Interval(aware(starts_at), aware(ends_at)))
+    return found
 
 
 @dataclass
@@ -91,14 +126,18 @@ class Availability:
 
 def availability(match: Match, start: dt.datetime, end: dt.datetime, skip: int | None = None) -> Availability:
     """Both people's busy time between start and end: their calendars where connected, and portal meetings."""
-    program = match.program
+    people = (match.mentor, match.mentee)
+    # Each kind for both people in one statement: this runs for every offer of times and every booking.
+    all_hours = _working_hours_of(match.program, *people)
+    all_busy = _portal_busy_of(people, start, end, skip)
+    linked = connections.working_of(people)
     found = Availability(busy=[], hours=[])
-    for person in (match.mentor, match.mentee):
-        hours = working_hours(program, person)
-        intervals = portal_busy(person, start, end, skip)
+    for person in people:
+        hours = all_hours[person.id]
+        intervals = all_busy[person.id]
         tentative: tuple = ()
         try:
-            calendar = connections.busy(person, start, end, hours.zone)
+            calendar = connections.busy_of(linked.get(person.id), start, end, hours.zone)
         except CalendarError:
             calendar = None
             found.unread.append(person.first_name)
