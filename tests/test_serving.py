@@ -241,6 +241,13 @@ def test_many_requests_use_no_more_connections_than_the_pools_hold(served):
     assert server_connections(served.app_name) & seen
 
 
+def test_the_processes_keep_few_memory_arenas(served):
+    """Threaded workers would each grow a glibc arena of their own; the production command caps them at two."""
+    for pid in (*served.web_workers(), served.job_worker()):
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environment, command_line(pid)
+
+
 def test_a_graceful_restart_loses_no_request(served):
     before = served.web_workers()
     restarted = []
