@@ -11,7 +11,6 @@ addresses or ports answer; the details go to `detail`, for logs.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,6 +22,7 @@ from caldav.lib.namespace import ns
 
 from calendar_sync import guarded_http, invites
 from calendar_sync.addresses import AddressPolicy
+from calendar_sync.calendar_info import CalendarInfo, session_calendar
 from calendar_sync.errors import (
                                   AddressNotAllowed,
                                   AuthFailed,
@@ -42,42 +42,12 @@ NOT_REACHED = ("The portal could not reach a calendar server at that address. Ch
                "later; a server on a private network must first be allowed by the programme team.")
 
 
-@dataclass(frozen=True, slots=True)
-class CalendarInfo:
-    """A calendar in the account: its URL (what the portal stores), display name, whether it holds events (VEVENT;
-    a task list does not), whether this account may write to it (a subscribed holiday calendar may not), and whether
-    the server names it the account's default calendar (RFC 6638)."""
-
-    url: str
-    name: str
-    events: bool = True
-    writable: bool = True
-    default: bool = False
-
-    @property
-    def takes_sessions(self) -> bool:
-        return self.events and self.writable
-
-
 class _ScheduleDefaultCalendarURL(BaseElement):
     tag = ns("C", "schedule-default-calendar-URL")
 
 
 # Privileges that let this account put an event in a calendar (RFC 3744 section 3.12: write covers write-content).
 WRITE_PRIVILEGES = {ns("D", "all"), ns("D", "write"), ns("D", "write-content")}
-
-
-def session_calendar(calendars: list[CalendarInfo]) -> CalendarInfo | None:
-    """Where sessions go unless the person chooses: the server's default calendar if it takes them, else the first
-    that holds events and may be written; None when there is none."""
-    fit = [info for info in calendars if info.takes_sessions]
-    return next((info for info in fit if info.default), fit[0] if fit else None)
-
-
-def busy_calendars(calendars: list[CalendarInfo]) -> list[CalendarInfo]:
-    """Which calendars count as busy unless the person chooses: their own event calendars (those they may write),
-    not subscriptions such as a holiday calendar, whose all-day events would block whole days."""
-    return [info for info in calendars if info.takes_sessions]
 
 
 @contextlib.contextmanager

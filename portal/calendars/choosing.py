@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from calendar_sync.caldav_source import CalendarInfo, busy_calendars, session_calendar
+from calendar_sync.calendar_info import CalendarInfo, busy_calendars, session_calendar
 from calendar_sync.errors import NoCalendar
 from portal import audit
 from portal.calendars import connections

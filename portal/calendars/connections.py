@@ -108,7 +108,7 @@ def connect_caldav(user: User, url: str, username: str, password: str) -> Calend
     (`choosing.choose_calendars`). Only public addresses and those allowed in the settings are fetched; any server
     the portal cannot talk to is Unreachable with one message, whatever the reason.
     """
-    from calendar_sync.caldav_source import busy_calendars, session_calendar
+    from calendar_sync.calendar_info import busy_calendars, session_calendar
 
     account = _open_caldav(url, username, password)
     try:

@@ -2,19 +2,25 @@
 from __future__ import annotations
 
 import math
-from functools import cached_property
+from functools import cache, cached_property
 from dataclasses import dataclass
 
-import pygal
-from lxml import etree
 from markupsafe import Markup
-from pygal.style import Style
 
 SVG = "{http://www.w3.org/2000/svg}"
-# Colours and fonts live in portal.css (the Content-Security-Policy refuses inline style); these only size the text.
-STYLE = Style(font_family="inherit", title_font_size=18, label_font_size=13, major_label_font_size=13,
-              legend_font_size=14, value_font_size=13)
-KINDS = {"bar": pygal.Bar, "stacked": pygal.StackedBar, "line": pygal.Line}
+
+
+@cache
+def _pygal():
+    """pygal, its chart kinds and the style, imported by the process that draws (the job worker): about 15 MB that
+    no web worker needs, since pages show what the job drew."""
+    import pygal
+    from pygal.style import Style
+
+    # Colours and fonts live in portal.css (the Content-Security-Policy refuses inline style); these only size text.
+    style = Style(font_family="inherit", title_font_size=18, label_font_size=13, major_label_font_size=13,
+                  legend_font_size=14, value_font_size=13)
+    return {"bar": pygal.Bar, "stacked": pygal.StackedBar, "line": pygal.Line}, style
 
 
 @dataclass(frozen=True)
@@ -40,8 +46,9 @@ class Chart:
     @cached_property
     def _drawn(self) -> Markup:
         # Drawn once per chart, by the job that counts the figures (portal/kept): views show what it drew.
-        chart = KINDS[self.kind](
-            title=self.title, style=STYLE, js=[], disable_xml_declaration=True, no_prefix=True, width=800, height=360,
+        kinds, style = _pygal()
+        chart = kinds[self.kind](
+            title=self.title, style=style, js=[], disable_xml_declaration=True, no_prefix=True, width=800, height=360,
             show_legend=len(self.series) > 1, legend_at_bottom=True, legend_at_bottom_columns=min(len(self.series), 5),
             x_title=self.x_title or None, y_title=self.y_title or None, show_minor_x_labels=len(self.labels) <= 24,
             x_labels_major_every=max(1, len(self.labels) // 12), truncate_label=-1, print_values=False,
@@ -71,6 +78,8 @@ class Chart:
 
     def _accessible(self, root):
         """Drop pygal's <style>, script and style attributes (portal.css draws the chart); add <title> and <desc>."""
+        from lxml import etree
+
         for element in list(root.iter()):
             if element.tag in ("style", "script", "title", f"{SVG}style", f"{SVG}script", f"{SVG}title") \
                     or element.tag is etree.Comment:

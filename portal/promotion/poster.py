@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-
-import segno
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from portal.chat import messages
 from portal.chat.messages import long_date
 from portal.models import Program
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 # DejaVu Sans (Debian's fonts-dejavu-core) covers most scripts; without it the PDF's built-in Helvetica is used, which
 # shows only Western European letters.
@@ -30,6 +31,8 @@ def _unicode_font(pdf: FPDF, font_dirs=FONT_DIRS) -> str | None:
 
 def qr_png(address: str) -> bytes:
     """The registration address as a QR code (error correction M, the standard quiet zone), as PNG."""
+    import segno
+
     out = io.BytesIO()
     segno.make(address, error="m", micro=False).save(out, kind="png", scale=12, border=4)
     return out.getvalue()
@@ -37,6 +40,9 @@ def qr_png(address: str) -> bytes:
 
 def make(program: Program, address: str, font_dirs=FONT_DIRS) -> bytes:
     """The poster as PDF bytes."""
+    # Imported here: fpdf2 and the font and image libraries it loads take about 50 MB, for a page seldom asked for.
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_title(f"{program.name}: poster")
     pdf.set_creator("Mentoring programme portal")

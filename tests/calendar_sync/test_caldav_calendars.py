@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from calendar_sync import caldav_source
-from calendar_sync.caldav_source import CalendarInfo, busy_calendars, session_calendar
+from calendar_sync.calendar_info import CalendarInfo, busy_calendars, session_calendar
 from calendar_sync.model import Meeting, Person
 from tests.calendar_sync import peers
 from tests.calendar_sync.corpus import vcalendar
