@@ -36,14 +36,19 @@ def worker_command(config: dict | None = None) -> list[str]:
             "--worker-type", "thread"]
 
 
+# glibc's allocator, unless the deployment sets it: each thread that allocates would get an arena of its own, and
+# after a large block is freed (a directory index replaced by a newer one) the threshold for mapping blocks on their
+# own rises, so the next index lands in the heap, where freed memory is rarely given back. Two arenas and fixed
+# thresholds keep a worker's resident memory near what Python holds (bench/load.py: about 140 MB rather than 200).
+MALLOC = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072", "MALLOC_TRIM_THRESHOLD_": "131072"}
+
+
 def _environment(application: str) -> dict[str, str]:
     return {
         **os.environ,
         # PostgreSQL lists each connection under this name (pg_stat_activity), unless the deployment names them.
         "PGAPPNAME": os.environ.get("PGAPPNAME") or application,
-        # glibc gives each thread that allocates its own memory arena, which a threaded worker's resident memory
-        # grows into and rarely gives back; two arenas keep it near what Python holds, unless the deployment says.
-        "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX") or "2",
+        **{name: os.environ.get(name) or value for name, value in MALLOC.items()},
     }
 
 
