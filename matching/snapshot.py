@@ -10,7 +10,7 @@ from pathlib import Path
 from matching.directory import MentorDirectory
 
 # Raised when what a directory holds changes shape, so a file written by other code is never read as this one.
-FORMAT = 1
+FORMAT = 2
 # What each process keeps for itself: fit tables of recent lookers and the lock that guards them.
 _OWN = ("_scorers", "_scorers_lock")
 

@@ -151,13 +151,21 @@ def mentor_profiles(program: Program, user_ids=None) -> list[MentorProfile]:
     # Only what the admin shows in the directory is shown or searched; hidden answers stay private.
     hidden = {key for key, q in questions.items() if not (q.active and q.shown_in_directory)} - {"capacity"}
     profiles = []
+    # Titles, departments, places, zones and skills repeat across thousands of mentors: one string each, so the
+    # directory (and each worker's copy of its file) holds a value once.
+    same: dict[str, str] = {}
+
+    def one(text: str) -> str:
+        return same.setdefault(text, text)
+
     for row in rows:
         a = {key: value for key, value in answers.get(row.user_id, {}).items() if key not in hidden}
         profiles.append(MentorProfile(
-            id=row.user_id, name=row.user.name, title=a.get("role_title", "") or "",
-            department=a.get("department", "") or "", seniority=_seniority(questions, a.get("seniority")),
-            skills=tuple(a.get("strengths") or ()), advises_on=a.get("goals_achieved", "") or "",
-            location=a.get("location", "") or "", timezone=a.get("timezone", "UTC") or "UTC",
+            id=row.user_id, name=row.user.name, title=one(a.get("role_title", "") or ""),
+            department=one(a.get("department", "") or ""), seniority=_seniority(questions, a.get("seniority")),
+            skills=tuple(one(skill) for skill in a.get("strengths") or ()),
+            advises_on=a.get("goals_achieved", "") or "",
+            location=one(a.get("location", "") or ""), timezone=one(a.get("timezone", "UTC") or "UTC"),
             hours=_hours(a.get("working_hours")), capacity=row.capacity or 1,
         ))
     return profiles
