@@ -5,13 +5,13 @@ import select
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlparse
 
+import psycopg2.extensions
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import parse
 from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 
 database = DatabaseProxy()
-# psycopg2's "no transaction open" status (its extensions module's TRANSACTION_STATUS_IDLE), without importing it here.
-_IDLE = 0
+_IDLE = psycopg2.extensions.TRANSACTION_STATUS_IDLE
 # How each per-process memo keyed by memo_key is dropped (see forget_memos).
 _memos: list[Callable[[], None]] = []
 
@@ -45,6 +45,8 @@ def open_database(url: str, *, pool_size: int = 0, recycle_seconds: int | None =
             options["options"] = f"-c search_path={schema}"
         params = {**parse(url), **options}
         if pool_size > 0:
+            # A pooled connection serves request after request: it keeps the statements prepared on it.
+            params["connection_factory"] = _PreparingConnection
             db = _Pool(
                 max_connections=pool_size, stale_timeout=recycle_seconds or None, timeout=wait_seconds, **params
             )
@@ -53,6 +55,14 @@ def open_database(url: str, *, pool_size: int = 0, recycle_seconds: int | None =
     close_idle_connections()  # of the pool the proxy is about to leave (tests and commands rebind it often)
     database.initialize(db)
     return db
+
+
+class _PreparingConnection(psycopg2.extensions.connection):
+    """A PostgreSQL connection that remembers the statements prepared on it (portal/prepared.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared: set[str] = set()
 
 
 class _Pool(PooledPostgresqlDatabase):

@@ -4,14 +4,23 @@ peewee writes a query's SQL again on every call by walking the whole query, abou
 more than the database takes to answer it. A `Prepared` query is built once from a function whose arguments stand
 for the values, compiled for the database in use, and afterwards run with the caller's values in their places:
 the same SQL, the same rows and the same model instances as the query it was built from.
+
+On a pooled PostgreSQL connection the statement is also prepared on the server, once per connection (PREPARE), and
+run by name (EXECUTE): the server then skips parsing and planning it, about 0.1 ms for a join, on every request.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from itertools import count as _count
 
 from peewee import Value
 
 from portal.db import database
+
+
+# Each statement's name on the server, unique in the process.
+_numbers = _count(1)
 
 
 class _Slot:
@@ -34,6 +43,7 @@ class Prepared:
         self._build = build
         self._arity = arity
         self._compiled: tuple | None = None  # (database, query, sql, parameters)
+        self._name = f"portal_{next(_numbers)}"
 
     def _compiled_for_database(self) -> tuple:
         db = database.obj
@@ -49,7 +59,21 @@ class Prepared:
         """Every row the query gives for these values, as the query itself would give them."""
         _, query, sql, params = self._compiled_for_database()
         bound = [values[p.index] if isinstance(p, _Slot) else p for p in params]
+        connection = database.connection()
+        if isinstance(getattr(connection, "prepared", None), set):
+            sql = self._on_server(connection, sql, len(bound))
         return list(query._get_cursor_wrapper(database.execute_sql(sql, bound)))
+
+    def _on_server(self, connection, sql: str, count: int) -> str:
+        """The EXECUTE that runs this statement by name, prepared on this connection the first time."""
+        if self._name not in connection.prepared:
+            numbers = iter(range(1, count + 1))
+            # peewee writes each parameter as %s (and a literal % as %%): PostgreSQL's PREPARE numbers them.
+            numbered = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+            with connection.cursor() as cursor:
+                cursor.execute(f"PREPARE {self._name} AS {numbered}")
+            connection.prepared.add(self._name)
+        return f"EXECUTE {self._name} ({', '.join(['%s'] * count)})" if count else f"EXECUTE {self._name}"
 
     def first(self, *values):
         """The first row, or None."""

@@ -176,3 +176,39 @@ def test_demo_data_leaves_planner_statistics(app, runner):
         ).fetchall())
     # Never analysed, PostgreSQL records -1 rows; analysed, it knows how many there are.
     assert rows["participant"] >= 50 and rows["answer"] > rows["participant"] and rows["user"] >= 48, rows
+
+
+def test_a_pooled_connection_prepares_each_statement_once_and_runs_it_by_name(make_app, app_name, create_user):
+    from portal.models import User
+    from portal.prepared import Prepared
+
+    by_email = Prepared(lambda email: User.select().where(User.email == email, User.active).paginate(1, 1), 1)
+    app = pooled_app(make_app, pool_size=3)
+    mia = create_user("mia@example.org")
+    with app.app_context(), database.connection_context():
+        assert by_email.first("mia@example.org").id == mia.id
+        connection = database.connection()
+        assert by_email._name in connection.prepared
+        assert by_email.first("nobody@example.org") is None
+        cursor = database.execute_sql("SELECT name, statement FROM pg_prepared_statements WHERE name = %s",
+                                      [by_email._name])
+        [(name, statement)] = cursor.fetchall()
+        assert "$1" in statement and '"user"' in statement
+    # The next request takes the same connection from the pool and runs the statement by name, prepared once.
+    client = PortalClient(app.test_client())
+    assert client.get("/login").status_code == 200
+    with app.app_context(), database.connection_context():
+        assert database.connection() is connection and by_email.first("mia@example.org").id == mia.id
+
+
+def test_a_connection_without_a_pool_prepares_nothing(make_app, app_name, create_user):
+    from portal.models import User
+    from portal.prepared import Prepared
+
+    by_email = Prepared(lambda email: User.select().where(User.email == email).paginate(1, 1), 1)
+    app = pooled_app(make_app, pool_size=0)
+    create_user("mia@example.org")
+    with app.app_context(), database.connection_context():
+        assert by_email.first("mia@example.org") is not None
+        assert not hasattr(database.connection(), "prepared")
+        assert database.execute_sql("SELECT count(*) FROM pg_prepared_statements").fetchone() == (0,)
