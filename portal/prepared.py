@@ -66,14 +66,16 @@ class Prepared:
 
     def _on_server(self, connection, sql: str, count: int) -> str:
         """The EXECUTE that runs this statement by name, prepared on this connection the first time."""
+        numbers = iter(range(1, count + 1))
+        # peewee writes each parameter as %s (and a literal % as %%): PostgreSQL's PREPARE numbers them.
+        numbered = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
         if self._name not in connection.prepared:
-            numbers = iter(range(1, count + 1))
-            # peewee writes each parameter as %s (and a literal % as %%): PostgreSQL's PREPARE numbers them.
-            numbered = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
             with connection.cursor() as cursor:
                 cursor.execute(f"PREPARE {self._name} AS {numbered}")
             connection.prepared.add(self._name)
-        return f"EXECUTE {self._name} ({', '.join(['%s'] * count)})" if count else f"EXECUTE {self._name}"
+        run = f"EXECUTE {self._name} ({', '.join(['%s'] * count)})" if count else f"EXECUTE {self._name}"
+        # The statement itself rides along as a comment: logs, pg_stat_activity and tests see what runs.
+        return f"{run} /* {numbered.replace('%', '%%').replace('*/', '* /')} */"
 
     def first(self, *values):
         """The first row, or None."""

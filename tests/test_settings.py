@@ -16,7 +16,9 @@ class SettingQueries:
 
     @property
     def reads(self) -> int:
-        return sum(1 for sql in self.made[self.since:] if sql.startswith("SELECT") and 'FROM "setting"' in sql)
+        # A statement prepared on the server runs as EXECUTE, with the SELECT it stands for as a comment.
+        return sum(1 for sql in self.made[self.since:]
+                   if sql.startswith(("SELECT", "EXECUTE")) and 'SELECT' in sql and 'FROM "setting"' in sql)
 
     @reads.setter
     def reads(self, value: int) -> None:
