@@ -86,11 +86,6 @@ def sessions_between(user_ids: list[int], start: dt.datetime, end: dt.datetime, 
     return query.order_by(Meeting.starts_at)
 
 
-def portal_busy(user: User, start: dt.datetime, end: dt.datetime, skip: int | None = None) -> list[Interval]:
-    """The person's scheduled portal sessions overlapping [start, end): busy even without a connected calendar."""
-    return _portal_busy_of((user,), start, end, skip)[user.id]
-
-
 # Both of a pair, on every offer of times: compiled once. A session to skip of -1 skips none (ids start at 1).
 _BUSY = Prepared(lambda first, second, start, end, skip: (
     Meeting.select(Meeting.starts_at, Meeting.ends_at, Match.mentor, Match.mentee).join(Match)
