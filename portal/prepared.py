@@ -42,7 +42,7 @@ class Prepared:
     def __init__(self, build: Callable, arity: int):
         self._build = build
         self._arity = arity
-        self._compiled: tuple | None = None  # (database, query, sql, parameters)
+        self._compiled: tuple | None = None  # (database, query, sql, parameters, PREPARE, EXECUTE)
         self._name = f"portal_{next(_numbers)}"
 
     def _compiled_for_database(self) -> tuple:
@@ -52,30 +52,30 @@ class Prepared:
         if kept is None or kept[0] is not db:
             query = self._build(*(Value(_Slot(i), converter=False) for i in range(self._arity)))
             sql, params = db.get_sql_context().sql(query).query()
-            kept = self._compiled = (db, query, sql, params)
+            kept = self._compiled = (db, query, sql, params, *self._by_name(sql, len(params)))
         return kept
 
-    def rows(self, *values) -> list:
-        """Every row the query gives for these values, as the query itself would give them."""
-        _, query, sql, params = self._compiled_for_database()
-        bound = [values[p.index] if isinstance(p, _Slot) else p for p in params]
-        connection = database.connection()
-        if isinstance(getattr(connection, "prepared", None), set):
-            sql = self._on_server(connection, sql, len(bound))
-        return list(query._get_cursor_wrapper(database.execute_sql(sql, bound)))
-
-    def _on_server(self, connection, sql: str, count: int) -> str:
-        """The EXECUTE that runs this statement by name, prepared on this connection the first time."""
+    def _by_name(self, sql: str, count: int) -> tuple[str, str]:
+        """The PREPARE that names this statement on a PostgreSQL connection, and the EXECUTE that runs it."""
         numbers = iter(range(1, count + 1))
         # peewee writes each parameter as %s (and a literal % as %%): PostgreSQL's PREPARE numbers them.
         numbered = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
-        if self._name not in connection.prepared:
-            with connection.cursor() as cursor:
-                cursor.execute(f"PREPARE {self._name} AS {numbered}")
-            connection.prepared.add(self._name)
         run = f"EXECUTE {self._name} ({', '.join(['%s'] * count)})" if count else f"EXECUTE {self._name}"
         # The statement itself rides along as a comment: logs, pg_stat_activity and tests see what runs.
-        return f"{run} /* {numbered.replace('%', '%%').replace('*/', '* /')} */"
+        return f"PREPARE {self._name} AS {numbered}", f"{run} /* {numbered.replace('%', '%%').replace('*/', '* /')} */"
+
+    def rows(self, *values) -> list:
+        """Every row the query gives for these values, as the query itself would give them."""
+        _, query, sql, params, prepare, execute = self._compiled_for_database()
+        bound = [values[p.index] if isinstance(p, _Slot) else p for p in params]
+        connection = database.connection()
+        if isinstance(getattr(connection, "prepared", None), set):
+            if self._name not in connection.prepared:
+                with connection.cursor() as cursor:
+                    cursor.execute(prepare)
+                connection.prepared.add(self._name)
+            sql = execute
+        return list(query._get_cursor_wrapper(database.execute_sql(sql, bound)))
 
     def first(self, *values):
         """The first row, or None."""

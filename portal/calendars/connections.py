@@ -59,9 +59,15 @@ def broken_connection_of(user) -> CalendarConnection | None:
     return _BROKEN.first(getattr(user, "id", user))
 
 
+# One or both of a pair (an offer of times reads both): compiled once (portal/prepared.py).
+_WORKING = Prepared(lambda first, second: CalendarConnection.select().where(
+    CalendarConnection.user.in_([first, second]), CalendarConnection.status == "ok"), 2)
+
+
 def _working(user) -> CalendarConnection | None:
-    connection = connection_of(user)
-    return connection if connection is not None and connection.status == "ok" else None
+    """The person's connection if it works, or None."""
+    user_id = getattr(user, "id", user)
+    return _WORKING.first(user_id, user_id)
 
 
 # --- connecting -------------------------------------------------------------------------------------------------
@@ -294,14 +300,9 @@ def busy(user, start: datetime, end: datetime, zone: str) -> Busy | None:
     return busy_of(_working(user), start, end, zone)
 
 
-# Both of a pair, on every offer of times: compiled once (portal/prepared.py).
-_OF_BOTH = Prepared(lambda first, second: CalendarConnection.select().where(
-    CalendarConnection.user.in_([first, second]), CalendarConnection.status == "ok"), 2)
-
-
 def working_of(people) -> dict[int, CalendarConnection]:
     """The working connections of one or two people, by user id, in one statement."""
-    return {connection.user_id: connection for connection in _OF_BOTH.rows(people[0].id, people[-1].id)}
+    return {connection.user_id: connection for connection in _WORKING.rows(people[0].id, people[-1].id)}
 
 
 def busy_of(connection: CalendarConnection | None, start: datetime, end: datetime, zone: str) -> Busy | None:

@@ -76,11 +76,15 @@ def stored(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def _scheduled_overlapping(start, end) -> tuple:
+    """The conditions for a scheduled session overlapping [start, end) (stored times, or placeholders for them)."""
+    return Meeting.status == "scheduled", Meeting.starts_at < end, Meeting.ends_at > start
+
+
 def sessions_between(user_ids: list[int], start: dt.datetime, end: dt.datetime, skip: int | None = None):
     """Scheduled portal sessions of any of these people overlapping [start, end), earliest first."""
     theirs = Match.select(Match.id).where(Match.mentor.in_(user_ids) | Match.mentee.in_(user_ids))
-    query = Meeting.select().where(Meeting.match.in_(theirs), Meeting.status == "scheduled",
-                                   Meeting.starts_at < stored(end), Meeting.ends_at > stored(start))
+    query = Meeting.select().where(Meeting.match.in_(theirs), *_scheduled_overlapping(stored(start), stored(end)))
     if skip is not None:
         query = query.where(Meeting.id != skip)
     return query.order_by(Meeting.starts_at)
@@ -89,8 +93,8 @@ def sessions_between(user_ids: list[int], start: dt.datetime, end: dt.datetime, 
 # Both of a pair, on every offer of times: compiled once. A session to skip of -1 skips none (ids start at 1).
 _BUSY = Prepared(lambda first, second, start, end, skip: (
     Meeting.select(Meeting.starts_at, Meeting.ends_at, Match.mentor, Match.mentee).join(Match)
-    .where(Match.mentor.in_([first, second]) | Match.mentee.in_([first, second]), Meeting.status == "scheduled",
-           Meeting.starts_at < end, Meeting.ends_at > start, Meeting.id != skip)
+    .where(Match.mentor.in_([first, second]) | Match.mentee.in_([first, second]),
+           *_scheduled_overlapping(start, end), Meeting.id != skip)
     .order_by(Meeting.starts_at).tuples()), 5)
 
 
