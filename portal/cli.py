@@ -225,11 +225,10 @@ def register(app: Flask) -> None:
         from peewee import SqliteDatabase
 
         from portal.db import open_database
-        from portal.models import MODELS
 
         scratch = open_database("sqlite:///:memory:")
         assert isinstance(scratch, SqliteDatabase)
-        scratch.create_tables(MODELS)
+        migrations.create_schema(scratch)
         path = migrations.SNAPSHOTS / f"{migrations.head_version():04d}.sql"
         path.write_text(migrations.snapshot_sql(scratch))
         click.echo(f"Wrote {path.relative_to(migrations.SNAPSHOTS.parent.parent.parent)}")

@@ -3,12 +3,8 @@ from __future__ import annotations
 
 from flask import g, has_app_context
 
+from portal import steady
 from portal.models import Counter
-from portal.prepared import PreparedFamily
-
-# Every directory, profile and match page reads counters by name: compiled once per number of names.
-_READ = PreparedFamily(lambda *names: (
-    Counter.select(Counter.name, Counter.value).where(Counter.name.in_(list(names))).tuples()))
 
 
 def bump(name: str) -> None:
@@ -29,14 +25,12 @@ def put(name: str, value: int) -> None:
         g.pop("counters", None)
 
 
-def values(*names: str) -> dict[str, int]:
-    """The counters' values (0 for one never bumped) in one statement, kept for the rest of the request or job."""
-    seen = g.setdefault("counters", {}) if has_app_context() else {}
-    missing = [name for name in names if name not in seen]
-    if missing:
-        found = dict(_READ.rows(*missing))
-        seen.update({name: found.get(name, 0) for name in missing})
-    return {name: seen[name] for name in names}
+def values(*names: str, often: bool = False) -> dict[str, int]:
+    """The counters' values (0 for one never bumped) in one statement, kept for the rest of the request or job.
+
+    `often`: most pages read these, so they are read together with the first counter any page reads.
+    """
+    return steady.counter_values(names, often)
 
 
 def value(name: str) -> int:

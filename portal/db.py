@@ -14,6 +14,9 @@ database = DatabaseProxy()
 _IDLE = psycopg2.extensions.TRANSACTION_STATUS_IDLE
 # How each per-process memo keyed by memo_key is dropped (see forget_memos).
 _memos: list[Callable[[], None]] = []
+# Told of every statement that writes (see on_write).
+_writes: list[Callable[[], None]] = []
+_WRITING = ("INSERT", "UPDATE", "DELETE", "TRUNCA")
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -34,7 +37,7 @@ def open_database(url: str, *, pool_size: int = 0, recycle_seconds: int | None =
     """
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ":memory:"
-        db = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+        db = _Sqlite(path, pragmas=SQLITE_PRAGMAS, timeout=10)
     else:
         parsed = urlparse(url)
         schema = parse_qs(parsed.query).get("schema", [None])[0]
@@ -51,10 +54,28 @@ def open_database(url: str, *, pool_size: int = 0, recycle_seconds: int | None =
                 max_connections=pool_size, stale_timeout=recycle_seconds or None, timeout=wait_seconds, **params
             )
         else:
-            db = PostgresqlDatabase(**params)
+            db = _Postgres(**params)
     close_idle_connections()  # of the pool the proxy is about to leave (tests and commands rebind it often)
     database.initialize(db)
     return db
+
+
+class _NoticesWrites:
+    """A database that tells on_write's listeners of each statement that writes, before it runs."""
+
+    def execute_sql(self, sql, params=None, *args, **kwargs):
+        if sql.lstrip()[:6].upper() in _WRITING:
+            for listener in _writes:
+                listener()
+        return super().execute_sql(sql, params, *args, **kwargs)
+
+
+class _Sqlite(_NoticesWrites, SqliteDatabase):
+    pass
+
+
+class _Postgres(_NoticesWrites, PostgresqlDatabase):
+    pass
 
 
 class _PreparingConnection(psycopg2.extensions.connection):
@@ -65,7 +86,7 @@ class _PreparingConnection(psycopg2.extensions.connection):
         self.prepared: set[str] = set()
 
 
-class _Pool(PooledPostgresqlDatabase):
+class _Pool(_NoticesWrites, PooledPostgresqlDatabase):
     """PostgreSQL's pool, which checks a connection it hands out without a round trip to the server when it can."""
 
     def _is_closed(self, conn) -> bool:
@@ -105,6 +126,12 @@ def on_forget_memos(forget: Callable[[], None]) -> Callable[[], None]:
     """Register the function that drops a per-process memo, so forget_memos drops it too."""
     _memos.append(forget)
     return forget
+
+
+def on_write(listener: Callable[[], None]) -> Callable[[], None]:
+    """Register a function called before every statement that writes (INSERT, UPDATE, DELETE, TRUNCATE)."""
+    _writes.append(listener)
+    return listener
 
 
 def forget_memos() -> None:

@@ -20,6 +20,7 @@ from peewee import (
     TextField,
 )
 
+from portal import steady
 from portal.db import database
 from portal.prepared import Prepared
 
@@ -108,8 +109,8 @@ class Program(BaseModel):
 
     @classmethod
     def current(cls) -> "Program | None":
-        """The programme the portal runs now: the newest one not archived."""
-        return _CURRENT_PROGRAM.first()
+        """The programme the portal runs now: the newest one not archived (kept per process, portal/steady.py)."""
+        return steady.kept("current_program", _CURRENT_PROGRAM.first, steady.row_copy)
 
 
 # Read by nearly every request: compiled once (portal/prepared.py).

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import g, has_app_context
 
-from portal import audit
+from portal import audit, steady
 from portal.db import database
 from portal.models import Program, Setting
 from portal.prepared import Prepared
@@ -37,7 +37,7 @@ _STORED = Prepared(lambda program: Setting.select().where(Setting.program == pro
 
 
 def _read(program: Program) -> dict:
-    return {s.key: s.value for s in _STORED.rows(program.id)}
+    return steady.kept(("settings", program.id), lambda: {s.key: s.value for s in _STORED.rows(program.id)}, dict)
 
 
 def _stored(program: Program) -> dict:

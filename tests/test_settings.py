@@ -62,13 +62,20 @@ def test_settings_are_read_once_per_request(app, program, setting_reads):
     assert setting_reads.reads == 1
 
 
-def test_the_settings_page_reads_the_settings_table_once(client, admin, setting_reads):
+def test_the_settings_page_reads_the_settings_table_once_after_a_change_and_not_again(client, admin, program,
+                                                                                        setting_reads):
     client.login(admin.email)
+    # Written as another process would: the database's trigger tells every process's copy (portal/steady.py).
+    Setting.insert(program=program, key="meeting_minutes", value=45).execute()
     setting_reads.reads = 0
 
-    response = client.get("/admin/settings")
+    changed = client.get("/admin/settings")
+    read_after_the_change = setting_reads.reads
+    again = client.get("/admin/settings")
 
-    assert response.status_code == 200
+    assert changed.status_code == 200 and again.status_code == 200
+    assert 'value="45"' in changed.text and 'value="45"' in again.text
+    assert read_after_the_change == 1
     assert setting_reads.reads == 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from portal import audit, content
+from portal import audit, content, steady
 from portal.content import Document
 from portal.db import database
 from portal.models import Agenda, Match, Meeting, Program, utcnow
@@ -24,8 +24,7 @@ def customised(program: Program) -> bool:
 
 def for_program(program: Program, *, include_hidden: bool = False) -> list[Document]:
     """The agendas sessions can use, in their order."""
-    query = Agenda.select().where(Agenda.program == program).order_by(Agenda.position, Agenda.id)
-    rows = list(query)
+    rows = steady.kept(("agendas", program.id), lambda: list(ordered(program)), steady.rows_copy)
     if not rows:
         return content.agendas()
     return [_document(r) for r in rows if include_hidden or r.active]

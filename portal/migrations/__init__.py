@@ -13,6 +13,7 @@ from pathlib import Path
 
 from playhouse.migrate import SchemaMigrator
 
+from portal import steady
 from portal.models import MODELS, SchemaVersion, utcnow
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -39,6 +40,12 @@ def current_version(db) -> int | None:
     return row.version if row else None
 
 
+def create_schema(db) -> None:
+    """The newest schema in an empty database: the models' tables and the triggers on them."""
+    db.create_tables(MODELS)
+    steady.install(db)
+
+
 def upgrade(db) -> list[int]:
     """Bring the database to the newest schema; returns the versions applied."""
     version = current_version(db)
@@ -48,7 +55,7 @@ def upgrade(db) -> list[int]:
         if existing & ours:
             raise RuntimeError("The database has portal tables but no schema version; refusing to guess.")
         with db.atomic():
-            db.create_tables(MODELS)
+            create_schema(db)
             SchemaVersion.create(version=head_version(), applied_at=utcnow())
         return [head_version()]
     applied = []
@@ -76,6 +83,8 @@ def schema_of(db) -> dict[str, list[tuple]]:
 def snapshot_sql(db) -> str:
     """The SQLite DDL of the current schema, for snapshots/NNNN.sql."""
     rows = db.execute_sql(
-        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type DESC, name"
+        # Tables, then their indexes, then the triggers on them.
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name"
     ).fetchall()
     return "".join(f"{sql};\n" for (sql,) in rows)

@@ -17,7 +17,7 @@ from flask import g, has_app_context
 from peewee import Select, fn
 
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
-from portal import access, counters, settings
+from portal import access, counters, settings, steady
 from portal.db import database, memo_key, on_forget_memos
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
 from portal.prepared import Prepared, PreparedFamily
@@ -53,7 +53,7 @@ def _hours(value) -> tuple[int, int] | None:
 def _versions(program: Program) -> tuple[Stamp, int]:
     """The directory's counters and the load's, read in one statement once per request."""
     names = counters.directory_key(program), directory_changes.noted_key(program), counters.load_key(program)
-    found = counters.values(*names)
+    found = counters.values(*names, often=True)
     return Stamp(found[names[0]], found[names[1]]), found[names[2]]
 
 
@@ -65,7 +65,8 @@ _KEYED_QUESTIONS = Prepared(
 def _questions(program: Program) -> dict[str, Question]:
     """The programme's keyed questions, read once per request (or job); a question changed in it is read again."""
     def read() -> dict[str, Question]:
-        return {q.key: q for q in _KEYED_QUESTIONS.rows(program.id)}
+        rows = steady.kept(("keyed_questions", program.id), lambda: _KEYED_QUESTIONS.rows(program.id), steady.rows_copy)
+        return {q.key: q for q in rows}
 
     if not has_app_context():
         return read()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g, has_app_context
 
-from portal import access, audit, events, skills
+from portal import access, audit, events, skills, steady
 from portal.db import database
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, User, utcnow
 from portal.prepared import Prepared
@@ -43,7 +43,9 @@ _ANSWERS_OF = Prepared(lambda user, program: Answer.select(Answer.question, Answ
 def _active_questions(program: Program) -> list[Question]:
     """The programme's active questions in order, read once per request (or job) and again after an edit."""
     def read() -> list[Question]:
-        return _ACTIVE_QUESTIONS.rows(getattr(program, "id", program))
+        program_id = getattr(program, "id", program)
+        return steady.kept(("active_questions", program_id), lambda: _ACTIVE_QUESTIONS.rows(program_id),
+                           steady.rows_copy)
 
     if not has_app_context():
         return read()
