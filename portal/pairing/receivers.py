@@ -9,8 +9,9 @@ from portal.pairing import directory, directory_changes, load_changes, tasks
 
 
 def _refresh_mentors(program, user_ids) -> None:
-    """Workers update their index for these mentors alone."""
+    """The index is updated for these mentors alone, by a job; workers read the result."""
     directory_changes.note(program, user_ids)
+    tasks.update_directory(program.id)
 
 
 def _refresh_everyone(program) -> None:

@@ -22,6 +22,14 @@ def forget_old_load_changes() -> None:
 
 
 @queue.task(retries=3, retry_delay=30)
+def update_directory(program_id: int) -> None:
+    """Index the mentors who changed and keep the result where every web worker reads it."""
+    program = Program.get_or_none(Program.id == program_id)
+    if program is not None:
+        directory.update_shared(program)
+
+
+@queue.task(retries=3, retry_delay=30)
 def build_directory(program_id: int) -> None:
     """Index every mentor of the programme once and keep it where every web worker reads it."""
     program = Program.get_or_none(Program.id == program_id)
