@@ -1,14 +1,11 @@
 """Account operations: register and confirm, authenticate, end sessions, reset a password."""
 from __future__ import annotations
 
-import threading
-
 from flask import current_app
 from peewee import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit, events, links
-from portal.accounts import emails, tasks, throttle
+from portal.accounts import emails, passwords, tasks, throttle
 from portal.db import database
 from portal.models import Participant, Program, ResetRequest, User, utcnow
 from portal.prepared import Prepared
@@ -16,20 +13,7 @@ from portal.organisation import operations as organisation
 from portal.programme import operations as programme
 
 # Checked against when an address is unknown, so a wrong address takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
-# Each scrypt hash or check takes 32 MiB while it runs: one at a time per process keeps a worker whose threads all
-# sign people in from holding four times that. It is CPU work either way, so waiting costs no throughput.
-_HASHING = threading.BoundedSemaphore(1)
-
-
-def _hash(password: str) -> str:
-    with _HASHING:
-        return generate_password_hash(password)
-
-
-def _password_matches(password_hash: str, password: str) -> bool:
-    with _HASHING:
-        return check_password_hash(password_hash, password)
+_DUMMY_HASH = passwords.hashed("not-a-real-password")
 
 
 class AccountError(Exception):
@@ -58,7 +42,7 @@ def create_user(
             user = User.create(
                 email=normalise_email(email),
                 name=name.strip(),
-                password_hash=password_hash or _hash(password),
+                password_hash=password_hash or passwords.hashed(password),
                 timezone=timezone,
                 is_admin=is_admin,
                 email_confirmed=confirmed,
@@ -102,7 +86,7 @@ def register(name: str, email: str, password: str, role_choice: str, timezone: s
     roles = roles_for(role_choice)
     refuse_closed_roles(program, roles)
     # Hashed on both paths, so a taken address answers as slowly as a new one.
-    password_hash = _hash(password)
+    password_hash = passwords.hashed(password)
     try:
         with database.atomic():
             user = create_user(email, name, password, timezone=timezone, confirmed=False, password_hash=password_hash)
@@ -159,14 +143,19 @@ def authenticate(email: str, password: str, ip: str, device: str = "") -> User:
     if wait:
         raise LoginThrottled(wait.message, wait.seconds)
     user = User.get_or_none(User.email == email)
-    valid = _password_matches(user.password_hash if user else _DUMMY_HASH, password)
+    valid = passwords.matches(user.password_hash if user else _DUMMY_HASH, password)
     # An address not yet confirmed answers like a wrong password, or logging in would tell who registered it first.
     if not (user and valid and user.active and user.email_confirmed):
         throttle.note_failure(email, ip, device)
         raise AccountError("That email and password do not match an account.")
     throttle.forget(email)
     user.last_login_at = utcnow()
-    user.save(only=[User.last_login_at])
+    changed = [User.last_login_at]
+    if passwords.outdated(user.password_hash):
+        # The password is at hand only now: an older kind of hash is replaced as its owner signs in.
+        user.password_hash = passwords.hashed(password)
+        changed.append(User.password_hash)
+    user.save(only=changed)
     return user
 
 
@@ -211,7 +200,7 @@ def user_for_reset(token: str) -> User:
 
 def set_password(user: User, password: str, actor=None) -> None:
     with database.atomic():
-        user.password_hash = _hash(password)
+        user.password_hash = passwords.hashed(password)
         # A reset link came to this address, so the address is confirmed as well.
         user.email_confirmed = True
         user.save(only=[User.password_hash, User.email_confirmed])

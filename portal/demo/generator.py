@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from peewee import chunked, fn
-from werkzeug.security import generate_password_hash
 
 from portal import skills
+from portal.accounts import passwords
 from portal.db import analyze, database, is_postgres
 from portal.demo import data
 from portal.demo import launch as demo_launch
@@ -540,7 +540,7 @@ def generate(
     for person in fixed + people:
         _timeline(rng, person, program, now)
     # One hash for everyone: hashing is deliberately slow, and thousands of hashes would take minutes.
-    password_hash = generate_password_hash(password)
+    password_hash = passwords.hashed(password)
     with database.atomic():
         existing = _user_ids([p.email for p in fixed])
         new_fixed = [p for p in fixed if p.email not in existing]

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 import time_machine
-from werkzeug.security import check_password_hash
+from portal.accounts.passwords import matches as check_password_hash
 
 from portal.models import Email, LoginAttempt, Participant, User
 from tests.conftest import PASSWORD, PortalClient, link_in, text_of

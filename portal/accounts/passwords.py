@@ -1,0 +1,41 @@
+"""Password hashes: Argon2id for every new hash; older werkzeug (scrypt, pbkdf2) hashes still check, and are replaced
+by an Argon2id one at the owner's next sign-in.
+
+Argon2id with 19 MiB, two passes and one lane is the first setting OWASP's password storage guidance recommends.
+It holds 19 MiB and about 20 ms of CPU a check, where werkzeug's scrypt held 32 MiB and about 90 ms: a web worker
+signing someone in stays within its memory budget, and sign-ins cost a quarter of the CPU.
+"""
+from __future__ import annotations
+
+import threading
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from werkzeug.security import check_password_hash
+
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=Type.ID)
+# Each hash or check holds its memory while it runs: one at a time per process keeps a worker whose threads all sign
+# people in from holding four times that. It is CPU work either way, so waiting costs no throughput.
+_ONE_AT_A_TIME = threading.BoundedSemaphore(1)
+
+
+def hashed(password: str) -> str:
+    """A new hash of the password."""
+    with _ONE_AT_A_TIME:
+        return _HASHER.hash(password)
+
+
+def matches(password_hash: str, password: str) -> bool:
+    """Whether the password is the one hashed, whichever kind of hash the account has."""
+    with _ONE_AT_A_TIME:
+        if password_hash.startswith("$argon2"):
+            try:
+                return _HASHER.verify(password_hash, password)
+            except (VerificationError, InvalidHashError):
+                return False
+        return check_password_hash(password_hash, password)
+
+
+def outdated(password_hash: str) -> bool:
+    """Whether the hash should be replaced by a new one at the next sign-in (another kind, or other settings)."""
+    return not password_hash.startswith("$argon2") or _HASHER.check_needs_rehash(password_hash)
