@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from portal import audit, events
+from portal import audit, events, steady
 from portal.db import database
 from portal.models import Skill, SkillAlias
 
@@ -98,7 +98,11 @@ def seed_vocabulary() -> int:
 
 
 def lookup() -> dict[str, str]:
-    """Lower-case name or alias -> canonical skill name."""
+    """Lower-case name or alias -> canonical skill name (kept per process until the vocabulary changes)."""
+    return steady.kept("skill_lookup", _read_lookup, dict)
+
+
+def _read_lookup() -> dict[str, str]:
     table = {s.name.lower(): s.name for s in Skill.select(Skill.name)}
     query = SkillAlias.select(SkillAlias.alias, Skill.name).join(Skill)
     for alias, name in query.tuples():

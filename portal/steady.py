@@ -1,4 +1,5 @@
-"""Rows nearly every request reads and admins seldom change (the programme, its settings, questions and agendas),
+"""Rows nearly every request reads and admins seldom change (the programme, its settings, questions and agendas, the
+skill vocabulary),
 kept per process and checked once per request against one counter that the database moves on any write to them.
 
 Triggers on the tables (`install`, run when the schema is made or upgraded) move the counter in the same transaction
@@ -18,7 +19,7 @@ from portal.db import database, on_forget_memos, on_write
 from portal.prepared import PreparedFamily
 
 VERSION = "steady"  # the counter's name
-TABLES = ("program", "setting", "question", "agenda")
+TABLES = ("program", "setting", "question", "agenda", "skill", "skill_alias")
 
 T = TypeVar("T")
 _counter = Table("counter", ("name", "value"))

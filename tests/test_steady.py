@@ -6,7 +6,7 @@ from peewee import SqliteDatabase
 
 from portal import migrations, settings, steady
 from portal.db import database, open_database
-from portal.models import Agenda, Counter, Program, Question, Setting
+from portal.models import Agenda, Counter, Program, Question, Setting, Skill, SkillAlias
 from portal.questionnaire import operations as questionnaire
 from tests.statements import statements
 
@@ -47,7 +47,9 @@ def test_an_upgraded_database_has_them_too(tmp_path):
     lambda program: Question.update(prompt="Changed").where(Question.program == program).execute(),
     lambda program: Question.select().where(Question.program == program).first().delete_instance(),
     lambda program: Agenda.create(program=program, slug="extra", title="Extra", position=9, duration_minutes=30),
-], ids=["program", "setting", "question-update", "question-delete", "agenda"])
+    lambda program: Skill.create(name="Underwater basket weaving"),
+    lambda program: SkillAlias.create(alias="ubw", skill=Skill.get()),
+], ids=["program", "setting", "question-update", "question-delete", "agenda", "skill", "skill-alias"])
 def test_every_write_to_a_steady_table_moves_the_counter(program, write):
     before = version()
 

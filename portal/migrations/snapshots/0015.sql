@@ -162,3 +162,9 @@ CREATE TRIGGER steady_question_update AFTER UPDATE ON "question" BEGIN INSERT IN
 CREATE TRIGGER steady_setting_delete AFTER DELETE ON "setting" BEGIN INSERT INTO counter (name, value) VALUES ('steady', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1; END;
 CREATE TRIGGER steady_setting_insert AFTER INSERT ON "setting" BEGIN INSERT INTO counter (name, value) VALUES ('steady', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1; END;
 CREATE TRIGGER steady_setting_update AFTER UPDATE ON "setting" BEGIN INSERT INTO counter (name, value) VALUES ('steady', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1; END;
+CREATE TRIGGER steady_skill_alias_delete AFTER DELETE ON "skill_alias" BEGIN INSERT INTO counter (name, value) VALUES ('steady', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1; END;
+CREATE TRIGGER steady_skill_alias_insert AFTER INSERT ON "skill_alias" BEGIN INSERT INTO counter (name, value) VALUES ('steady', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1; END;
+CREATE TRIGGER steady_skill_alias_update AFTER UPDATE ON "skill_alias" BEGIN INSERT INTO counter (name, value) VALUES ('steady', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1; END;
+CREATE TRIGGER steady_skill_delete AFTER DELETE ON "skill" BEGIN INSERT INTO counter (name, value) VALUES ('steady', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1; END;
+CREATE TRIGGER steady_skill_insert AFTER INSERT ON "skill" BEGIN INSERT INTO counter (name, value) VALUES ('steady', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1; END;
+CREATE TRIGGER steady_skill_update AFTER UPDATE ON "skill" BEGIN INSERT INTO counter (name, value) VALUES ('steady', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1; END;
