@@ -1,6 +1,7 @@
-"""Rows nearly every request reads and admins seldom change (the programme, its settings, questions and agendas, the
-skill vocabulary),
-kept per process and checked once per request against one counter that the database moves on any write to them.
+"""Rows nearly every request reads and admins seldom change, kept per process until a write to their tables.
+
+The programme, its settings, questions and agendas, and the skill vocabulary are checked once per request against
+one counter that the database moves on any write to them.
 
 Triggers on the tables (`install`, run when the schema is made or upgraded) move the counter in the same transaction
 as the write, whichever process, command or tool made it. A request reads the counter once, together with any other
@@ -29,7 +30,8 @@ _READ = PreparedFamily(lambda *names: _counter.select(_counter.name, _counter.va
 _kept: dict = {}
 _bound: list = [None]
 # Counters most pages read (the directory's): read with the version, so a page makes one statement for all of them.
-_along: set[str] = set()
+# Replaced, never changed in place: another thread may be reading it.
+_along: frozenset[str] = frozenset()
 
 
 def counter_values(names, often: bool = False) -> dict[str, int]:
@@ -37,9 +39,10 @@ def counter_values(names, often: bool = False) -> dict[str, int]:
 
     `often` names counters most pages read: from then on they come along with the version's read.
     """
+    global _along
     seen = g.setdefault("counters", {}) if has_app_context() else {}
-    if often:
-        _along.update(names)
+    if often and not _along.issuperset(names):
+        _along = _along.union(names)
     missing = [name for name in names if name not in seen]
     if missing or VERSION not in seen:
         wanted = {*missing, *(() if VERSION in seen else (VERSION, *_along))} - seen.keys()
@@ -96,8 +99,9 @@ def _written() -> None:
 
 @on_forget_memos
 def forget() -> None:
+    global _along
     _kept.clear()
-    _along.clear()
+    _along = frozenset()
     _bound[0] = None
 
 
