@@ -5,9 +5,9 @@ newest file another process wrote (directory_store). The `update_directory` job 
 copy updated for the mentors who changed (directory_changes: their profiles alone are read again), so indexing
 (about a second at 8,000 mentors) never holds up a web worker's requests. Indexing every mentor (questions or the
 vocabulary changed) is the `build_directory` job's. Until the file is there, workers keep serving the copy they have;
-a worker still behind after a grace period (the job worker down or busy) updates its copy itself. Loads are counted again only when the load counter moves, and then for the mentors whose load moved
-(load_changes). Both counters are bumped by the receivers in portal/pairing/receivers.py, and a request reads them in
-one statement.
+a worker still behind after a grace period (the job worker down or busy) updates its copy itself. Loads are counted
+again only when the load counter moves, and then for the mentors whose load moved (load_changes). Both counters are
+bumped by the receivers in portal/pairing/receivers.py, and a request reads them in one statement.
 """
 from __future__ import annotations
 
