@@ -1,4 +1,4 @@
-"""The programme, its settings, questions and agendas kept per process until the database's trigger says they changed."""
+"""The programme, settings, questions, agendas and skills kept per process until a trigger says they changed."""
 from __future__ import annotations
 
 import pytest
