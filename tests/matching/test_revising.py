@@ -1,6 +1,7 @@
 """A directory updated for a few mentors, or read back from a file, answers exactly as one built from scratch."""
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import replace
 
@@ -58,6 +59,16 @@ def test_a_directory_read_back_from_its_file_answers_as_the_one_saved(vocabulary
     snapshot.save(directory, tmp_path / "directory.index")
     assert answers(snapshot.load(tmp_path / "directory.index")) == answers(directory)
     assert list(tmp_path.iterdir()) == [tmp_path / "directory.index"]  # written whole, nothing left beside it
+
+
+def test_profiles_read_back_equal_field_for_field_and_still_frozen(vocabulary, tmp_path):
+    directory = MentorDirectory.build(people(40, 6), vocabulary)
+    snapshot.save(directory, tmp_path / "directory.index")
+    loaded = snapshot.load(tmp_path / "directory.index").mentors
+    assert loaded == directory.mentors
+    assert [dataclasses.astuple(m) for m in loaded] == [dataclasses.astuple(m) for m in directory.mentors]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        loaded[0].name = "Someone else"
 
 
 def test_a_file_of_another_format_is_refused(vocabulary, tmp_path, monkeypatch):
