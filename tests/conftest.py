@@ -126,6 +126,12 @@ class PortalClient:
         assert match, f"no CSRF token on {url}"
         return match.group(1) or match.group(2)
 
+    def answer_to(self, url: str, **kwargs):
+        """GET `url` for its status and headers only: a streamed download's body is closed now, not when collected."""
+        response = self.client.get(url, **kwargs)
+        response.close()
+        return response
+
     def submit(self, url: str, data: dict | None = None, *, page: str | None = None, **kwargs):
         """POST a form as if filled in on `page` (default: the same URL)."""
         payload = {"csrf_token": self.token(page or url), **(data or {})}

@@ -223,6 +223,7 @@ def forms_of(world: World, role: str, client: PortalClient) -> list[Form]:
     for url in page_urls(world, role):
         response = client.get(url)
         if response.status_code != 200 or not response.mimetype == "text/html":
+            response.close()  # a download's stream ends now, not when it is collected
             continue
         for form in FormParser(url, response.get_data(as_text=True)).forms:
             names = tuple(sorted({f.name for f in form.fields} - {"csrf_token"}))

@@ -52,7 +52,7 @@ def test_every_get_route_answers_with_the_security_headers(app, client, admin, w
     if who == "admin":
         client.login(admin.email)
     routes = get_routes(app)
-    answers = {url: client.get(url) for url in routes}
+    answers = {url: client.answer_to(url) for url in routes}
 
     assert len(routes) >= 60
     assert {url: missing_headers(r) for url, r in answers.items() if missing_headers(r)} == {}
@@ -116,7 +116,7 @@ def test_every_page_each_role_opens_carries_the_headers(world, role):
     pages = {endpoint: world.url(rule) for endpoint, method, rule in matrix.asked(world.app)
              if method == "GET" and matrix.EXPECTED[(endpoint, method)][role] == "200"}
 
-    answers = {endpoint: client.get(url) for endpoint, url in pages.items()}
+    answers = {endpoint: client.answer_to(url) for endpoint, url in pages.items()}
 
     assert {endpoint: r.status_code for endpoint, r in answers.items() if r.status_code != 200} == {}
     wrong = {endpoint: missing_headers(r, PREVIEW if endpoint == "admin.outbox_email_html" else EXPECTED)

@@ -139,7 +139,7 @@ def test_ids_in_addresses_that_cannot_exist_are_404(world, errors_logged, number
     for client, url in ((mia, f"/people/{number}"), (mia, f"/matches/{number}/sessions"),
                         (mia, f"/sessions/{number}/reschedule"), (ada, f"/admin/outbox/{number}"),
                         (ada, f"/admin/pairing/mentees/{number}")):
-        assert client.get(url).status_code == 404, url
+        assert client.answer_to(url).status_code == 404, url
     assert mia.submit(f"/requests/{number}/approve", page="/").status_code == 404
     assert errors_logged == []
 
@@ -151,7 +151,7 @@ def test_any_page_number_shows_a_page(world, errors_logged, number):
 
     for client, url in ((ada, "/admin/outbox"), (ada, "/admin/audit"), (ada, "/admin/people"),
                         (ada, "/admin/pairing"), (leo, "/mentors")):
-        response = client.get(url, query_string={"page": number})
+        response = client.answer_to(url, query_string={"page": number})
         assert response.status_code == 200, url
     assert errors_logged == []
 
