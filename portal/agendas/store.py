@@ -18,13 +18,18 @@ def _document(row: Agenda) -> Document:
     return Document(slug=row.slug, title=row.title, summary=row.summary, order=row.position, body=row.body, meta=meta)
 
 
+def _stored(program: Program) -> list[Agenda]:
+    """The programme's stored agendas in their order, from this process's copy while the table is unchanged."""
+    return steady.kept(("agendas", program.id), lambda: list(ordered(program)), steady.rows_copy)
+
+
 def customised(program: Program) -> bool:
-    return Agenda.select().where(Agenda.program == program).exists()
+    return bool(_stored(program))
 
 
 def for_program(program: Program, *, include_hidden: bool = False) -> list[Document]:
     """The agendas sessions can use, in their order."""
-    rows = steady.kept(("agendas", program.id), lambda: list(ordered(program)), steady.rows_copy)
+    rows = _stored(program)
     if not rows:
         return content.agendas()
     return [_document(r) for r in rows if include_hidden or r.active]
@@ -32,9 +37,9 @@ def for_program(program: Program, *, include_hidden: bool = False) -> list[Docum
 
 def find(program: Program, slug: str) -> Document | None:
     """One agenda, hidden ones included: a session booked with it still shows it."""
-    if customised(program):
-        row = Agenda.get_or_none(Agenda.program == program, Agenda.slug == slug)
-        return _document(row) if row else None
+    rows = _stored(program)
+    if rows:
+        return next((_document(row) for row in rows if row.slug == slug), None)
     return content.find("agendas", slug)
 
 
