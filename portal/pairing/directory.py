@@ -275,15 +275,20 @@ def _indexed(program: Program, wanted: Stamp):
     if not _lock.acquire(blocking=not held):
         return _cache[key][1]  # another thread is bringing it up to date: the copy held serves this request
     try:
-        _newest(key, wanted)
-        if _held(key) == wanted:
-            return _cache[key][1]
-        if _held(key) is None:
-            # Nothing to serve meanwhile: build it (or wait for the process building it, then read its file).
-            return _build(program, key, wanted, wait=True)
-        return _update(program, key, wanted)
+        return _bring_up_to_date(program, key, wanted)
     finally:
         _lock.release()
+
+
+def _bring_up_to_date(program: Program, key: tuple, wanted: Stamp, *, by_job: bool = False):
+    """Take the newest file kept, then update the copy held or build one; the caller holds `_lock`."""
+    _newest(key, wanted)
+    if _held(key) == wanted:
+        return _cache[key][1]
+    if _held(key) is None:
+        # Nothing to serve meanwhile: build it (or wait for the process building it, then read its file).
+        return _build(program, key, wanted, wait=True)
+    return _update(program, key, wanted, by_job=by_job)
 
 
 def _newest(key: tuple, wanted: Stamp) -> None:
@@ -359,12 +364,7 @@ def index_everyone(program: Program) -> None:
 def update_shared(program: Program) -> None:
     """Bring the shared index up to the current directory version for the mentors who changed (the update job's)."""
     with _lock:
-        key, wanted = memo_key(program), _versions(program)[0]
-        _newest(key, wanted)
-        if _held(key) is None:
-            _build(program, key, wanted, wait=True)
-        elif _held(key) != wanted:
-            _update(program, key, wanted, by_job=True)
+        _bring_up_to_date(program, memo_key(program), _versions(program)[0], by_job=True)
 
 
 def build_shared(program: Program) -> None:
