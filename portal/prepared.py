@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from itertools import count as _count
 
-from peewee import Value
+from peewee import PostgresqlDatabase, Value
 
 from portal.db import database
 
@@ -52,7 +52,8 @@ class Prepared:
         if kept is None or kept[0] is not db:
             query = self._build(*(Value(_Slot(i), converter=False) for i in range(self._arity)))
             sql, params = db.get_sql_context().sql(query).query()
-            kept = self._compiled = (db, query, sql, params, *self._by_name(sql, len(params)))
+            by_name = self._by_name(sql, len(params)) if isinstance(db, PostgresqlDatabase) else (None, None)
+            kept = self._compiled = (db, query, sql, params, *by_name)
         return kept
 
     def _by_name(self, sql: str, count: int) -> tuple[str, str]:
