@@ -64,7 +64,7 @@ class _NoticesWrites:
     """A database that tells on_write's listeners of each statement that writes, before it runs."""
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
-        if sql.lstrip()[:6].upper() in _WRITING:
+        if sql[:16].lstrip()[:6].upper() in _WRITING:
             for listener in _writes:
                 listener()
         return super().execute_sql(sql, params, *args, **kwargs)
