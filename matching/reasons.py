@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -127,16 +128,23 @@ def told_in(story: str, words: list[str]) -> str | None:
     sentence of three words or more holds one."""
     wanted = set(words)
     best, best_count = None, 0
-    for sentence in _SENTENCES.findall(story or ""):
-        sentence = " ".join(sentence.split()).strip(" ,:-–")
-        count = len(text.story_words(sentence) & wanted)
-        if count > best_count and len(sentence.split()) >= 3:
+    for sentence, said in _sentences(story or ""):
+        count = len(said & wanted)
+        if count > best_count:
             best, best_count = sentence, count
     if best is None:
         return None
     if len(best) > QUOTE_LIMIT:
         best = best[:QUOTE_LIMIT].rsplit(" ", 1)[0].rstrip(" ,:;-–") + "…"
     return best[0].upper() + best[1:]
+
+
+@lru_cache(maxsize=4096)  # the stories of the mentors searches show most; each page quotes up to twenty
+def _sentences(story: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The story's sentences of three words or more, tidied, each with its significant words."""
+    tidied = (" ".join(sentence.split()).strip(" ,:-–") for sentence in _SENTENCES.findall(story))
+    return tuple((sentence, frozenset(text.story_words(sentence))) for sentence in tidied
+                 if len(sentence.split()) >= 3)
 
 
 def join_names(names: list[str]) -> str:
