@@ -155,10 +155,10 @@ def can_request(program: Program) -> str | None:
     return None
 
 
-def next_mentor(program: Program, mentee: User) -> User | None:
-    """The first shortlisted mentor not asked before who still has room."""
+def next_mentor(program: Program, mentee: User, shortlist: list[Shortlist] | None = None) -> User | None:
+    """The first shortlisted mentor not asked before who still has room (`shortlist`: the entries, if read)."""
     asked = asked_before(program, mentee)
-    for entry in shortlist_of(program, mentee):
+    for entry in shortlist if shortlist is not None else shortlist_of(program, mentee):
         if entry.mentor_id in asked:
             continue
         row = available_mentor(program, entry.mentor_id)
@@ -188,9 +188,10 @@ def send_request(program: Program, mentee: User, message: str = "") -> MatchRequ
             raise PairingError("You already have a mentor.")
         if pending_request_of(program, mentee):
             raise PairingError("You already have a request waiting for an answer.")
-        if not shortlist_of(program, mentee):
+        entries = shortlist_of(program, mentee)
+        if not entries:
             raise PairingError("Add at least one mentor to your shortlist first.")
-        mentor = next_mentor(program, mentee)
+        mentor = next_mentor(program, mentee, entries)
         if mentor is not None:
             request = MatchRequest.create(
                 program=program, mentee=mentee, mentor=mentor, message=message.strip(),

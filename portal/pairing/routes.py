@@ -173,7 +173,8 @@ def _shortlist_context(program: Program) -> dict:
     )
     pending = next((r for r in requests if r.is_pending), None)
     match = operations.active_match_of_mentee(program, current_user)
-    exhausted = not match and not pending and operations.next_mentor(program, current_user) is None and bool(requests)
+    exhausted = (not match and not pending and bool(requests)
+                 and operations.next_mentor(program, current_user, entries) is None)
     alternatives = []
     if not match and not pending and (exhausted or not entries):
         exclude = [e.mentor_id for e in entries] + [r.mentor_id for r in requests]
@@ -296,7 +297,9 @@ def inbox():
 
 
 def _own_request(request_id: int) -> MatchRequest:
-    item = MatchRequest.get_or_none(MatchRequest.id == request_id)
+    # The programme and the mentee come in the same statement: approving and declining both read them.
+    item = (MatchRequest.select(MatchRequest, Program, User).join(Program).switch(MatchRequest)
+            .join(User, on=(MatchRequest.mentee == User.id)).where(MatchRequest.id == request_id).first())
     # Someone else's request looks like no request at all.
     if item is None or item.mentor_id != current_user.id:
         abort(404)
