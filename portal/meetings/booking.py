@@ -32,10 +32,16 @@ def can_book(match: Match, user: User) -> bool:
     return user.id == match.mentee_id and settings.get(match.program, "mentees_can_book")
 
 
-def default_agenda(match: Match) -> str:
-    """Meeting N gets agenda N; after the last, the last again (concluding the relationship)."""
+def default_agenda(match: Match, meetings: list[Meeting] | None = None) -> str:
+    """Meeting N gets agenda N; after the last, the last again (concluding the relationship).
+
+    `meetings`: the match's sessions, when the caller has read them already.
+    """
     agendas = agenda_store.for_program(match.program)
-    held = Meeting.select().where(Meeting.match == match, Meeting.status == "scheduled").count()
+    if meetings is None:
+        held = Meeting.select().where(Meeting.match == match, Meeting.status == "scheduled").count()
+    else:
+        held = sum(meeting.status == "scheduled" for meeting in meetings)
     return agendas[min(held, len(agendas) - 1)].slug
 
 

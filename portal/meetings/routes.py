@@ -16,6 +16,7 @@ from portal.access import admin_required
 from portal.admin import registry, settings_page
 from portal.db import database
 from portal.fragments import fragment_or_page
+from portal.prepared import Prepared
 from portal.forms import within_calendar
 from portal.meetings import booking, follow_through, invitations, schedule, tasks
 from portal.meetings import settings as meeting_settings
@@ -37,12 +38,12 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
     return meeting
 
 
-def _form(match: Match, formdata=None) -> BookingForm:
+def _form(match: Match, formdata=None, meetings: list[Meeting] | None = None) -> BookingForm:
     form = BookingForm(formdata=formdata)
     form.agenda.choices = [(a.slug, f"{n}. {a.title}")
                            for n, a in enumerate(agenda_store.for_program(match.program), start=1)]
     if formdata is None:
-        form.agenda.data = booking.default_agenda(match)
+        form.agenda.data = booking.default_agenda(match, meetings)
     return form
 
 
@@ -85,13 +86,18 @@ def _back_to_match(match: Match):
     return redirect(target + "#sessions")
 
 
+# Every booking widget lists the match's sessions: compiled once (portal/prepared.py).
+_SESSIONS_OF_MATCH = Prepared(
+    lambda match: Meeting.select().where(Meeting.match == match).order_by(Meeting.starts_at.desc()), 1)
+
+
 def _widget(match: Match, form: BookingForm | None = None, status: int = 200, reschedule: Meeting | None = None):
     """The booking widget (htmx fragment) or its page: upcoming sessions, offered times, the form."""
     organizer = current_user._get_current_object()
     may_book = booking.can_book(match, organizer)
     offers, found = schedule.offers(match, organizer) if may_book else ([], None)
     zone = found.zone_of(match, organizer) if found else schedule.working_hours(match.program, organizer).zone
-    upcoming = list(Meeting.select().where(Meeting.match == match).order_by(Meeting.starts_at.desc()))
+    upcoming = _SESSIONS_OF_MATCH.rows(match.id)
     # Each participant's own signed agenda and feedback pages; admins look from the dashboard instead.
     own = match.has_member(organizer)
     tokens = {m.id: invitations.link_token(m, organizer) for m in upcoming} if own else {}
@@ -101,7 +107,7 @@ def _widget(match: Match, form: BookingForm | None = None, status: int = 200, re
         local = slot.start.astimezone(ZoneInfo(zone))
         days.setdefault(local.strftime("%a %-d %b"), []).append((slot.start.isoformat(), local.strftime("%H:%M")))
     response = fragment_or_page(
-        "meetings/book.html", "widget", match=match, form=form or _form(match), days=days, zone=zone,
+        "meetings/book.html", "widget", match=match, form=form or _form(match, meetings=upcoming), days=days, zone=zone,
         found=found, may_book=may_book, upcoming=upcoming, reschedule=reschedule, pages=pages,
         now=dt.datetime.now(dt.UTC),
         rules=schedule.rules(match.program), first_slot=offers[0].start.isoformat() if offers else "",
