@@ -25,7 +25,11 @@ blueprint = Blueprint("pairing", __name__)
 registry.page("To pair", "pairing.unpaired", order=60)
 
 
-# Every full page's navigation asks: compiled once (portal/prepared.py).
+# Read by every match page: whether the pair has a session in the diary (compiled once, portal/prepared.py).
+_A_SCHEDULED_SESSION = Prepared(lambda match: (
+    Meeting.select(Meeting.id).where(Meeting.match == match, Meeting.status == "scheduled").limit(1)
+), 1)
+# Every full page's navigation asks: compiled once.
 _ACTIVE_MATCHES = Prepared(lambda user, program: (
     Match.of(user).where(Match.program == program, Match.ended_at.is_null()).order_by(Match.started_at, Match.id)
 ), 2)
@@ -359,8 +363,7 @@ def match(match_id: int):
     ranked = index.fit(mentee, item.mentor_id, weights=mentor_directory.weights(program))
     viewer_role = "mentor" if current_user.id == item.mentor_id else "mentee" if current_user.id == item.mentee_id else None
     # Who reaches out first matters only until the pair has a session in the diary.
-    first_contact_due = bool(viewer_role) and not item.ended_at and not (
-        Meeting.select().where(Meeting.match == item, Meeting.status == "scheduled").exists())
+    first_contact_due = bool(viewer_role) and not item.ended_at and _A_SCHEDULED_SESSION.first(item.id) is None
     return render_template(
         "pairing/match.html", item=item, ranked=ranked,
         mentor_sections=questionnaire.profile_sections(item.mentor, program),
