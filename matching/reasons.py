@@ -139,7 +139,7 @@ def told_in(story: str, words: list[str]) -> str | None:
     return best[0].upper() + best[1:]
 
 
-@lru_cache(maxsize=4096)  # the stories of the mentors searches show most; each page quotes up to twenty
+@lru_cache(maxsize=1024)  # the stories of the mentors searches show most (a few MB at most per worker)
 def _sentences(story: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """The story's sentences of three words or more, tidied, each with its significant words."""
     tidied = (" ".join(sentence.split()).strip(" ,:-–") for sentence in _SENTENCES.findall(story))
