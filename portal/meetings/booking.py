@@ -10,6 +10,7 @@ from portal.db import is_postgres, write_lock
 from portal.meetings import schedule, tasks
 from portal.meetings.schedule import stored
 from portal.models import Match, Meeting, User, utcnow
+from portal.prepared import Prepared
 from portal.agendas import store as agenda_store
 
 LOCATION_KINDS = {"virtual": "Virtual (a meeting link)", "in_person": "In person (a place)"}
@@ -32,16 +33,28 @@ def can_book(match: Match, user: User) -> bool:
     return user.id == match.mentee_id and settings.get(match.program, "mentees_can_book")
 
 
+# The booking widget and the match page read a match's sessions on every view: compiled once (portal/prepared.py).
+_SESSIONS_OF_MATCH = Prepared(
+    lambda match: Meeting.select().where(Meeting.match == match).order_by(Meeting.starts_at.desc()), 1)
+
+
+def sessions_of(match: Match) -> list[Meeting]:
+    """The match's sessions, the latest first, whatever their status."""
+    return _SESSIONS_OF_MATCH.rows(match.id)
+
+
+def scheduled(meetings: list[Meeting]) -> int:
+    """How many of these sessions are booked (neither cancelled nor otherwise ended)."""
+    return sum(meeting.status == "scheduled" for meeting in meetings)
+
+
 def default_agenda(match: Match, meetings: list[Meeting] | None = None) -> str:
     """Meeting N gets agenda N; after the last, the last again (concluding the relationship).
 
-    `meetings`: the match's sessions, when the caller has read them already.
+    `meetings`: the match's sessions (`sessions_of`), when the caller has read them already.
     """
     agendas = agenda_store.for_program(match.program)
-    if meetings is None:
-        held = Meeting.select().where(Meeting.match == match, Meeting.status == "scheduled").count()
-    else:
-        held = sum(meeting.status == "scheduled" for meeting in meetings)
+    held = scheduled(sessions_of(match) if meetings is None else meetings)
     return agendas[min(held, len(agendas) - 1)].slug
 
 

@@ -16,7 +16,6 @@ from portal.access import admin_required
 from portal.admin import registry, settings_page
 from portal.db import database
 from portal.fragments import fragment_or_page
-from portal.prepared import Prepared
 from portal.forms import within_calendar
 from portal.meetings import booking, follow_through, invitations, schedule, tasks
 from portal.meetings import settings as meeting_settings
@@ -86,18 +85,13 @@ def _back_to_match(match: Match):
     return redirect(target + "#sessions")
 
 
-# Every booking widget lists the match's sessions: compiled once (portal/prepared.py).
-_SESSIONS_OF_MATCH = Prepared(
-    lambda match: Meeting.select().where(Meeting.match == match).order_by(Meeting.starts_at.desc()), 1)
-
-
 def _widget(match: Match, form: BookingForm | None = None, status: int = 200, reschedule: Meeting | None = None):
     """The booking widget (htmx fragment) or its page: upcoming sessions, offered times, the form."""
     organizer = current_user._get_current_object()
     may_book = booking.can_book(match, organizer)
     offers, found = schedule.offers(match, organizer) if may_book else ([], None)
     zone = found.zone_of(match, organizer) if found else schedule.working_hours(match.program, organizer).zone
-    upcoming = _SESSIONS_OF_MATCH.rows(match.id)
+    upcoming = booking.sessions_of(match)
     # Each participant's own signed agenda and feedback pages; admins look from the dashboard instead.
     own = match.has_member(organizer)
     tokens = {m.id: invitations.link_token(m, organizer) for m in upcoming} if own else {}

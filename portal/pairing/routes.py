@@ -12,8 +12,9 @@ from portal.admin import registry, settings_page
 from portal.db import database
 from portal.fragments import fragment_or_page
 from portal.forms import plain_text
+from portal.meetings import booking
 from portal.meetings.panels import match_items
-from portal.models import Match, MatchRequest, Meeting, Program, User
+from portal.models import Match, MatchRequest, Program, User
 from portal.prepared import Prepared
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
@@ -25,11 +26,7 @@ blueprint = Blueprint("pairing", __name__)
 registry.page("To pair", "pairing.unpaired", order=60)
 
 
-# Read by every match page: whether the pair has a session in the diary (compiled once, portal/prepared.py).
-_A_SCHEDULED_SESSION = Prepared(lambda match: (
-    Meeting.select(Meeting.id).where(Meeting.match == match, Meeting.status == "scheduled").limit(1)
-), 1)
-# Every full page's navigation asks: compiled once.
+# Every full page's navigation asks: compiled once (portal/prepared.py).
 _ACTIVE_MATCHES = Prepared(lambda user, program: (
     Match.of(user).where(Match.program == program, Match.ended_at.is_null()).order_by(Match.started_at, Match.id)
 ), 2)
@@ -363,7 +360,7 @@ def match(match_id: int):
     ranked = index.fit(mentee, item.mentor_id, weights=mentor_directory.weights(program))
     viewer_role = "mentor" if current_user.id == item.mentor_id else "mentee" if current_user.id == item.mentee_id else None
     # Who reaches out first matters only until the pair has a session in the diary.
-    first_contact_due = bool(viewer_role) and not item.ended_at and _A_SCHEDULED_SESSION.first(item.id) is None
+    first_contact_due = bool(viewer_role) and not item.ended_at and not booking.scheduled(booking.sessions_of(item))
     return render_template(
         "pairing/match.html", item=item, ranked=ranked,
         mentor_sections=questionnaire.profile_sections(item.mentor, program),
