@@ -1,9 +1,13 @@
 """Account forms."""
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
+from markupsafe import Markup
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import Choice
+from wtforms.widgets import Select
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from portal.forms import PortalForm
@@ -19,9 +23,36 @@ ROLE_CHOICES = [
 ]
 
 
-def timezone_choices() -> list[tuple[str, str]]:
+@functools.cache
+def timezone_choices() -> tuple[tuple[str, str], ...]:
+    """Every named time zone, UTC first; listed once per process, since listing them walks the zone files."""
     zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    return [("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in zones]
+    return (("UTC", "UTC"), *((z, z.replace("_", " ")) for z in zones))
+
+
+class _ZoneSelect(Select):
+    """A select whose options are drawn once per process: the time zone list puts about 600 on every form asking."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        return _zone_option(choice.value, choice.label, choice.selected)
+
+
+@functools.cache
+def _zone_option(value: str, label: str, selected: bool) -> Markup:
+    # Bounded: one entry per zone, chosen or not.
+    return Select.render_option(Choice(value, label, selected, None))
+
+
+class TimezoneField(SelectField):
+    """Someone's time zone, chosen from every named zone."""
+
+    widget = _ZoneSelect()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=timezone_choices(), **kwargs)
 
 
 def _at_most(length: int) -> Length:
@@ -70,11 +101,7 @@ class RegisterForm(PortalForm):
     password = _new_password("Password")
     confirm = _repeated_password("Repeat password")
     role = RadioField("I am joining as", choices=ROLE_CHOICES, validators=[InputRequired("Choose how you are joining.")])
-    timezone = SelectField("Time zone", default="UTC")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.timezone.choices = timezone_choices()
+    timezone = TimezoneField("Time zone", default="UTC")
 
 
 class ForgotForm(PortalForm):

@@ -18,7 +18,7 @@ from wtforms.fields import TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.accounts.forms import timezone_choices
+from portal.accounts.forms import TimezoneField
 from portal.forms import FiniteDecimalField, PortalForm
 from portal.models import Question
 
@@ -123,7 +123,7 @@ def _field_for(question):
         return StringField(label, validators=[Length(max=MAX_SKILLS_TEXT), _skills_validator(question.required)],
                            description=description)
     if kind == "timezone":
-        return SelectField(label, choices=timezone_choices(), validators=[presence], description=description)
+        return TimezoneField(label, validators=[presence], description=description)
     if kind == "working_hours":
         return FormField(HoursForm if question.required else OptionalHoursForm, label, description=description)
     raise ValueError(f"Unknown question kind {kind!r}")
