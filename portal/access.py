@@ -59,6 +59,11 @@ def roles_in(program, user) -> list[str]:
     return sorted({row.role for row in _rows(program, user) if not row.has_left})
 
 
+def row_in_role(program, user, role: str) -> Participant | None:
+    """Someone's row in a role they still hold, from the rows read once per request (or job)."""
+    return next((row for row in _rows(program, user) if row.role == role and not row.has_left), None)
+
+
 def ever_in_role(program, user, role: str) -> bool:
     """Whether someone took part in this role, even if they have since left."""
     return any(row.role == role for row in _rows(program, user))

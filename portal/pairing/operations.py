@@ -6,7 +6,7 @@ import logging
 
 from peewee import fn
 
-from portal import audit, events, links, mail, settings
+from portal import access, audit, events, links, mail, settings
 from portal.db import database, is_postgres, write_lock
 from portal.models import Match, MatchRequest, Participant, Program, Shortlist, User, utcnow
 from portal.prepared import Prepared
@@ -22,6 +22,10 @@ class PairingError(Exception):
 
 class MentorFull(PairingError):
     pass
+
+
+class NotAMentor(PairingError):
+    """The person chosen is no mentor mentees may ask in this programme (or no one at all)."""
 
 
 # --- reads used by the writes ------------------------------------------------------------------------------------
@@ -43,13 +47,13 @@ def mentor_with_user(program: Program, user_id: int) -> Participant | None:
     return _MENTOR_WITH_USER.first(program.id, user_id)
 
 
+_AVAILABLE_MENTOR = Prepared(lambda program, user: Participant.taking_part(program, "mentor").join(User).where(
+    Participant.user == user, Participant.questionnaire_completed_at.is_null(False), User.active).limit(1), 2)
+
+
 def available_mentor(program: Program, user) -> Participant | None:
     """A mentor mentees may ask: taking part, questionnaire finished, account active (as the directory shows)."""
-    return (
-        Participant.taking_part(program, "mentor").join(User)
-        .where(Participant.user == user, Participant.questionnaire_completed_at.is_null(False), User.active)
-        .first()
-    )
+    return _AVAILABLE_MENTOR.first(program.id, getattr(user, "id", user))
 
 
 def active_match_of_mentee(program: Program, mentee) -> Match | None:
@@ -89,7 +93,7 @@ def asked_before(program: Program, mentee) -> set[int]:
 
 
 def _require_mentee(program: Program, mentee) -> Participant:
-    row = participant(program, mentee, "mentee")
+    row = access.row_in_role(program, mentee, "mentee")
     if row is None:
         raise PairingError("Only mentees in this programme have a shortlist.")
     return row
@@ -102,19 +106,20 @@ def _lock_mentee(row: Participant | None) -> None:
         list(Participant.select(Participant.id).where(Participant.id == row.id).for_update())
 
 
-def add_to_shortlist(program: Program, mentee: User, mentor: User) -> Shortlist:
-    """Put a mentor at the end of the mentee's shortlist."""
+def add_to_shortlist(program: Program, mentee: User, mentor) -> Shortlist:
+    """Put a mentor (a user or an id) at the end of the mentee's shortlist."""
     mentee_row = _require_mentee(program, mentee)
-    if mentor.id == mentee.id:
+    mentor = getattr(mentor, "id", mentor)
+    if mentor == mentee.id:
         raise PairingError("You cannot be your own mentor.")
     if available_mentor(program, mentor) is None:
-        raise PairingError("That person is not a mentor in this programme.")
+        raise NotAMentor("That person is not a mentor in this programme.")
     limit = settings.get(program, "shortlist_size")
     with write_lock():
         _lock_mentee(mentee_row)
         entries = shortlist_of(program, mentee)
-        if any(e.mentor_id == mentor.id for e in entries):
-            return next(e for e in entries if e.mentor_id == mentor.id)
+        if any(e.mentor_id == mentor for e in entries):
+            return next(e for e in entries if e.mentor_id == mentor)
         if len(entries) >= limit:
             raise PairingError(
                 f"Your shortlist holds {limit} mentor{'s' if limit != 1 else ''}. Remove one to add another."
@@ -132,7 +137,7 @@ def remove_from_shortlist(program: Program, mentee: User, mentor_id: int) -> Non
 def move_in_shortlist(program: Program, mentee: User, mentor_id: int, direction: int) -> None:
     """Swap a favourite with its neighbour above (-1) or below (+1)."""
     with write_lock():
-        _lock_mentee(participant(program, mentee, "mentee"))
+        _lock_mentee(access.row_in_role(program, mentee, "mentee"))
         entries = shortlist_of(program, mentee)
         index = next((i for i, e in enumerate(entries) if e.mentor_id == mentor_id), None)
         if index is None or not 0 <= index + direction < len(entries):

@@ -42,6 +42,11 @@ def viewer_matches() -> list[Match]:
     return g.nav_matches
 
 
+def _match_as_mentee() -> Match | None:
+    """The viewer's active match as mentee, from the matches the navigation reads anyway (read-only pages)."""
+    return next((m for m in viewer_matches() if m.mentee_id == current_user.id), None)
+
+
 @blueprint.app_context_processor
 def match_navigation():
     """`nav_matches()` for the top navigation: the viewer's active matches in the programme, oldest first."""
@@ -120,7 +125,7 @@ def directory():
         offset=(filters["page"] - 1) * PAGE_SIZE,
     )
     is_mentee = _is_mentee(program)
-    matched = next((m for m in viewer_matches() if m.mentee_id == current_user.id), None) if is_mentee else None
+    matched = _match_as_mentee() if is_mentee else None
     context = dict(
         ranking=ranking, filters=filters, departments=departments, locations=LOCATIONS, overlaps=OVERLAPS,
         pages=max(1, -(-ranking.total // PAGE_SIZE)), shortlisted=_shortlisted(program),
@@ -152,7 +157,7 @@ def mentor(user_id: int):
         alternatives = index.alternatives(
             mentee, exclude=[user_id, *shortlisted], weights=mentor_directory.weights(program), count=3
         )
-    matched = operations.active_match_of_mentee(program, current_user) if mentee else None
+    matched = _match_as_mentee() if mentee else None
     return render_template(
         "pairing/mentor.html", person=person, ranked=ranked, shortlisted=shortlisted,
         alternatives=[] if matched else alternatives, shown=questionnaire.directory_answers(person, program),
@@ -207,10 +212,7 @@ def change_shortlist(mentor_id: int):
     action = request.form.get("action")
     try:
         if action == "add":
-            person = User.get_or_none(User.id == mentor_id)
-            if person is None:
-                abort(404)
-            operations.add_to_shortlist(program, current_user, person)
+            operations.add_to_shortlist(program, current_user, mentor_id)
         elif action == "remove":
             operations.remove_from_shortlist(program, current_user, mentor_id)
         elif action in ("up", "down"):
@@ -219,6 +221,8 @@ def change_shortlist(mentor_id: int):
             abort(400, "Choose add, remove, up or down.")
         error = None
     except operations.PairingError as problem:
+        if isinstance(problem, operations.NotAMentor) and not User.select().where(User.id == mentor_id).exists():
+            abort(404)
         error = str(problem)
     if request.htmx:
         if request.htmx.target == "shortlist":
