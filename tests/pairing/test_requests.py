@@ -6,8 +6,9 @@ import re
 
 import pytest
 import time_machine
+from peewee import fn
 
-from portal.models import AuditLog, Email, Match, MatchRequest, Meeting, Participant, Shortlist, utcnow
+from portal.models import AuditLog, Email, Match, MatchRequest, Meeting, Participant, Shortlist, User, utcnow
 from portal.pairing import operations as ops
 from portal.pairing.operations import MentorFull, PairingError
 from tests.conftest import link_in, text_of
@@ -166,6 +167,19 @@ def test_only_active_mentors_can_be_shortlisted(program, within, mia, make_mente
         with within(), pytest.raises(PairingError, match="not a mentor in this programme"):
             ops.add_to_shortlist(program, mia, person)
 
+    assert favourites(program, mia) == []
+
+
+def test_shortlisting_someone_who_mentors_no_one_says_so_and_no_one_at_all_is_not_found(
+        program, pairing_open, mia, admin, browser):
+    client = browser(mia.email)
+    token = client.token("/shortlist")
+    answer = client.post(f"/shortlist/{admin.id}", data={"csrf_token": token, "action": "add"},
+                         headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    assert "That person is not a mentor in this programme." in answer.get_data(as_text=True)
+    nobody = User.select(fn.MAX(User.id)).scalar() + 1
+    assert client.post(f"/shortlist/{nobody}", data={"csrf_token": token, "action": "add"}).status_code == 404
     assert favourites(program, mia) == []
 
 

@@ -170,6 +170,19 @@ def test_questionnaire_shows_saved_answers_for_editing(client, mentee):
     assert page.checked[f"q{question('location').id}"] == ["Virtual"]
 
 
+def test_the_time_zone_list_marks_each_persons_own_zone(client, mentee, new_client):
+    """The zone options are drawn once per process: which one is chosen still differs from person to person."""
+    zone = f"q{question('timezone').id}"
+    mine = client.get("/questionnaire").get_data(as_text=True)
+    assert Page(mine).values[zone] == "Europe/Lisbon"
+    assert mine.count('selected value="Europe/Lisbon"') == 1
+    other = new_client()
+    register(other, "lena@example.org", "mentee", name="Lena Other")
+    theirs = other.get("/questionnaire").get_data(as_text=True)
+    assert Page(theirs).values[zone] is None  # nothing answered yet: the browser shows the first zone, UTC
+    assert '<option value="Europe/Lisbon">Europe/Lisbon</option>' in theirs
+
+
 # --- someone who is both mentor and mentee ---------------------------------------------------------------------
 
 
