@@ -21,9 +21,10 @@ from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabula
 from portal import access, counters, settings, steady
 from portal.db import database, memo_key, on_forget_memos
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
-from portal.prepared import Prepared, PreparedFamily
+from portal.prepared import Prepared
 from portal.pairing import directory_changes, directory_store, load_changes
 from portal.pairing.directory_store import Stamp
+from portal.questionnaire import operations as questionnaire
 
 # How long a worker serves its copy after everything changed, while the build job writes the new index.
 BUILD_GRACE_SECONDS = 60.0
@@ -103,19 +104,6 @@ def _answers_by_user(program: Program, questions: dict[str, Question], user_ids=
     return result
 
 
-# One person's answers, read by every directory, profile and match page: compiled once per number of questions.
-_ONE_PERSONS_ANSWERS = PreparedFamily(lambda program, user, *questions: Answer.select(
-    Answer.user, Answer.question, Answer.value).where(Answer.program == program, Answer.question.in_(list(questions)))
-    .where(Answer.user.in_([user])))
-
-
-def _answers_of(program: Program, questions: dict[str, Question], user_id: int) -> dict[str, object]:
-    """What one person answered to the keyed questions, by key (as _answers_by_user gives it for them)."""
-    by_id = {q.id: key for key, q in questions.items()}
-    rows = _ONE_PERSONS_ANSWERS.rows(program.id, user_id, *by_id)
-    return {by_id[answer.question_id]: answer.value for answer in rows}
-
-
 def vocabulary() -> Vocabulary:
     pairs = [(s.name, s.name) for s in Skill.select(Skill.name)]
     pairs += list(SkillAlias.select(SkillAlias.alias, Skill.name).join(Skill).tuples())
@@ -190,7 +178,8 @@ def mentee_profile(program: Program, user: User) -> MenteeProfile | None:
     if not access.ever_in_role(program, user, "mentee"):
         return None
     questions = _questions(program)
-    return _mentee(user, questions, _answers_of(program, questions, user.id))
+    answers = questionnaire.answers_of(user, program)  # read once per request: match pages show them too
+    return _mentee(user, questions, {key: answers[q.id] for key, q in questions.items() if q.id in answers})
 
 
 def mentee_profiles(program: Program, user_ids) -> list[MenteeProfile]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, has_app_context
 
 from portal import access, audit, events, skills, steady
-from portal.db import database
+from portal.db import database, on_write
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, User, utcnow
 from portal.prepared import Prepared
 from portal.questionnaire.defaults import DEFAULT_QUESTIONS
@@ -64,7 +64,25 @@ def _forget_questions(program=None, **extra) -> None:
 
 
 def answers_of(user, program: Program) -> dict[int, object]:
-    return {a.question_id: a.value for a in _ANSWERS_OF.rows(user.id, getattr(program, "id", program))}
+    """Someone's answers by question id, read once per request (or job) until something is written."""
+    key = (getattr(user, "id", user), getattr(program, "id", program))
+    if not has_app_context():
+        return _read_answers(*key)
+    kept = g.setdefault("answers", {})
+    if key not in kept:
+        kept[key] = _read_answers(*key)
+    return dict(kept[key])
+
+
+def _read_answers(user_id: int, program_id: int) -> dict[int, object]:
+    return {a.question_id: a.value for a in _ANSWERS_OF.rows(user_id, program_id)}
+
+
+@on_write
+def _written() -> None:
+    """A write may change answers read earlier in this request: read them again."""
+    if has_app_context():
+        g.pop("answers", None)
 
 
 def save_answers(user: User, program: Program, questions: list[Question], values: dict[int, object]) -> bool:

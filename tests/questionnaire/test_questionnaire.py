@@ -11,6 +11,7 @@ import pytest
 from portal.models import Answer, Email, Match, Participant, Program, Question, User
 from portal.programme import phases
 from portal.programme.operations import today
+from portal.questionnaire.operations import answers_of, save_answers
 from tests.conftest import PASSWORD, PortalClient, link_in
 from tests.page import Page
 
@@ -168,6 +169,17 @@ def test_questionnaire_shows_saved_answers_for_editing(client, mentee):
     assert page.values[f"q{question('goals_6m').id}"] == ANSWERS["goals_6m"]
     assert page.values[f"q{question('working_hours').id}-start"] == "09:00"
     assert page.checked[f"q{question('location').id}"] == ["Virtual"]
+
+
+def test_answers_read_in_a_request_are_read_again_after_a_write(app, mentee):
+    """Pages read someone's answers once per request; a save in the same request is seen at once."""
+    program, role_title = Program.current(), question("role_title")
+    with app.test_request_context():
+        assert answers_of(mentee, program)[role_title.id] == "Junior Data Analyst"
+        save_answers(mentee, program, [role_title], {role_title.id: "Data Analyst"})
+        assert answers_of(mentee, program)[role_title.id] == "Data Analyst"
+        answers_of(mentee, program)[role_title.id] = "changed by a caller"
+        assert answers_of(mentee, program)[role_title.id] == "Data Analyst"
 
 
 def test_the_time_zone_list_marks_each_persons_own_zone(client, mentee, new_client):
