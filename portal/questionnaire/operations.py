@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import g, has_app_context
+from peewee import EXCLUDED
 
 from portal import access, audit, events, skills, steady
 from portal.db import database, on_write
@@ -90,19 +91,29 @@ def save_answers(user: User, program: Program, questions: list[Question], values
     table = skills.lookup()
     asked = {q.id: q for q in questions}
     now = utcnow()
+    given, emptied = {}, []
+    for question_id, question in asked.items():
+        value = values.get(question_id)
+        if question.kind == "skills" and value:
+            value = skills.normalise(value, table)
+        if value in (None, "", [], {}):
+            emptied.append(question_id)
+        else:
+            given[question_id] = value
     with database.atomic():
-        for question_id, question in asked.items():
-            value = values.get(question_id)
-            if question.kind == "skills" and value:
-                value = skills.normalise(value, table)
-            if value in (None, "", [], {}):
-                Answer.delete().where(Answer.user == user.id, Answer.question == question_id).execute()
-                continue
-            Answer.insert(program=program, user=user.id, question=question_id, value=value, updated_at=now).on_conflict(
+        # One statement for the emptied answers and one for the rest, however many questions there are.
+        if emptied:
+            Answer.delete().where(Answer.user == user.id, Answer.question.in_(emptied)).execute()
+        if given:
+            Answer.insert_many([
+                {Answer.program: program.id, Answer.user: user.id, Answer.question: question_id, Answer.value: value,
+                 Answer.updated_at: now} for question_id, value in given.items()
+            ]).on_conflict(
                 conflict_target=[Answer.user, Answer.question],
-                update={Answer.value: value, Answer.updated_at: now},
+                update={Answer.value: EXCLUDED.value, Answer.updated_at: EXCLUDED.updated_at},
             ).execute()
-            _apply_side_effects(user, program, question, value)
+        for question_id, value in given.items():
+            _apply_side_effects(user, program, asked[question_id], value)
         complete = _mark_completion(user, program)
         audit.record(user, "questionnaire.save", f"user:{user.id}", complete=complete)
     events.answers_saved.send(program, user=user, complete=complete)
