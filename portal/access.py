@@ -54,6 +54,11 @@ def _rows(program, user) -> list[Participant]:
     return cache[key]
 
 
+def participations(program, user) -> list[Participant]:
+    """The person's rows in the programme, every status (read once per request, as roles_in)."""
+    return list(_rows(program, user))
+
+
 def roles_in(program, user) -> list[str]:
     """The roles someone still holds in the programme, sorted (Participant.roles_of, read once per request)."""
     return sorted({row.role for row in _rows(program, user) if not row.has_left})

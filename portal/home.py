@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template
 from flask_login import current_user
 
-from portal import settings
+from portal import access, settings
 from portal.models import Match, MatchRequest, Participant, Program
 from portal.pairing import operations as pairing_operations
 from portal.programme import operations as programme
@@ -28,9 +28,7 @@ def index():
             for p in PHASES
         ]
     if current_user.is_authenticated and program:
-        participations = list(
-            Participant.select().where(Participant.user == current_user.id, Participant.program == program)
-        )
+        participations = access.participations(program, current_user)
     progress = questionnaire.progress(program, current_user) if participations else None
     roles = {p.role for p in participations}
     pairing = {}

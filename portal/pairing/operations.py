@@ -60,8 +60,11 @@ def active_match_of_mentee(program: Program, mentee) -> Match | None:
     return _ACTIVE_MATCH_OF_MENTEE.first(program.id, getattr(mentee, "id", mentee))
 
 
+_PENDING_REQUEST_OF = Prepared(lambda program, mentee: MatchRequest.pending(program, mentee=mentee).limit(1), 2)
+
+
 def pending_request_of(program: Program, mentee) -> MatchRequest | None:
-    return MatchRequest.pending(program, mentee=mentee).first()
+    return _PENDING_REQUEST_OF.first(program.id, getattr(mentee, "id", mentee))
 
 
 # Read by every directory page and shortlist change: compiled once (portal/prepared.py).

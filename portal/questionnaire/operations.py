@@ -196,7 +196,7 @@ def progress(program: Program | None, user) -> dict | None:
     """How far the user is with the questionnaire."""
     if program is None:
         return None
-    roles = Participant.roles_of(user, program)
+    roles = access.roles_in(program, user)
     if not roles:
         return None
     required = [q.id for q in questions_for(program, roles) if q.required]

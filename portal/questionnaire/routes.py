@@ -8,7 +8,7 @@ from rapidfuzz import fuzz, process
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
-from portal import paging, skills
+from portal import access, paging, skills
 from portal.access import admin_required, current_program
 from portal.accounts import operations as accounts
 from portal.accounts.forms import ROLE_CHOICES
@@ -33,7 +33,7 @@ SECTIONS = (("About you", "both"), ("As a mentee", "mentee"), ("As a mentor", "m
 def edit():
     """Answer or update the registration questionnaire."""
     program = Program.current()
-    roles = Participant.roles_of(current_user, program)
+    roles = access.roles_in(program, current_user)
     if not roles:
         return redirect(url_for("questionnaire.join"))
     if programme.current_phase(program) == "ended":
@@ -74,7 +74,7 @@ def join():
     """Join the current programme with an existing account."""
     program = Program.current()
     open_roles = [r for r in Participant.ROLES if program and programme.registration_open_for(program, r)]
-    have = Participant.roles_of(current_user, program)
+    have = access.roles_in(program, current_user)
     form = JoinForm()
     form.role.choices = [
         (value, label)

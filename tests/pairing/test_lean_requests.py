@@ -75,6 +75,14 @@ def test_shortlist_requests_and_approvals_make_a_handful_of_statements(people, b
     assert "/matches/" in response.headers["Location"]
 
 
+def test_the_home_page_reads_the_persons_rows_once(people, browser):
+    """The home page, the navigation and the questionnaire's progress share one read of the person's rows."""
+    mia = browser("mia@example.org")
+    mia.get("/")
+    response = _count(lambda: mia.get("/"), 8)
+    assert b"required answers given" in response.data  # the questionnaire's progress, from the same rows
+
+
 def test_match_page_and_session_offers_make_a_handful_of_statements(people, browser):
     leo = browser("leo@example.org")
     match = people["match"]
