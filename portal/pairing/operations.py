@@ -31,10 +31,6 @@ class NotAMentor(PairingError):
 # --- reads used by the writes ------------------------------------------------------------------------------------
 
 
-def participant(program: Program, user, role: str) -> Participant | None:
-    return Participant.taking_part(program, role).where(Participant.user == user).first()
-
-
 # A mentor's profile page reads both: compiled once (portal/prepared.py).
 _MENTOR_WITH_USER = Prepared(lambda program, user: Participant.taking_part(program, "mentor").select(
     Participant, User).join(User).where(Participant.user == user).limit(1), 2)

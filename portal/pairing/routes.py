@@ -281,7 +281,7 @@ def withdraw(request_id: int):
 def inbox():
     """The mentor's requests to approve or decline."""
     program = current_program()
-    row = operations.participant(program, current_user, "mentor")
+    row = access.row_in_role(program, current_user, "mentor")
     if row is None:
         abort(403)
     requests = list(

@@ -106,7 +106,7 @@ def save_answers(user: User, program: Program, questions: list[Question], values
             Answer.delete().where(Answer.user == user.id, Answer.question.in_(emptied)).execute()
         if given:
             Answer.insert_many([
-                {Answer.program: program.id, Answer.user: user.id, Answer.question: question_id, Answer.value: value,
+                {Answer.program: program, Answer.user: user.id, Answer.question: question_id, Answer.value: value,
                  Answer.updated_at: now} for question_id, value in given.items()
             ]).on_conflict(
                 conflict_target=[Answer.user, Answer.question],

@@ -70,7 +70,7 @@ def test_shortlist_requests_and_approvals_make_a_handful_of_statements(people, b
     request = MatchRequest.get(MatchRequest.mentee == people["mentee"].id)
     mentor = browser(request.mentor.email)
     token = mentor.token("/inbox")
-    _count(lambda: mentor.get("/inbox"), 9)
+    _count(lambda: mentor.get("/inbox"), 8)
     response = _count(lambda: mentor.post(f"/requests/{request.id}/approve", data={"csrf_token": token}), 22)
     assert "/matches/" in response.headers["Location"]
 
