@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, g, has_app_context
+from flask import abort, g
 from flask_login import current_user, login_required
 
-from portal import events
+from portal import events, per_request
 from portal.models import Participant, Program
 from portal.prepared import Prepared
 
@@ -45,13 +45,7 @@ def _rows(program, user) -> list[Participant]:
     """The person's rows in the programme, every status, read once per request (or job)."""
     if program is None or not getattr(user, "is_authenticated", True):
         return []
-    if not has_app_context():
-        return _ROWS.rows(program.id, user.id)
-    cache = g.setdefault("participations", {})
-    key = (program.id, user.id)
-    if key not in cache:
-        cache[key] = _ROWS.rows(program.id, user.id)
-    return cache[key]
+    return per_request.read_once("participations", (program.id, user.id), lambda: _ROWS.rows(program.id, user.id))
 
 
 def participations(program, user) -> list[Participant]:
@@ -78,5 +72,4 @@ def ever_in_role(program, user, role: str) -> bool:
 @events.participant_left.connect
 def _forget_roles(program, **extra) -> None:
     """Someone joined or left during this request: read their roles again."""
-    if has_app_context():
-        g.pop("participations", None)
+    per_request.forget("participations")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import g, has_app_context
 
-from portal import audit, steady
+from portal import audit, per_request, steady
 from portal.db import database
 from portal.models import Program, Setting
 from portal.prepared import Prepared
@@ -42,17 +42,13 @@ def _read(program: Program) -> dict:
 
 def _stored(program: Program) -> dict:
     """The programme's stored values, read once per request (or job) and kept in `g` until a write."""
-    if not has_app_context() or g.get("settings_uncommitted"):
+    if has_app_context() and g.get("settings_uncommitted"):
         return _read(program)
-    cache = g.setdefault("settings", {})
-    if program.id not in cache:
-        cache[program.id] = _read(program)
-    return cache[program.id]
+    return per_request.read_once("settings", program.id, lambda: _read(program))
 
 
 def _forget() -> None:
-    if has_app_context():
-        g.pop("settings", None)
+    per_request.forget("settings")
 
 
 def get(program: Program, key: str):

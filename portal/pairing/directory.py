@@ -14,11 +14,10 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import g, has_app_context
 from peewee import Select, fn
 
 from matching.profiles import FitWeights, MenteeProfile, MentorProfile, Vocabulary
-from portal import access, counters, settings, steady
+from portal import access, counters, per_request, settings, steady
 from portal.db import database, memo_key, on_forget_memos
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, Skill, SkillAlias, User
 from portal.prepared import Prepared
@@ -72,18 +71,12 @@ def _questions(program: Program) -> dict[str, Question]:
         rows = steady.kept(("keyed_questions", program.id), lambda: _KEYED_QUESTIONS.rows(program.id), steady.rows_copy)
         return {q.key: q for q in rows}
 
-    if not has_app_context():
-        return read()
-    kept = g.setdefault("keyed_questions", {})
-    if program.id not in kept:
-        kept[program.id] = read()
-    return kept[program.id]
+    return per_request.read_once("keyed_questions", program.id, read)
 
 
 def forget_questions() -> None:
     """Questions were edited during this request: read them again."""
-    if has_app_context():
-        g.pop("keyed_questions", None)
+    per_request.forget("keyed_questions")
 
 
 def _seniority(questions: dict[str, Question], value) -> int | None:

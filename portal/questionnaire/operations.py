@@ -1,10 +1,9 @@
 """Questionnaire reads and writes: who is asked what, saving answers, who may read them."""
 from __future__ import annotations
 
-from flask import g, has_app_context
 from peewee import EXCLUDED
 
-from portal import access, audit, events, skills, steady
+from portal import access, audit, events, per_request, skills, steady
 from portal.db import database, on_write
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, User, utcnow
 from portal.prepared import Prepared
@@ -48,42 +47,26 @@ def _active_questions(program: Program) -> list[Question]:
         return steady.kept(("active_questions", program_id), lambda: _ACTIVE_QUESTIONS.rows(program_id),
                            steady.rows_copy)
 
-    if not has_app_context():
-        return read()
-    cache = g.setdefault("active_questions", {})
-    program_id = getattr(program, "id", program)
-    if program_id not in cache:
-        cache[program_id] = read()
-    return cache[program_id]
+    return per_request.read_once("active_questions", getattr(program, "id", program), read)
 
 
 @events.questions_changed.connect
 def _forget_questions(program=None, **extra) -> None:
     """A question was added, changed, archived or restored: read them again."""
-    if has_app_context():
-        g.pop("active_questions", None)
+    per_request.forget("active_questions")
 
 
 def answers_of(user, program: Program) -> dict[int, object]:
     """Someone's answers by question id, read once per request (or job) until something is written."""
-    key = (getattr(user, "id", user), getattr(program, "id", program))
-    if not has_app_context():
-        return _read_answers(*key)
-    kept = g.setdefault("answers", {})
-    if key not in kept:
-        kept[key] = _read_answers(*key)
-    return dict(kept[key])
-
-
-def _read_answers(user_id: int, program_id: int) -> dict[int, object]:
-    return {a.question_id: a.value for a in _ANSWERS_OF.rows(user_id, program_id)}
+    user_id, program_id = getattr(user, "id", user), getattr(program, "id", program)
+    return dict(per_request.read_once("answers", (user_id, program_id), lambda: {
+        a.question_id: a.value for a in _ANSWERS_OF.rows(user_id, program_id)}))
 
 
 @on_write
 def _written() -> None:
     """A write may change answers read earlier in this request: read them again."""
-    if has_app_context():
-        g.pop("answers", None)
+    per_request.forget("answers")
 
 
 def save_answers(user: User, program: Program, questions: list[Question], values: dict[int, object]) -> bool:
