@@ -108,23 +108,23 @@ def _lock_mentee(row: Participant | None) -> None:
 def add_to_shortlist(program: Program, mentee: User, mentor) -> Shortlist:
     """Put a mentor (a user or an id) at the end of the mentee's shortlist."""
     mentee_row = _require_mentee(program, mentee)
-    mentor = getattr(mentor, "id", mentor)
-    if mentor == mentee.id:
+    mentor_id = getattr(mentor, "id", mentor)
+    if mentor_id == mentee.id:
         raise PairingError("You cannot be your own mentor.")
-    if available_mentor(program, mentor) is None:
+    if available_mentor(program, mentor_id) is None:
         raise NotAMentor("That person is not a mentor in this programme.")
     limit = settings.get(program, "shortlist_size")
     with write_lock():
         _lock_mentee(mentee_row)
         entries = shortlist_of(program, mentee)
-        if any(e.mentor_id == mentor for e in entries):
-            return next(e for e in entries if e.mentor_id == mentor)
+        if any(e.mentor_id == mentor_id for e in entries):
+            return next(e for e in entries if e.mentor_id == mentor_id)
         if len(entries) >= limit:
             raise PairingError(
                 f"Your shortlist holds {limit} mentor{'s' if limit != 1 else ''}. Remove one to add another."
             )
         position = max((e.position for e in entries), default=-1) + 1
-        return Shortlist.create(program=program, mentee=mentee, mentor=mentor, position=position)
+        return Shortlist.create(program=program, mentee=mentee, mentor=mentor_id, position=position)
 
 
 def remove_from_shortlist(program: Program, mentee: User, mentor_id: int) -> None:
