@@ -31,6 +31,20 @@ def live_matches(program: Program):
     )
 
 
+def _with_pair(query, program: Program) -> list[Match]:
+    """The matches of the query, each with its mentor and mentee read in the same statement and its programme set:
+    a sweep looks at both people of every due pair, which would otherwise be two more statements a pair."""
+    mentor, mentee = User.alias(), User.alias()
+    matches = list(
+        query.select_extend(mentor, mentee)
+        .join_from(Match, mentor, on=(Match.mentor == mentor.id), attr="mentor")
+        .join_from(Match, mentee, on=(Match.mentee == mentee.id), attr="mentee")
+    )
+    for match in matches:
+        match.program = program
+    return matches
+
+
 def stragglers(program: Program, now: dt.datetime, days: int) -> list[tuple[User, list[str]]]:
     """People who registered `days` or more ago and have not finished the questionnaire, while their registration
     is open; one entry per person, with the roles they registered for."""
@@ -71,10 +85,11 @@ def without_first_meeting(program: Program, now: dt.datetime, days: int) -> list
     if _ended(program, now):
         return []
     booked = Meeting.select(Meeting.match).where(Meeting.status == "scheduled")
-    return list(
+    return _with_pair(
         live_matches(program)
         .where(Match.started_at <= now - dt.timedelta(days=days), Match.id.not_in(booked))
-        .order_by(Match.id)
+        .order_by(Match.id),
+        program,
     )
 
 
@@ -88,20 +103,29 @@ def quiet_pairs(program: Program, now: dt.datetime, days: int) -> list[tuple[Mat
         Meeting.select(Meeting.match).where(Meeting.status == "scheduled", Meeting.ends_at <= now)
         .group_by(Meeting.match).having(fn.MAX(Meeting.ends_at) <= now - dt.timedelta(days=days))
     )
-    due = []
-    for match in live_matches(program).where(Match.id.in_(quiet), Match.id.not_in(coming)).order_by(Match.id):
-        last = (
-            Meeting.select().where(Meeting.match == match, Meeting.status == "scheduled", Meeting.ends_at <= now)
-            .order_by(Meeting.ends_at.desc(), Meeting.id.desc()).first()
-        )
-        due.append((match, last))
-    return due
+    matches = _with_pair(
+        live_matches(program).where(Match.id.in_(quiet), Match.id.not_in(coming)).order_by(Match.id), program)
+    if not matches:
+        return []
+    # Each pair's sessions held so far, the latest first (a pair has a dozen at most): the first seen is the last.
+    last: dict[int, Meeting] = {}
+    held = (
+        Meeting.select()
+        .where(Meeting.match.in_([m.id for m in matches]), Meeting.status == "scheduled", Meeting.ends_at <= now)
+        .order_by(Meeting.ends_at.desc(), Meeting.id.desc())
+    )
+    for meeting in held:
+        last.setdefault(meeting.match_id, meeting)
+    return [(match, last[match.id]) for match in matches if match.id in last]
 
 
 def _without_feedback(program: Program, ended_after: dt.datetime, ended_by: dt.datetime) -> list[tuple[Meeting, User]]:
     """Each participant of a live match's session that ended in (ended_after, ended_by] who gave no feedback."""
+    mentor, mentee = User.alias(), User.alias()
     meetings = list(
-        Meeting.select(Meeting, Match).join(Match)
+        Meeting.select(Meeting, Match, mentor, mentee).join(Match)
+        .join_from(Match, mentor, on=(Match.mentor == mentor.id), attr="mentor")
+        .join_from(Match, mentee, on=(Match.mentee == mentee.id), attr="mentee")
         .where(
             Meeting.match.in_(live_matches(program).select(Match.id)), Meeting.status == "scheduled",
             Meeting.ends_at > ended_after, Meeting.ends_at <= ended_by,
@@ -110,6 +134,8 @@ def _without_feedback(program: Program, ended_after: dt.datetime, ended_by: dt.d
     )
     if not meetings:
         return []
+    for meeting in meetings:
+        meeting.match.program = program
     given = set(
         Feedback.select(Feedback.meeting, Feedback.user)
         .where(Feedback.meeting.in_([m.id for m in meetings])).tuples()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from portal import links, mail, settings
 from portal.agendas import store as agenda_store
@@ -10,6 +11,9 @@ from portal.models import Email, Match, Meeting, Program, User, utcnow
 from portal.reminders import rules
 
 CATEGORY = "reminders"
+# Well under SQLite's limit on a statement's parameters.
+_KEYS_PER_STATEMENT = 500
+T = TypeVar("T")
 
 
 def days_for(program: Program, reminder: str) -> int | None:
@@ -19,20 +23,28 @@ def days_for(program: Program, reminder: str) -> int | None:
     return settings.get(program, f"reminder_{reminder}_days")
 
 
-def _sent_before(key: str) -> bool:
-    # Only saves rendering an email the unique dedupe key would refuse anyway; the key is what guarantees "once".
-    return Email.select().where(Email.dedupe_key == key).exists()
+def _sent_already(keys: list[str]) -> set[str]:
+    """Which of these dedupe keys an email already carries, a few hundred keys a statement.
+
+    Only saves rendering emails the unique dedupe key would refuse anyway; the key is what guarantees "once". A sweep
+    asks about everyone due at once: one statement per person made the sweep thousands of statements long at 15,000
+    people, every quarter of an hour, although nearly everyone due was reminded in an earlier sweep.
+    """
+    found: set[str] = set()
+    for start in range(0, len(keys), _KEYS_PER_STATEMENT):
+        chunk = keys[start:start + _KEYS_PER_STATEMENT]
+        found.update(key for (key,) in Email.select(Email.dedupe_key).where(Email.dedupe_key.in_(chunk)).tuples())
+    return found
 
 
-def _send(person: User, subject: str, template: str, key: str, category: str = CATEGORY, **context) -> int:
-    """Send once per dedupe key; 1 when this call sent it."""
-    if _sent_before(key):
-        return 0
-    return _deliver(person, subject, template, key, category, **context)
+def _not_sent(due: list[tuple[str, T]]) -> list[tuple[str, T]]:
+    """The (dedupe key, what is due) pairs whose key no email carries yet, in their order."""
+    sent = _sent_already([key for key, _ in due])
+    return [(key, item) for key, item in due if key not in sent]
 
 
 def _deliver(person: User, subject: str, template: str, key: str, category: str = CATEGORY, **context) -> int:
-    """Send, the caller having looked at `_sent_before` already (to skip building the context); 1 when sent."""
+    """Send, the caller having left out keys already sent (to skip building the context); 1 when sent."""
     return 1 if mail.send_template(person, subject, template, category=category, dedupe_key=key, **context) else 0
 
 
@@ -51,12 +63,13 @@ def remind_stragglers(program: Program, now: dt.datetime | None = None) -> int:
     if days is None:
         return 0
     now = now or utcnow()
+    due = [(f"reminder:questionnaire:{program.id}:{user.id}", (user, roles))
+           for user, roles in rules.stragglers(program, now, days)]
     return sum(
-        _send(user, f"Finish your questionnaire for {program.name}", "reminder_questionnaire",
-              f"reminder:questionnaire:{program.id}:{user.id}", program=program, roles=roles,
-              pairing_closes=_still_ahead(program.pairing_closes, now),
-              questionnaire_url=links.absolute_url("questionnaire.edit"))
-        for user, roles in rules.stragglers(program, now, days)
+        _deliver(user, f"Finish your questionnaire for {program.name}", "reminder_questionnaire", key,
+                 program=program, roles=roles, pairing_closes=_still_ahead(program.pairing_closes, now),
+                 questionnaire_url=links.absolute_url("questionnaire.edit"))
+        for key, (user, roles) in _not_sent(due)
     )
 
 
@@ -67,13 +80,13 @@ def remind_unpaired(program: Program, now: dt.datetime | None = None) -> int:
         return 0
     now = now or utcnow()
     admin_pairs = settings.get(program, "pairing_mode") == "admin"
+    due = [(f"reminder:unpaired:{program.id}:{user.id}", user) for user in rules.unpaired_mentees(program, now, days)]
     return sum(
-        _send(user, "Still looking for a mentor? Here is how to find one", "reminder_unpaired",
-              f"reminder:unpaired:{program.id}:{user.id}", program=program, admin_pairs=admin_pairs,
-              pairing_closes=_still_ahead(program.pairing_closes, now),
-              directory_url=links.absolute_url("pairing.directory"),
-              shortlist_url=links.absolute_url("pairing.shortlist"))
-        for user in rules.unpaired_mentees(program, now, days)
+        _deliver(user, "Still looking for a mentor? Here is how to find one", "reminder_unpaired", key,
+                 program=program, admin_pairs=admin_pairs, pairing_closes=_still_ahead(program.pairing_closes, now),
+                 directory_url=links.absolute_url("pairing.directory"),
+                 shortlist_url=links.absolute_url("pairing.shortlist"))
+        for key, user in _not_sent(due)
     )
 
 
@@ -85,23 +98,25 @@ def remind_first_meeting(program: Program, now: dt.datetime | None = None) -> in
         return 0
     now = now or utcnow()
     first = settings.get(program, "first_contact")
-    sent = 0
+    due = []
     for match in rules.without_first_meeting(program, now, days):
         reaching_out = match.mentor if first == "mentor" else match.mentee
         waiting = match.partner_of(reaching_out)
-        since = (now - match.started_at).days
         for person, other, template, subject in (
             (reaching_out, waiting, "reminder_first_meeting",
              f"Time to book your first session with {waiting.first_name}"),
             (waiting, reaching_out, "reminder_first_meeting_other",
              f"Your first session with {reaching_out.first_name}"),
         ):
-            sent += _send(
-                person, subject, template, f"reminder:first-meeting:{match.id}:{person.id}", program=program,
-                match=match, other=other, days=since, can_book=booking.can_book(match, person),
-                sessions_url=_match_url(match) + "#sessions",
-            )
-    return sent
+            due.append((f"reminder:first-meeting:{match.id}:{person.id}", (match, person, other, template, subject)))
+    return sum(
+        _deliver(
+            person, subject, template, key, program=program, match=match, other=other,
+            days=(now - match.started_at).days, can_book=booking.can_book(match, person),
+            sessions_url=_match_url(match) + "#sessions",
+        )
+        for key, (match, person, other, template, subject) in _not_sent(due)
+    )
 
 
 def remind_quiet_pairs(program: Program, now: dt.datetime | None = None) -> int:
@@ -111,19 +126,18 @@ def remind_quiet_pairs(program: Program, now: dt.datetime | None = None) -> int:
     if days is None:
         return 0
     now = now or utcnow()
+    # A quiet pair stays due until it meets: every sweep after the first finds its key sent and skips it.
+    due = [(f"reminder:quiet-pair:{match.id}:{last.id}:{person.id}", (match, last, person))
+           for match, last in rules.quiet_pairs(program, now, days) for person in (match.mentor, match.mentee)]
     sent = 0
-    for match, last in rules.quiet_pairs(program, now, days):
-        for person in (match.mentor, match.mentee):
-            key = f"reminder:quiet-pair:{match.id}:{last.id}:{person.id}"
-            if _sent_before(key):
-                continue  # a quiet pair stays due until it meets; skip the work of every run after the first
-            other = match.partner_of(person)
-            sent += _deliver(
-                person, f"Time for your next session with {other.first_name}", "reminder_quiet_pair", key,
-                program=program, match=match, other=other, last=last, days=(now - last.ends_at).days,
-                zone=schedule.working_hours(program, person).zone, can_book=booking.can_book(match, person),
-                sessions_url=_match_url(match) + "#sessions",
-            )
+    for key, (match, last, person) in _not_sent(due):
+        other = match.partner_of(person)
+        sent += _deliver(
+            person, f"Time for your next session with {other.first_name}", "reminder_quiet_pair", key,
+            program=program, match=match, other=other, last=last, days=(now - last.ends_at).days,
+            zone=schedule.working_hours(program, person).zone, can_book=booking.can_book(match, person),
+            sessions_url=_match_url(match) + "#sessions",
+        )
     return sent
 
 
@@ -143,13 +157,13 @@ def remind_feedback(program: Program, now: dt.datetime | None = None) -> int:
     days = days_for(program, "feedback")
     if days is None:
         return 0
+    due = [(f"reminder:feedback:{meeting.id}:{person.id}", (meeting, person))
+           for meeting, person in rules.feedback_missing(program, now or utcnow(), days)]
     sent = 0
-    for meeting, person in rules.feedback_missing(program, now or utcnow(), days):
-        key = f"reminder:feedback:{meeting.id}:{person.id}"
-        if not _sent_before(key):
-            context = _session_context(meeting, person)
-            sent += _deliver(person, f"Two minutes on your session with {context['other'].first_name}?",
-                          "reminder_feedback", key, **context)
+    for key, (meeting, person) in _not_sent(due):
+        context = _session_context(meeting, person)
+        sent += _deliver(person, f"Two minutes on your session with {context['other'].first_name}?",
+                         "reminder_feedback", key, **context)
     return sent
 
 
@@ -158,13 +172,13 @@ def request_feedback(program: Program, now: dt.datetime | None = None) -> int:
     who already gave feedback."""
     if not settings.get(program, "feedback_request_enabled"):
         return 0
+    due = [(f"feedback-request:{meeting.id}:{person.id}", (meeting, person))
+           for meeting, person in rules.just_ended(program, now or utcnow())]
     sent = 0
-    for meeting, person in rules.just_ended(program, now or utcnow()):
-        key = f"feedback-request:{meeting.id}:{person.id}"
-        if not _sent_before(key):
-            context = _session_context(meeting, person)
-            sent += _deliver(person, f"How did your session with {context['other'].first_name} go?", "feedback_request",
-                          key, category="feedback", **context)
+    for key, (meeting, person) in _not_sent(due):
+        context = _session_context(meeting, person)
+        sent += _deliver(person, f"How did your session with {context['other'].first_name} go?", "feedback_request",
+                         key, category="feedback", **context)
     return sent
 
 
