@@ -4,7 +4,8 @@
    (`flask demo-data`: bulk inserts, then ANALYZE) and pairs `--matches` of them through the portal's own
    `create_match`, so match pages and session offers have pairs to show.
 2. Starts the production pair (`python -m portal.supervisor all`, what `make serve` runs: gunicorn's workers and the
-   job worker on Redis) on a free loopback port, and waits for /healthz.
+   job worker on Redis) on a free loopback port, and waits for /healthz, then for the job worker to finish what the
+   load queued (the mail of the pairs made in step 1 and the demo's invitations), so that the mix is measured alone.
 3. Cold start: a mentee's first search on the fresh server, timed from the client.
 4. The mix (bench/loadmix/locustfile.py) for `--duration` seconds with `--users` simulated people: mentees
    searching with and without typos (full page and htmx), opening profiles and changing their shortlist; pairs on
@@ -183,6 +184,20 @@ def stop_server(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
+def settle(args, env: dict, quiet_seconds: int = 3, limit: int = 600) -> float:
+    """Seconds until the job queue has stayed empty for `quiet_seconds` (the backlog the load left behind)."""
+    from huey.storage import RedisStorage
+
+    storage = RedisStorage(env["PORTAL__JOBS__NAME"], url=args.redis)
+    started, quiet = time.perf_counter(), 0
+    while quiet < quiet_seconds:
+        if time.perf_counter() - started > limit:
+            raise SystemExit(f"the job queue still held {storage.queue_size()} jobs after {limit} s")
+        quiet = quiet + 1 if storage.queue_size() == 0 else 0
+        time.sleep(1)
+    return time.perf_counter() - started
+
+
 def cold_search(port: int, email: str) -> float:
     """Milliseconds of a mentee's first search on the fresh server."""
     session, base = requests.Session(), f"http://127.0.0.1:{port}"
@@ -255,6 +270,7 @@ def main() -> None:
         Path(accounts_file).write_text(json.dumps(people))
         server = start_server(env, port)
         try:
+            backlog = settle(args, env)
             cold = cold_search(port, people["mentees"][0])
             mix = figures(locust(args, port, accounts_file, args.duration, f"{tmp}/mix"))
             ceiling = figures(locust(args, port, accounts_file, args.healthz_seconds, f"{tmp}/healthz", healthz=True))
@@ -267,6 +283,7 @@ def main() -> None:
     print(json.dumps({
         "mentors": args.mentors, "mentees": args.mentees, "matches": len(people["matches"]), "users": args.users,
         "duration_s": args.duration, "workers": args.workers or "default", "load_s": round(load_seconds, 1),
+        "backlog_s": round(backlog, 1),
         "cold_first_search_ms": round(cold, 1), "mix_rps": mix_rps, "healthz_rps": healthz_rps,
         "ratio": round(mix_rps / healthz_rps, 3) if healthz_rps else None,
         "errors": sum(row["errors"] for row in mix.values()) + ceiling.get("healthz", {}).get("errors", 0),
