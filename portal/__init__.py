@@ -10,7 +10,7 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import headers, ids, links, logs, outage, redaction
+from portal import headers, ids, links, logs, outage, person_kept, redaction
 from portal.config import INSTANCE, load_config, merged, secret_key, secure_base, secure_cookies
 from portal.db import database, open_database
 from portal.prefix import PathPrefix
@@ -108,6 +108,7 @@ def _register_database_hooks(app: Flask) -> None:
             database.connect(reuse_if_open=True)
 
     app.before_request(links.note_served_address)
+    app.before_request(person_kept.note_viewer)
 
     @app.teardown_request
     def close_db(exc):

@@ -6,9 +6,10 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user, login_required
 
-from portal import events, per_request
+from portal import events, per_request, person_kept
 from portal.models import Participant, Program
 from portal.prepared import Prepared
+from portal.steady import rows_copy
 
 
 def admin_required(view):
@@ -45,7 +46,8 @@ def _rows(program, user) -> list[Participant]:
     """The person's rows in the programme, every status, read once per request (or job)."""
     if program is None or not getattr(user, "is_authenticated", True):
         return []
-    return per_request.read_once("participations", (program.id, user.id), lambda: _ROWS.rows(program.id, user.id))
+    return per_request.read_once("participations", (program.id, user.id), lambda: person_kept.kept(
+        user.id, ("participations", program.id), lambda: _ROWS.rows(program.id, user.id), rows_copy))
 
 
 def participations(program, user) -> list[Participant]:

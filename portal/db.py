@@ -179,6 +179,18 @@ def discard_connection() -> None:
         pass
 
 
+def tables_with_trigger(db, postgres_name: str, sqlite_prefix: str) -> set[str]:
+    """The tables that carry a trigger: named `postgres_name` on PostgreSQL, one per event on SQLite."""
+    if isinstance(getattr(db, "obj", db), PostgresqlDatabase):
+        rows = db.execute_sql(
+            "SELECT event_object_table FROM information_schema.triggers "
+            "WHERE trigger_name = %s AND trigger_schema = current_schema()", (postgres_name,))
+    else:
+        rows = db.execute_sql(
+            "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?", (f"{sqlite_prefix}%",))
+    return {table for (table,) in rows}
+
+
 def analyze() -> None:
     """Bring the planner's statistics up to date after a bulk load (the portal's own tables only).
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 from flask import g, has_app_context
 from peewee import PostgresqlDatabase, Table
 
-from portal.db import database, on_forget_memos, on_write
+from portal.db import database, on_forget_memos, on_write, tables_with_trigger
 from portal.prepared import PreparedFamily
 
 VERSION = "steady"  # the counter's name
@@ -45,10 +45,16 @@ def counter_values(names, often: bool = False) -> dict[str, int]:
         _along = _along.union(names)
     missing = [name for name in names if name not in seen]
     if missing or VERSION not in seen:
-        wanted = {*missing, *(() if VERSION in seen else (VERSION, *_along))} - seen.keys()
+        along = () if VERSION in seen else (VERSION, *_along, *(g.get("read_along", ()) if has_app_context() else ()))
+        wanted = {*missing, *along} - seen.keys()
         found = dict(_READ.rows(*sorted(wanted)))
         seen.update({name: found.get(name, 0) for name in wanted})
     return {name: seen[name] for name in names}
+
+
+def read_along(name: str) -> None:
+    """This request's first read of the counters (and its first after a write) takes this one too."""
+    g.setdefault("read_along", set()).add(name)
 
 
 def version() -> int:
@@ -127,10 +133,4 @@ def install(db) -> None:
 
 def installed(db) -> set[str]:
     """The steady tables whose writes move the counter (for tests and checks)."""
-    if isinstance(getattr(db, "obj", db), PostgresqlDatabase):
-        rows = db.execute_sql(
-            "SELECT event_object_table FROM information_schema.triggers "
-            "WHERE trigger_name = 'steady_changed' AND trigger_schema = current_schema()")
-    else:
-        rows = db.execute_sql("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'steady_%'")
-    return {table for (table,) in rows} & set(TABLES)
+    return tables_with_trigger(db, "steady_changed", "steady_") & set(TABLES)

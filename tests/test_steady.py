@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from peewee import SqliteDatabase
 
 from portal import migrations, settings, steady
 from portal.db import database, open_database
 from portal.models import Agenda, Counter, Program, Question, Setting, Skill, SkillAlias
 from portal.questionnaire import operations as questionnaire
+from tests.snapshots import upgraded_from
 from tests.statements import statements
 
 
@@ -26,19 +26,9 @@ def test_a_new_database_has_the_triggers_on_every_steady_table(db):
 
 
 def test_an_upgraded_database_has_them_too(tmp_path):
-    path = tmp_path / "old.db"
-    old = SqliteDatabase(str(path))
-    old.connect()
-    old.connection().executescript((migrations.SNAPSHOTS / "0014.sql").read_text())
-    old.execute_sql("INSERT INTO schema_version (version, applied_at) VALUES (14, '2026-01-01 00:00:00')")
-    old.close()
-    upgraded = open_database(f"sqlite:///{path}")
-    upgraded.connect()
-    try:
-        assert migrations.upgrade(upgraded) == [15]
+    with upgraded_from(tmp_path, 14) as (upgraded, applied):
+        assert applied[0] == 15
         assert steady.installed(upgraded) == set(steady.TABLES)
-    finally:
-        upgraded.close()
 
 
 @pytest.mark.parametrize("write", [

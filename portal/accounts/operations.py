@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import current_app
 from peewee import IntegrityError
 
-from portal import audit, events, links
+from portal import audit, events, links, person_kept
 from portal.accounts import emails, passwords, tasks, throttle
 from portal.db import database
 from portal.models import Participant, Program, ResetRequest, User, utcnow
 from portal.prepared import Prepared
+from portal.steady import row_copy
 from portal.organisation import operations as organisation
 from portal.programme import operations as programme
 
@@ -168,7 +169,7 @@ def user_for_session(session_id: str) -> User | None:
     user_id, _, version = (session_id or "").partition(":")
     if not all(part.isascii() and part.isdigit() and len(part) < 10 for part in (user_id, version)):
         return None
-    user = _USER_BY_ID.first(int(user_id))
+    user = person_kept.kept(int(user_id), "user", lambda: _USER_BY_ID.first(int(user_id)), row_copy)
     if user is None or user.session_version != int(version):
         return None
     return user

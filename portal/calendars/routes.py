@@ -8,12 +8,13 @@ from flask_login import current_user, login_required
 from peewee import DatabaseError
 
 from calendar_sync.errors import AuthFailed, CalendarError, NotCalDAV, Unreachable
-from portal import links
+from portal import links, person_kept
 from portal.access import admin_required
 from portal.admin import settings_page
 from portal.calendars import choosing, connections, forms, microsoft
 from portal.calendars import settings as calendar_settings
 from portal.db import database
+from portal.steady import row_copy
 from portal.models import Participant, Program
 
 blueprint = Blueprint("calendars", __name__)
@@ -41,7 +42,9 @@ def calendar_attention():
             return None
         if "broken_calendar" not in g:
             try:
-                g.broken_calendar = connections.broken_connection_of(current_user.id)
+                g.broken_calendar = person_kept.kept(
+                    current_user.id, "broken_calendar", lambda: connections.broken_connection_of(current_user.id),
+                    row_copy)
             except DatabaseError:  # an error page for a failing database must still render
                 g.broken_calendar = None
         return g.broken_calendar

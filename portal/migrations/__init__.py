@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playhouse.migrate import SchemaMigrator
 
-from portal import steady
+from portal import person_kept, steady
 from portal.models import MODELS, SchemaVersion, utcnow
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -44,6 +44,7 @@ def create_schema(db) -> None:
     """The newest schema in an empty database: the models' tables and the triggers on them."""
     db.create_tables(MODELS)
     steady.install(db)
+    person_kept.install(db)
 
 
 def upgrade(db) -> list[int]:

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal import access, confirmation, paging, settings
+from portal import access, confirmation, paging, person_kept, settings
 from portal.access import admin_required, current_program
 from portal.admin import registry, settings_page
 from portal.db import database
@@ -16,6 +16,7 @@ from portal.meetings import booking
 from portal.meetings.panels import match_items
 from portal.models import Match, MatchRequest, Program, User
 from portal.prepared import Prepared
+from portal.steady import rows_copy
 from portal.pairing import directory as mentor_directory
 from portal.pairing import operations
 from portal.pairing import settings as pairing_settings
@@ -38,7 +39,9 @@ def viewer_matches() -> list[Match]:
         return []
     if "nav_matches" not in g:
         program = g.get("program") or Program.current()
-        g.nav_matches = _ACTIVE_MATCHES.rows(current_user.id, program.id) if program else []
+        g.nav_matches = person_kept.kept(
+            current_user.id, ("matches", program.id), lambda: _ACTIVE_MATCHES.rows(current_user.id, program.id),
+            rows_copy) if program else []
     return g.nav_matches
 
 

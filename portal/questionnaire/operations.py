@@ -1,9 +1,11 @@
 """Questionnaire reads and writes: who is asked what, saving answers, who may read them."""
 from __future__ import annotations
 
+import copy
+
 from peewee import EXCLUDED
 
-from portal import access, audit, events, per_request, skills, steady
+from portal import access, audit, events, per_request, person_kept, skills, steady
 from portal.db import database, on_write
 from portal.models import Answer, Match, MatchRequest, Participant, Program, Question, User, utcnow
 from portal.prepared import Prepared
@@ -59,8 +61,12 @@ def _forget_questions(program=None, **extra) -> None:
 def answers_of(user, program: Program) -> dict[int, object]:
     """Someone's answers by question id, read once per request (or job) until something is written."""
     user_id, program_id = getattr(user, "id", user), getattr(program, "id", program)
-    return dict(per_request.read_once("answers", (user_id, program_id), lambda: {
-        a.question_id: a.value for a in _ANSWERS_OF.rows(user_id, program_id)}))
+
+    def read() -> dict[int, object]:
+        return {a.question_id: a.value for a in _ANSWERS_OF.rows(user_id, program_id)}
+
+    return dict(per_request.read_once("answers", (user_id, program_id), lambda: person_kept.kept(
+        user_id, ("answers", program_id), read, copy.deepcopy)))
 
 
 @on_write

@@ -114,6 +114,7 @@ def test_a_page_takes_the_same_few_statements_however_many_people(client, progra
         assert client.get("/admin/people?page=2").status_code == 200
         return len(statements)
 
+    count()  # the first pages fill what the worker keeps of the admin between requests
     few = count()
     for n in range(120):
         user = create_user(f"p{n}@example.org", roles=("mentee",))
