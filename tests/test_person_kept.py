@@ -7,14 +7,14 @@ import pytest
 
 from portal import person_kept
 from portal.db import database
-from portal.models import Answer, CalendarConnection, Counter, Match, Participant, Question, User
+from portal.models import Answer, CalendarConnection, Counter, Match, Participant, Question, Shortlist, User
 from portal.questionnaire import operations as questionnaire
 from tests.snapshots import upgraded_from
 from tests.statements import statements
 
 
-def counter(user) -> int:
-    found = Counter.get_or_none(Counter.name == person_kept.counter_name(user.id))
+def counter(user, kind: str = person_kept.PREFIX) -> int:
+    found = Counter.get_or_none(Counter.name == person_kept.counter_name(user.id, kind))
     return found.value if found else 0
 
 
@@ -50,12 +50,25 @@ def test_an_upgraded_database_has_them_too(tmp_path):
 ], ids=["user", "participant-update", "participant-delete", "participant-insert", "answer", "calendar"])
 def test_every_write_to_someones_own_rows_moves_their_counter_and_nobody_elses(pair, program, write):
     mia, leo = pair
-    before = counter(mia), counter(leo)
+    before = counter(mia), counter(leo), counter(mia, person_kept.SHORTLIST)
 
     write(mia, program)
 
     assert counter(mia) > before[0]
     assert counter(leo) == before[1]
+    assert counter(mia, person_kept.SHORTLIST) == before[2]
+
+
+def test_a_shortlist_change_moves_the_mentees_shortlist_counter_only(pair, program):
+    """A mentee browsing changes the shortlist often: the rest of what is kept of them stays."""
+    mia, leo = pair
+    before = counter(leo), counter(leo, person_kept.SHORTLIST), counter(mia), counter(mia, person_kept.SHORTLIST)
+
+    entry = Shortlist.create(program=program, mentee=leo, mentor=mia)
+    entry.delete_instance()
+
+    after = counter(leo), counter(leo, person_kept.SHORTLIST), counter(mia), counter(mia, person_kept.SHORTLIST)
+    assert after == (before[0], before[1] + 2, before[2], before[3])
 
 
 def test_a_match_moves_both_counters_and_a_changed_mentee_moves_the_one_it_left(pair, program, create_user):
@@ -83,7 +96,8 @@ def test_a_signed_in_persons_next_page_reads_none_of_their_rows(client, pair):
     client.get("/mentors")
     with statements() as made:
         assert client.get("/mentors").status_code == 200
-    assert [reads_of(made, table) for table in ("user", "participant", "answer", "match", "counter")] == [0, 0, 0, 0, 1]
+    tables = ("user", "participant", "answer", "match", "shortlist", "counter")
+    assert [reads_of(made, table) for table in tables] == [0, 0, 0, 0, 0, 1]
 
 
 def test_another_processs_write_reaches_the_next_page_at_once(client, create_user):
@@ -180,7 +194,7 @@ def test_only_the_most_recently_seen_people_are_kept(app, program, create_user, 
     people = [create_user(f"p{i}@example.org") for i in range(3)]
     for person in people:
         _as_viewer(app, person, lambda person=person: questionnaire.answers_of(person, program))
-    assert list(person_kept._kept) == [person.id for person in people[1:]]
+    assert list(person_kept._kept) == [person_kept.counter_name(person.id) for person in people[1:]]
 
 
 def test_a_write_made_at_the_same_moment_is_never_kept_under_the_older_counter(app, pair, program):

@@ -104,7 +104,8 @@ def _filters() -> dict:
 def _shortlisted(program: Program) -> list[int]:
     if not _is_mentee(program):
         return []
-    return [entry.mentor_id for entry in operations.shortlist_of(program, current_user)]
+    return person_kept.kept(current_user.id, ("shortlisted", program.id), lambda: [
+        entry.mentor_id for entry in operations.shortlist_of(program, current_user)], list, person_kept.SHORTLIST)
 
 
 @blueprint.get("/mentors")
