@@ -50,6 +50,15 @@ class _ScheduleDefaultCalendarURL(BaseElement):
 WRITE_PRIVILEGES = {ns("D", "all"), ns("D", "write"), ns("D", "write-content")}
 
 
+def _forbidden(exc: dav_error.AuthorizationError) -> bool:
+    """403 (the account may not use that calendar) rather than 401 (a wrong name or password)."""
+    # By the status or the reason phrase, never by the message: it holds the URL, whose port may read 403.
+    status = getattr(exc, "status", None)
+    if status is not None:
+        return status == 403
+    return str(getattr(exc, "reason", "")).strip().lower() == "forbidden"
+
+
 @contextlib.contextmanager
 def _translated(action: str):
     """Turn caldav and HTTP exceptions into CalendarError subclasses."""
@@ -58,7 +67,7 @@ def _translated(action: str):
     except CalendarError:
         raise
     except dav_error.AuthorizationError as exc:
-        if "403" in str(exc) or "Forbidden" in str(exc):
+        if _forbidden(exc):
             raise AuthFailed("The calendar server does not let this account use that calendar.",
                              detail=str(exc)[:300]) from exc
         raise AuthFailed(detail=str(exc)[:300]) from exc

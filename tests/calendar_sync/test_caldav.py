@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from caldav.lib import error as dav_error
 from icalendar import Calendar
 
 from calendar_sync import caldav_source
@@ -62,6 +63,18 @@ def test_a_wrong_password_is_auth_failed(caldav_account):
         caldav_source.connect(caldav_account.url, caldav_account.username, "not the password",
                               policy=peers.LOOPBACK)
     assert "password" in caught.value.message
+
+
+@pytest.mark.parametrize(("status", "reason", "says"), [
+    (401, "Unauthorized", "password"), (403, "Forbidden", "does not let this account"),
+    (None, "Unauthorized", "password"), (None, "Forbidden", "does not let this account"),
+])
+def test_a_refusal_is_told_by_its_status_not_by_digits_in_the_servers_address(status, reason, says):
+    """A server on port 40309 once turned a wrong password into "this account may not use that calendar"."""
+    refused = dav_error.AuthorizationError(url="http://127.0.0.1:40309/", reason=reason, status=status)
+    with pytest.raises(AuthFailed) as caught, caldav_source._translated("read the calendars"):
+        raise refused
+    assert says in caught.value.message
 
 
 def test_a_web_server_that_is_not_caldav_is_not_caldav(web_server):
