@@ -240,6 +240,16 @@ class Match(BaseModel):
         return cls.select().where((cls.mentor == user) | (cls.mentee == user))
 
     @classmethod
+    def with_pair(cls, query):
+        """The query (one that selects matches) with each match's mentor and mentee read in the same statement."""
+        mentor, mentee = User.alias(), User.alias()
+        return (
+            query.select_extend(mentor, mentee)
+            .join_from(cls, mentor, on=(cls.mentor == mentor.id), attr="mentor")
+            .join_from(cls, mentee, on=(cls.mentee == mentee.id), attr="mentee")
+        )
+
+    @classmethod
     def for_member_or_404(cls, match_id: int, user) -> "Match":
         """The match, for one of its pair or an admin; to anyone else it does not exist."""
         match = _MATCH_WITH_PAIR.first(match_id)
@@ -259,13 +269,7 @@ class Match(BaseModel):
 
 def _match_with_pair(match_id):
     """The match, its programme and both of its pair in one statement."""
-    mentor, mentee = User.alias(), User.alias()
-    return (
-        Match.select(Match, Program, mentor, mentee).join_from(Match, Program)
-        .join_from(Match, mentor, on=(Match.mentor == mentor.id), attr="mentor")
-        .join_from(Match, mentee, on=(Match.mentee == mentee.id), attr="mentee")
-        .where(Match.id == match_id).limit(1)
-    )
+    return Match.with_pair(Match.select(Match, Program).join_from(Match, Program)).where(Match.id == match_id).limit(1)
 
 
 # Every page about a match reads it: compiled once (portal/prepared.py).

@@ -21,6 +21,7 @@ from flask import g, has_app_context, session
 from peewee import PostgresqlDatabase
 
 from portal.db import database, on_forget_memos, on_write, tables_with_trigger
+from portal.ids import id_or_none
 from portal.steady import VERSION, counter_values, read_along
 
 T = TypeVar("T")
@@ -50,10 +51,10 @@ def counter_name(user_id: int, counter: str = PREFIX) -> str:
 def note_viewer() -> None:
     """Before a request reads anything: the signed-in viewer's counter comes with the first counters it reads."""
     # flask-login keeps "<user id>:<session version>" (User.get_id); a remember-me cookie alone is read later.
-    user_id = str(session.get("_user_id", "")).partition(":")[0]
-    if user_id.isascii() and user_id.isdigit() and len(user_id) < 10:
-        read_along(counter_name(int(user_id)))
-        read_along(counter_name(int(user_id), SHORTLIST))
+    user_id = id_or_none(str(session.get("_user_id", "")).partition(":")[0])
+    if user_id is not None:
+        read_along(counter_name(user_id))
+        read_along(counter_name(user_id, SHORTLIST))
 
 
 def kept(user_id: int, what: Hashable, read: Callable[[], T], copy: Callable[[T], T] = lambda value: value,

@@ -11,6 +11,7 @@ from playhouse.migrate import migrate
 from portal import migrations
 from portal.db import database, open_database
 from portal.models import MODELS, SchemaVersion, User
+from tests.snapshots import database_at
 
 
 @pytest.fixture
@@ -57,16 +58,11 @@ def test_head_snapshot_matches_the_models(tmp_path):
 @pytest.mark.parametrize("version", range(1, migrations.head_version() + 1))
 def test_every_snapshot_upgrades_to_the_models_with_rows_kept(tmp_path, version):
     """Each released schema, with a row in it, becomes today's schema and keeps the row."""
-    path = tmp_path / "old.db"
-    old = SqliteDatabase(str(path))
-    old.connect()
-    old.connection().executescript((migrations.SNAPSHOTS / f"{version:04d}.sql").read_text())
-    old.execute_sql("INSERT INTO schema_version (version, applied_at) VALUES (?, '2026-01-01 00:00:00')", (version,))
-    old.execute_sql(
+    path = database_at(
+        tmp_path, version,
         'INSERT INTO "user" (email, name, password_hash, is_admin, timezone, active, created_at) '
-        "VALUES ('old@example.org', 'Old Timer', 'hash', 0, 'UTC', 1, '2026-01-01 00:00:00')"
+        "VALUES ('old@example.org', 'Old Timer', 'hash', 0, 'UTC', 1, '2026-01-01 00:00:00')",
     )
-    old.close()
     db = open_database(f"sqlite:///{path}")
     db.connect()
     migrations.upgrade(db)

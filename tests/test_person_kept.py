@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from flask import session
 
 from portal import person_kept
 from portal.db import database
@@ -128,7 +129,6 @@ def test_a_request_sees_its_own_write_at_once(app, pair, program):
     mia, _ = pair
     question = Question.select().where(Question.program == program).first()
     with app.test_request_context():
-        person_kept.note_viewer()
         assert question.id not in questionnaire.answers_of(mia, program)
         Answer.create(program=program, user=mia, question=question, value="written now")
 
@@ -148,8 +148,6 @@ def test_changing_what_it_was_given_changes_nothing_kept(app, pair, program):
 def _as_viewer(app, user, call):
     """`call()` in a request of `user`'s, whose counter comes with the first counters the request reads."""
     with app.test_request_context():
-        from flask import session
-
         session["_user_id"] = user.get_id()
         person_kept.note_viewer()
         return call()

@@ -34,12 +34,7 @@ def live_matches(program: Program):
 def _with_pair(query, program: Program) -> list[Match]:
     """The matches of the query, each with its mentor and mentee read in the same statement and its programme set:
     a sweep looks at both people of every due pair, which would otherwise be two more statements a pair."""
-    mentor, mentee = User.alias(), User.alias()
-    matches = list(
-        query.select_extend(mentor, mentee)
-        .join_from(Match, mentor, on=(Match.mentor == mentor.id), attr="mentor")
-        .join_from(Match, mentee, on=(Match.mentee == mentee.id), attr="mentee")
-    )
+    matches = list(Match.with_pair(query))
     for match in matches:
         match.program = program
     return matches
@@ -121,11 +116,8 @@ def quiet_pairs(program: Program, now: dt.datetime, days: int) -> list[tuple[Mat
 
 def _without_feedback(program: Program, ended_after: dt.datetime, ended_by: dt.datetime) -> list[tuple[Meeting, User]]:
     """Each participant of a live match's session that ended in (ended_after, ended_by] who gave no feedback."""
-    mentor, mentee = User.alias(), User.alias()
     meetings = list(
-        Meeting.select(Meeting, Match, mentor, mentee).join(Match)
-        .join_from(Match, mentor, on=(Match.mentor == mentor.id), attr="mentor")
-        .join_from(Match, mentee, on=(Match.mentee == mentee.id), attr="mentee")
+        Match.with_pair(Meeting.select(Meeting, Match).join(Match))
         .where(
             Meeting.match.in_(live_matches(program).select(Match.id)), Meeting.status == "scheduled",
             Meeting.ends_at > ended_after, Meeting.ends_at <= ended_by,
