@@ -15,6 +15,7 @@ from portal.config import INSTANCE, load_config, merged, secret_key, secure_base
 from portal.db import database, open_database
 from portal.prefix import PathPrefix
 from portal.queue import queue
+from portal.urls import url_for_id
 
 login_manager = LoginManager()
 
@@ -218,6 +219,7 @@ def _register_templates(app: Flask) -> None:
 
         return {"nav_roles": nav_roles}
 
+    app.jinja_env.globals["url_for_id"] = url_for_id
     app.jinja_env.filters["date"] = lambda d: d.strftime("%-d %b %Y") if d else ""
     app.jinja_env.filters["datetime"] = lambda d: d.strftime("%-d %b %Y, %H:%M UTC") if d else ""
     app.jinja_env.filters["local_time"] = local_time
