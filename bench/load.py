@@ -15,7 +15,10 @@
 
 The last line printed is one JSON object: per kind its throughput and p50/p95/p99 (ms), errors, the mixed
 throughput, the /healthz ceiling and their ratio, and the cold first search. Other work on a shared machine moves
-absolute figures a lot; the ratio moves less. A short run while developing:
+absolute figures a lot; the ratio moves less. During both phases the CPU of the web workers, the job worker,
+PostgreSQL's backends and locust is read from /proc: `cpu_ms_per_request` per phase, and `cpu_ratio`, the server's
+CPU per /healthz request over its CPU per counted request of the mix (the ratio the machine would give the server
+if it had the machine to itself, which its other tenants move far less). A short run while developing:
 `python bench/load.py --mentors 1000 --mentees 900 --duration 30`.
 """
 from __future__ import annotations
@@ -31,7 +34,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import psycopg2
@@ -198,6 +203,67 @@ def settle(args, env: dict, quiet_seconds: int = 3, limit: int = 600) -> float:
     return time.perf_counter() - started
 
 
+class CpuSampler(threading.Thread):
+    """CPU seconds per kind of process while a phase runs, read from /proc twice a second.
+
+    The web workers and the job worker are the server's session (started with `start_new_session`); PostgreSQL's
+    backends are those serving the bench database; locust is the load. A process that ends (a worker replaced after
+    `max_requests`) loses at most its last half second.
+    """
+
+    def __init__(self, server_session: int, database: str):
+        super().__init__(daemon=True)
+        self.server_session, self.database = server_session, database
+        self.seconds: Counter[str] = Counter()
+        self._stop_event = threading.Event()
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def _kind(self, stat: list[str], command: str) -> str | None:
+        if int(stat[3]) == self.server_session:
+            return "web" if "gunicorn" in command else "jobs"
+        if command.startswith("postgres: ") and f" {self.database} " in command:
+            return "postgres"
+        return "locust" if "locustfile" in command else None
+
+    def _read(self) -> dict[int, tuple[str, int]]:
+        seen = {}
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/stat") as stat_file:
+                    stat = stat_file.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{name}/cmdline", "rb") as command_file:
+                    command = command_file.read().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue  # ended while being read
+            kind = self._kind(stat, command)
+            if kind:
+                seen[int(name)] = (kind, int(stat[11]) + int(stat[12]))  # user + system, in clock ticks
+        return seen
+
+    def run(self) -> None:
+        before = self._read()
+        while not self._stop_event.wait(0.5):
+            now = self._read()
+            for pid, (kind, ticks) in now.items():
+                # A process born since the last look counts from zero: it started during the phase.
+                self.seconds[kind] += (ticks - before[pid][1] if pid in before else ticks) / self._tick
+            before = now
+
+    def stop(self) -> dict[str, float]:
+        self._stop_event.set()
+        self.join()
+        return dict(self.seconds)
+
+
+def cpu_per_request(seconds: dict[str, float], requests: int) -> dict[str, float]:
+    """Milliseconds of CPU per counted request, per kind of process, and the server's (web, jobs, PostgreSQL)."""
+    per = {kind: round(1000 * value / max(requests, 1), 2) for kind, value in sorted(seconds.items())}
+    per["server"] = round(sum(per.get(kind, 0.0) for kind in ("web", "jobs", "postgres")), 2)
+    return per
+
+
 def cold_search(port: int, email: str) -> float:
     """Milliseconds of a mentee's first search on the fresh server."""
     session, base = requests.Session(), f"http://127.0.0.1:{port}"
@@ -272,14 +338,23 @@ def main() -> None:
         try:
             backlog = settle(args, env)
             cold = cold_search(port, people["mentees"][0])
+            sampler = CpuSampler(os.getsid(server.pid), args.database)
+            sampler.start()
             mix = figures(locust(args, port, accounts_file, args.duration, f"{tmp}/mix"))
+            mix_cpu = sampler.stop()
+            sampler = CpuSampler(os.getsid(server.pid), args.database)
+            sampler.start()
             ceiling = figures(locust(args, port, accounts_file, args.healthz_seconds, f"{tmp}/healthz", healthz=True))
+            ceiling_cpu = sampler.stop()
         finally:
             stop_server(server)
     failures = mix.pop("failures", []) + ceiling.pop("failures", [])
     kinds = {name: row for name, row in mix.items() if name not in SETUP}
     mix_rps = round(sum(row["rps"] for row in kinds.values()), 2)
     healthz_rps = ceiling.get("healthz", {}).get("rps", 0.0)
+    # CPU per request counts every request the phase made (the mix's sign-ins too) against the counted ones.
+    mix_ms = cpu_per_request(mix_cpu, sum(row["count"] for row in kinds.values()))
+    healthz_ms = cpu_per_request(ceiling_cpu, ceiling.get("healthz", {}).get("count", 0))
     print(json.dumps({
         "mentors": args.mentors, "mentees": args.mentees, "matches": len(people["matches"]), "users": args.users,
         "duration_s": args.duration, "workers": args.workers or "default", "load_s": round(load_seconds, 1),
@@ -287,6 +362,8 @@ def main() -> None:
         "cold_first_search_ms": round(cold, 1), "mix_rps": mix_rps, "healthz_rps": healthz_rps,
         "ratio": round(mix_rps / healthz_rps, 3) if healthz_rps else None,
         "errors": sum(row["errors"] for row in mix.values()) + ceiling.get("healthz", {}).get("errors", 0),
+        "cpu_ms_per_request": {"mix": mix_ms, "healthz": healthz_ms},
+        "cpu_ratio": round(healthz_ms["server"] / mix_ms["server"], 3) if mix_ms["server"] else None,
         "kinds": kinds, "setup": {name: row for name, row in mix.items() if name in SETUP}, "failures": failures,
     }))
 
