@@ -25,8 +25,10 @@ threads = int(_server.get("threads", 4))
 timeout = int(_server.get("timeout_seconds", 120))
 # HUP and TERM let requests in hand finish for this long before a worker is stopped.
 graceful_timeout = 30
-max_requests = int(_server.get("max_requests", 5000))
-max_requests_jitter = max_requests // 10
+max_requests = int(_server.get("max_requests", 20000))
+# Up to half again, at random: workers started together and sharing the load evenly reach a tenth's spread within
+# seconds of each other, and were replaced together, leaving the load to the rest while they started.
+max_requests_jitter = max_requests // 2
 # Not preloaded: each worker imports the app itself, so a HUP starts workers on newly deployed code, and no
 # database or Redis connection can be made before the fork and then shared by every worker.
 preload_app = False
