@@ -26,8 +26,8 @@ timeout = int(_server.get("timeout_seconds", 120))
 # HUP and TERM let requests in hand finish for this long before a worker is stopped.
 graceful_timeout = 30
 max_requests = int(_server.get("max_requests", 20000))
-# Up to half again, at random: workers started together and sharing the load evenly reach a tenth's spread within
-# seconds of each other, and were replaced together, leaving the load to the rest while they started.
+# Up to half again, at random: workers that start together and share the load evenly would otherwise reach their
+# limits within seconds of each other, leaving the load to the rest while they start again.
 max_requests_jitter = max_requests // 2
 # Not preloaded: each worker imports the app itself, so a HUP starts workers on newly deployed code, and no
 # database or Redis connection can be made before the fork and then shared by every worker.
