@@ -257,6 +257,14 @@ class CpuSampler(threading.Thread):
         return dict(self.seconds)
 
 
+def with_cpu(server: subprocess.Popen, database: str, phase):
+    """`phase()`'s result, and the CPU seconds each kind of process spent while it ran."""
+    sampler = CpuSampler(os.getsid(server.pid), database)
+    sampler.start()
+    result = phase()
+    return result, sampler.stop()
+
+
 def cpu_per_request(seconds: dict[str, float], requests: int) -> dict[str, float]:
     """Milliseconds of CPU per counted request, per kind of process, and the server's (web, jobs, PostgreSQL)."""
     per = {kind: round(1000 * value / max(requests, 1), 2) for kind, value in sorted(seconds.items())}
@@ -338,14 +346,10 @@ def main() -> None:
         try:
             backlog = settle(args, env)
             cold = cold_search(port, people["mentees"][0])
-            sampler = CpuSampler(os.getsid(server.pid), args.database)
-            sampler.start()
-            mix = figures(locust(args, port, accounts_file, args.duration, f"{tmp}/mix"))
-            mix_cpu = sampler.stop()
-            sampler = CpuSampler(os.getsid(server.pid), args.database)
-            sampler.start()
-            ceiling = figures(locust(args, port, accounts_file, args.healthz_seconds, f"{tmp}/healthz", healthz=True))
-            ceiling_cpu = sampler.stop()
+            mix, mix_cpu = with_cpu(server, args.database, lambda: figures(
+                locust(args, port, accounts_file, args.duration, f"{tmp}/mix")))
+            ceiling, ceiling_cpu = with_cpu(server, args.database, lambda: figures(
+                locust(args, port, accounts_file, args.healthz_seconds, f"{tmp}/healthz", healthz=True)))
         finally:
             stop_server(server)
     failures = mix.pop("failures", []) + ceiling.pop("failures", [])

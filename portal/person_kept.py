@@ -1,14 +1,13 @@
 """A person's own rows kept per process between their requests, until a write to them moves the person's counter.
 
 Every page reads the viewer's user row, roles, answers, matches, calendar connection and shortlist, and they change
-seldom.
-Triggers on those tables (`install`, run when the schema is made or upgraded) move the counter `person:<id>` (for the
-shortlist `shortlist:<id>`) of everyone a write touches, in the same transaction as the write, whichever process,
-command or tool made it. A request
-reads that counter in the statement that reads the steady counters anyway (portal/steady.py), and takes what this
-process read of the person at that value instead of asking again. Rows are read after the counter, so a row kept
-under a value is never older than the value. Inside a transaction nothing is kept or taken, a write in the request
-makes it read the counter again, and each request gets its own copy of what is kept.
+seldom. Triggers on those tables (`install`, run when the schema is made or upgraded) move the counter
+`person:<id>` (for the shortlist `shortlist:<id>`) of everyone a write touches, in the same transaction as the
+write, whichever process, command or tool made it. A request reads that counter in the statement that reads the
+steady counters anyway (portal/steady.py), and takes what this process read of the person at that value instead of
+asking again. Rows are read after the counter, so a row kept under a value is never older than the value. Inside a
+transaction nothing is kept or taken, a write in the request makes it read the counter again, and each request
+gets its own copy of what is kept.
 """
 from __future__ import annotations
 
