@@ -106,6 +106,25 @@ def test_repeated_dedupe_key_sends_nothing_the_second_time(smtp_app, smtp_sink, 
     assert Email.select().count() == 1
 
 
+def test_send_many_stores_new_keys_only_and_returns_their_ids(smtp_app, smtp_sink, db):
+    earlier = send(smtp_app, dedupe_key="match:1:mentee")
+    smtp_sink.wait_for(1)
+
+    def message(key: str, address: str) -> dict:
+        return {"to_address": address, "to_name": "", "subject": f"About {key}", "text_body": "Hello",
+                "html_body": None, "category": "pairing", "dedupe_key": key}
+
+    with smtp_app.app_context():
+        stored = mail.send_many([message("match:1:mentee", "noor@example.org"),
+                                 message("match:1:mentor", "olu@example.org")])
+    smtp_sink.wait_for(2)
+    # The key already used is skipped, and its earlier email is not claimed as stored now.
+    [mentor_email] = Email.select().where(Email.dedupe_key == "match:1:mentor")
+    assert stored == {"match:1:mentor": mentor_email.id} and mentor_email.id != earlier.id
+    assert [m["to"] for m in smtp_sink.messages] == [["noor@example.org"], ["olu@example.org"]]
+    assert Email.get_by_id(earlier.id).subject == "Your mentoring session"
+
+
 def test_outbox_transport_stores_without_smtp(app, smtp_sink, db):
     email = send(app)
 

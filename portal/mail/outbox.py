@@ -5,7 +5,7 @@ from flask import render_template
 from peewee import IntegrityError
 
 from portal import audit
-from portal.db import database
+from portal.db import database, is_postgres
 from portal.mail.tasks import deliver_email, deliver_emails
 from portal.models import Email, utcnow
 
@@ -41,37 +41,53 @@ def send(
 
 
 def send_many(messages: list[dict]) -> dict[str, int]:
-    """Store many emails (Email fields, each with its dedupe_key) in two statements and queue their delivery as one job.
+    """Store many emails (Email fields, each with its dedupe_key) and queue their delivery as one job.
 
     A key already used sends nothing; returns each stored email's id by its key.
     """
     if not messages:
         return {}
-    keys = [message["dedupe_key"] for message in messages]
     with database.atomic():
         now = utcnow()
-        # A key already taken is skipped by the insert, and its earlier row left out by its time when read back.
         rows = [{"parts": [], "created_at": now, **message} for message in messages]
-        Email.insert_many(rows).on_conflict_ignore().execute()
-        # Ids are read back by key: bulk inserts return them differently on SQLite and PostgreSQL.
-        stored = dict(Email.select(Email.dedupe_key, Email.id)
-                      .where(Email.dedupe_key.in_(keys), Email.created_at == now).tuples())
+        # A key already taken is skipped by the insert.
+        insert = Email.insert_many(rows).on_conflict_ignore()
+        if is_postgres():
+            # One round trip: the insert sends back the rows it stored, and nothing for a skipped key.
+            stored = dict(insert.returning(Email.dedupe_key, Email.id).tuples().execute())
+        else:
+            # SQLite before 3.35 has no RETURNING: ids are read back by key, an earlier row left out by its time.
+            insert.execute()
+            stored = dict(Email.select(Email.dedupe_key, Email.id).where(
+                Email.dedupe_key.in_([message["dedupe_key"] for message in messages]), Email.created_at == now
+            ).tuples())
         if stored:
             deliver_emails(sorted(stored.values()))  # one job for the batch, queued when the transaction commits
     return stored
 
 
-def send_template(user, subject: str, template: str, *, category: str, dedupe_key=None, parts=None, **context):
-    """Render `template`.txt and .html from templates/emails/ for a user and send them; nothing to a deleted account."""
+def message(user, subject: str, template: str, *, category: str, dedupe_key=None, parts=None, **context):
+    """`template`.txt and .html from templates/emails/ rendered for a user, as Email fields for `send_many`; None for
+    a deleted account."""
     if getattr(user, "is_erased", False):
         # Jobs queued before a person was deleted (a session's cancellation) run after it: there is nobody to tell.
         return None
     context.setdefault("user", user)
-    text = render_template(f"emails/{template}.txt", **context)
-    html = render_template(f"emails/{template}.html", subject=subject, **context)
-    return send(
-        user.email, subject, text, html, to_name=user.name, category=category, dedupe_key=dedupe_key, parts=parts
-    )
+    return {
+        "to_address": user.email, "to_name": user.name, "subject": subject, "category": category,
+        "dedupe_key": dedupe_key, "parts": parts or [],
+        "text_body": render_template(f"emails/{template}.txt", **context),
+        "html_body": render_template(f"emails/{template}.html", subject=subject, **context),
+    }
+
+
+def send_template(user, subject: str, template: str, *, category: str, dedupe_key=None, parts=None, **context):
+    """Render `template`.txt and .html from templates/emails/ for a user and send them; nothing to a deleted account."""
+    fields = message(user, subject, template, category=category, dedupe_key=dedupe_key, parts=parts, **context)
+    if fields is None:
+        return None
+    return send(fields.pop("to_address"), fields.pop("subject"), fields.pop("text_body"), fields.pop("html_body"),
+                **fields)
 
 
 def retry(email_id: int, actor) -> bool:

@@ -72,7 +72,10 @@ def test_shortlist_requests_and_approvals_make_a_handful_of_statements(people, b
     mentor = browser(request.mentor.email)
     token = mentor.token("/inbox")
     _count(lambda: mentor.get("/inbox"), 4)
-    response = _count(lambda: mentor.post(f"/requests/{request.id}/approve", data={"csrf_token": token}), 19)
+    with statements() as made:
+        response = _count(lambda: mentor.post(f"/requests/{request.id}/approve", data={"csrf_token": token}), 19)
+    # Both "you are now matched" emails are stored by one insert, in one transaction (mail.send_many).
+    assert sum(sql.startswith("INSERT") and 'INTO "email"' in sql for sql in made) == 1, within_bound(made, 19)
     assert "/matches/" in response.headers["Location"]
 
 
