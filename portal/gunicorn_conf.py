@@ -21,7 +21,7 @@ def worker_count(environ=os.environ, server: dict = _server) -> int:
 bind = f"{_server['host']}:{_server['port']}"
 workers = worker_count()
 worker_class = "gthread"
-threads = int(_server.get("threads", 4))
+threads = int(_server.get("threads", 2))
 timeout = int(_server.get("timeout_seconds", 120))
 # HUP and TERM let requests in hand finish for this long before a worker is stopped.
 graceful_timeout = 30
