@@ -22,18 +22,15 @@ def send(
     parts: list[dict] | None = None,
 ) -> Email | None:
     """Store an email and queue its delivery. A dedupe_key already used sends nothing and returns None."""
+    return _store({"to_address": to_address, "to_name": to_name, "subject": subject, "text_body": text,
+                   "html_body": html, "category": category, "dedupe_key": dedupe_key, "parts": parts or []})
+
+
+def _store(fields: dict) -> Email | None:
+    """Store one email from its Email fields and queue its delivery; None if its dedupe_key was used already."""
     try:
         with database.atomic():
-            email = Email.create(
-                to_address=to_address,
-                to_name=to_name,
-                subject=subject,
-                text_body=text,
-                html_body=html,
-                category=category,
-                dedupe_key=dedupe_key,
-                parts=parts or [],
-            )
+            email = Email.create(**fields)
     except IntegrityError:
         return None
     deliver_email(email.id)
@@ -84,10 +81,7 @@ def message(user, subject: str, template: str, *, category: str, dedupe_key=None
 def send_template(user, subject: str, template: str, *, category: str, dedupe_key=None, parts=None, **context):
     """Render `template`.txt and .html from templates/emails/ for a user and send them; nothing to a deleted account."""
     fields = message(user, subject, template, category=category, dedupe_key=dedupe_key, parts=parts, **context)
-    if fields is None:
-        return None
-    return send(fields.pop("to_address"), fields.pop("subject"), fields.pop("text_body"), fields.pop("html_body"),
-                **fields)
+    return None if fields is None else _store(fields)
 
 
 def retry(email_id: int, actor) -> bool:
