@@ -10,6 +10,7 @@ from portal.db import database
 from portal.forms import NUL, NUL_MESSAGE
 from portal.meetings.schedule import aware
 from portal.models import ActionItem, Feedback, Match, Meeting, MeetingNote, User, utcnow
+from portal.prepared import Prepared
 
 EDIT_DAYS = 7  # feedback can be changed for a week after it was first sent
 MAX_ITEM = 300
@@ -23,9 +24,14 @@ class FollowThroughError(ValueError):
 # --- action items -----------------------------------------------------------------------------------------------
 
 
+# The match page reads a pair's action items on every view: compiled once (portal/prepared.py).
+_ITEMS_OF_MATCH = Prepared(lambda match: ActionItem.select().where(ActionItem.match == match)
+                           .order_by(ActionItem.created_at, ActionItem.id), 1)
+
+
 def items_of(match: Match) -> list[ActionItem]:
     """The pair's action items: open ones first (oldest first), then the ticked-off ones (latest first)."""
-    items = list(ActionItem.select().where(ActionItem.match == match).order_by(ActionItem.created_at, ActionItem.id))
+    items = _ITEMS_OF_MATCH.rows(match.id)
     open_ = [i for i in items if i.done_at is None]
     done = sorted((i for i in items if i.done_at is not None), key=lambda i: i.done_at, reverse=True)
     return open_ + done
