@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from portal.config import ROOT
+from portal.per_request import read_once
 
 CONTENT = ROOT / "content"
 AUDIENCES = {"mentors": "For mentors", "mentees": "For mentees", "everyone": "For everyone", "admins": "For admins"}
@@ -57,9 +58,13 @@ def load(path: Path) -> Document:
 
 
 def collection(name: str) -> list[Document]:
-    """Every document of a folder under content/, in their order."""
+    """Every document of a folder under content/, in their order; the folder is listed once per request or job."""
+    return list(read_once("content", name, lambda: _listed(name)))
+
+
+def _listed(name: str) -> tuple[Document, ...]:
     folder = CONTENT / name
-    return sorted((load(p) for p in folder.glob("*.md")), key=lambda d: (d.order, d.title))
+    return tuple(sorted((load(p) for p in folder.glob("*.md")), key=lambda d: (d.order, d.title)))
 
 
 def find(name: str, slug: str) -> Document | None:

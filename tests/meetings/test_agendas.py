@@ -81,3 +81,16 @@ def test_the_last_agenda_cannot_be_hidden(browser, admin, program):
                           follow_redirects=True)
     assert "Keep at least one agenda" in page_text(response)
     assert Agenda.get_by_id(rows[-1].id).active
+
+
+def test_the_booking_widget_lists_the_agenda_files_once(browser, pair, monkeypatch):
+    """The form's choices and its default agenda both come from content/agendas: one listing of the folder a view."""
+    from portal import content
+
+    match, mentor, _ = pair
+    listed = []
+    real = content._listed
+    monkeypatch.setattr(content, "_listed", lambda name: listed.append(name) or real(name))
+    offered = browser(mentor.email).get(f"/matches/{match.id}/sessions").get_data(as_text=True)
+    assert "Getting to know one another" in offered
+    assert listed == ["agendas"]
