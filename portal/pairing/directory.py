@@ -37,6 +37,9 @@ _noted: dict[tuple, int] = {}
 _loaded: dict[tuple, tuple[tuple[int, int], object]] = {}
 # When this process first saw a version it waits for the build job to write.
 _behind_since: dict[tuple, float] = {}
+# Whether everyone changed between the copy held and a version waited for, by (programme key, wanted, held): asked
+# once, not on every request while the job writes the new index (the question scans the counters).
+_everyone_since: dict[tuple, bool] = {}
 _lock = threading.Lock()
 # How this process came by its indexes: every mentor indexed, some mentors updated, a file read.
 statistics = {"full_builds": 0, "updates": 0, "loads": 0}
@@ -232,7 +235,7 @@ def directory(program: Program):
 @on_forget_memos
 def forget() -> None:
     """Drop everything this process keeps in memory (tests start each database again at programme 1, counters 0)."""
-    for kept in (_cache, _noted, _loaded, _behind_since):
+    for kept in (_cache, _noted, _loaded, _behind_since, _everyone_since):
         kept.clear()
 
 
@@ -245,6 +248,8 @@ def _keep(key: tuple, stamp: Stamp, indexed) -> object:
     # Waits for versions this copy has now reached are over, whichever process built them.
     for waited in [waited for waited in _behind_since if waited[0] == key and waited[1] <= stamp]:
         del _behind_since[waited]
+    for asked in [asked for asked in _everyone_since if asked[0] == key and asked[1] <= stamp]:
+        del _everyone_since[asked]
     return indexed
 
 
@@ -291,7 +296,7 @@ def _update(program: Program, key: tuple, wanted: Stamp, *, by_job: bool = False
     from matching import revising
 
     held = _held(key)
-    everyone, mentors = directory_changes.since(program, held.version)
+    everyone = directory_changes.since(program, held.version)[0] if by_job else _everyone_changed(program, key, wanted)
     if not everyone and wanted.noted - held.noted != wanted.version - held.version:
         # A change that did not say what it changed: nothing else is certain.
         return _build(program, key, wanted, wait=True)
@@ -318,6 +323,15 @@ def _update(program: Program, key: tuple, wanted: Stamp, *, by_job: bool = False
         directory_store.write(key, wanted, updated)
         statistics["updates"] += 1
         return _keep(key, wanted, updated)
+
+
+def _everyone_changed(program: Program, key: tuple, wanted: Stamp) -> bool:
+    """Whether everyone changed since the copy held, asked once per version waited for and copy held."""
+    held = _held(key)
+    asked = (key, wanted, held)
+    if asked not in _everyone_since:
+        _everyone_since[asked] = directory_changes.since(program, held.version)[0]
+    return _everyone_since[asked]
 
 
 def _build(program: Program, key: tuple, wanted: Stamp, *, wait: bool):

@@ -142,6 +142,29 @@ def test_no_request_indexes_while_the_update_job_is_queued_and_one_does_after_th
     assert directory.statistics == {**here, "updates": here["updates"] + 1}
 
 
+def test_a_worker_waiting_for_the_update_job_asks_what_changed_once(app, program, olu, within, monkeypatch):
+    """Requests while the job writes the new index serve the copy held without scanning the counters each time."""
+    from portal.pairing import directory_changes, tasks
+
+    with app.app_context():
+        before = directory._indexed(program, directory._versions(program)[0])
+    monkeypatch.setattr(tasks, "update_directory", lambda program_id: None)  # queued, not run yet
+    save_title(program, olu, "Platform Wrangler", within)
+    asked = []
+    real = directory_changes.since
+    monkeypatch.setattr(directory_changes, "since", lambda *args: asked.append(args[1]) or real(*args))
+    for _ in range(5):
+        with app.app_context():
+            assert directory._indexed(program, directory._versions(program)[0]) is before
+    assert len(asked) == 1
+
+    # After the grace the worker updates its copy itself, asking again under its claim on the index.
+    monkeypatch.setattr(directory, "UPDATE_GRACE_SECONDS", 0.0)
+    with app.app_context():
+        after = directory._indexed(program, directory._versions(program)[0])
+    assert after.get(olu.id).title == "Platform Wrangler" and len(asked) == 2
+
+
 def test_the_update_job_brings_the_workers_copy_up_to_date(app, program, olu, within, monkeypatch):
     from portal.pairing import tasks
 
