@@ -282,7 +282,7 @@ def _newest(key: tuple, wanted: Stamp) -> None:
     """Take the newest file kept up to the wanted version if it is newer than the copy held."""
     stamp, held = directory_store.newest(key, wanted.version), _held(key)
     if stamp is not None and (held is None or stamp > held):
-        found = directory_store.read(key, stamp)
+        found = directory_store.read(key, stamp, _cache[key][1] if held is not None else None)
         if found is not None:
             statistics["loads"] += 1
             _keep(key, stamp, found)
@@ -320,7 +320,7 @@ def _update(program: Program, key: tuple, wanted: Stamp, *, by_job: bool = False
             return _cache[key][1]
         profiles = {mentor.id: mentor for mentor in mentor_profiles(program, mentors)}
         updated = revising.with_mentors(_cache[key][1], {mentor: profiles.get(mentor) for mentor in mentors})
-        directory_store.write(key, wanted, updated)
+        directory_store.write(key, wanted, updated, _cache[key][1])
         statistics["updates"] += 1
         return _keep(key, wanted, updated)
 

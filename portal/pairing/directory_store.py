@@ -55,17 +55,23 @@ def newest(key: tuple, upto: int) -> Stamp | None:
     return max(stamps) if stamps else None
 
 
-def read(key: tuple, stamp: Stamp) -> MentorDirectory | None:
-    """The directory kept under the stamp, or None when it is gone or unreadable (it is built again)."""
+def read(key: tuple, stamp: Stamp, held: MentorDirectory | None = None) -> MentorDirectory | None:
+    """The directory kept under the stamp, or None when it is gone or unreadable (it is built again).
+
+    `held`: the copy this process has, whose unchanged profiles are kept rather than read again.
+    """
     try:
-        return snapshot.load(_folder() / f"{_name(key)}-{stamp.version}-{stamp.noted}.index")
+        return snapshot.load(_folder() / f"{_name(key)}-{stamp.version}-{stamp.noted}.index", held)
     except (OSError, ValueError, EOFError, ImportError, AttributeError):
         return None
 
 
-def write(key: tuple, stamp: Stamp, directory: MentorDirectory) -> None:
-    """Keep the directory under its stamp; older stamps of the same programme are removed."""
-    snapshot.save(directory, _folder() / f"{_name(key)}-{stamp.version}-{stamp.noted}.index")
+def write(key: tuple, stamp: Stamp, directory: MentorDirectory, like: MentorDirectory | None = None) -> None:
+    """Keep the directory under its stamp; older stamps of the same programme are removed.
+
+    `like`: the copy it was revised from (the profiles both hold are not pickled again).
+    """
+    snapshot.save(directory, _folder() / f"{_name(key)}-{stamp.version}-{stamp.noted}.index", like)
     for older, path in _stamps(key).items():
         if older < stamp:
             path.unlink(missing_ok=True)

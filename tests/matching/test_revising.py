@@ -61,6 +61,23 @@ def test_a_directory_read_back_from_its_file_answers_as_the_one_saved(vocabulary
     assert list(tmp_path.iterdir()) == [tmp_path / "directory.index"]  # written whole, nothing left beside it
 
 
+def test_a_process_reading_a_revised_file_keeps_its_own_profiles_for_the_mentors_unchanged(vocabulary, tmp_path):
+    mentors = people(60, 7)
+    first = MentorDirectory.build(mentors, vocabulary)
+    snapshot.save(first, tmp_path / "first.index")
+    held = snapshot.load(tmp_path / "first.index")  # what a worker holds
+    changed = {5: replace(mentors[4], title="Platform Lead"), 9: None, 61: mentor(61, "Newcomer Nell")}
+    revised = revising.with_mentors(held, changed)  # the job's update, written from the copy it revised
+    snapshot.save(revised, tmp_path / "revised.index", like=held)
+
+    read = snapshot.load(tmp_path / "revised.index", held)
+    assert answers(read) == answers(revised) == answers(snapshot.load(tmp_path / "revised.index"))
+    mine = {m.id: m for m in held.mentors}
+    kept = {m.id for m in read.mentors if mine.get(m.id) is m}
+    assert kept == {m.id for m in mentors} - set(changed)  # read again: only the changed and the new
+    assert read.get(5).title == "Platform Lead" and read.get(61).name == "Newcomer Nell" and 9 not in read._position
+
+
 def test_profiles_read_back_equal_field_for_field_and_still_frozen(vocabulary, tmp_path):
     directory = MentorDirectory.build(people(40, 6), vocabulary)
     snapshot.save(directory, tmp_path / "directory.index")
