@@ -46,8 +46,9 @@ def load(path: Path, held: MentorDirectory | None = None) -> MentorDirectory:
     with open(path, "rb") as source:
         # Only files the portal wrote itself, in its own instance folder, are read.
         written = pickle.load(source)
-    if written[0] != FORMAT:
-        raise ValueError(f"{path} holds format {written[0]}, not {FORMAT}")
+    found = written[0] if isinstance(written, tuple) and written else None
+    if found != FORMAT or len(written) != 3:
+        raise ValueError(f"{path} holds format {found}, not {FORMAT}")
     _, state, blobs = written
     directory = MentorDirectory.__new__(MentorDirectory)
     directory.__dict__.update(state)
