@@ -17,8 +17,8 @@ from matching.directory import MentorDirectory
 
 # Raised when what a directory holds changes shape, so a file written by other code is never read as this one.
 FORMAT = 3
-# What each process keeps for itself: fit tables of recent lookers and the lock that guards them, and the profiles'
-# bytes (written beside the state, not in it).
+# Left out of the written state: what each process keeps for itself (fit tables of recent lookers and their lock), and
+# the profiles, which are written beside the state as their bytes.
 _OWN = ("_scorers", "_scorers_lock", "_blobs", "mentors")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import NamedTuple
 
 from peewee import Select, fn
 
@@ -35,11 +36,19 @@ _cache: dict[tuple, tuple[int, object]] = {}
 _noted: dict[tuple, int] = {}
 # Beside the index: the index with every mentor's load applied, by (directory version, load version).
 _loaded: dict[tuple, tuple[tuple[int, int], object]] = {}
-# When this process first saw a version it waits for the build job to write.
-_behind_since: dict[tuple, float] = {}
-# Whether everyone changed between the copy held and a version waited for, by (programme key, wanted, held): asked
-# once, not on every request while the job writes the new index (the question scans the counters).
-_everyone_since: dict[tuple, bool] = {}
+
+
+class _Wait(NamedTuple):
+    """A version this process waits for a job to index: since when, and whether everyone changed since the copy held
+    (asked once per copy held, not on every request while it waits: the question scans the counters)."""
+
+    since: float
+    held: Stamp
+    everyone: bool
+
+
+# The versions this process waits for, by (programme key, wanted version).
+_waits: dict[tuple, _Wait] = {}
 _lock = threading.Lock()
 # How this process came by its indexes: every mentor indexed, some mentors updated, a file read.
 statistics = {"full_builds": 0, "updates": 0, "loads": 0}
@@ -235,7 +244,7 @@ def directory(program: Program):
 @on_forget_memos
 def forget() -> None:
     """Drop everything this process keeps in memory (tests start each database again at programme 1, counters 0)."""
-    for kept in (_cache, _noted, _loaded, _behind_since, _everyone_since):
+    for kept in (_cache, _noted, _loaded, _waits):
         kept.clear()
 
 
@@ -246,10 +255,8 @@ def _held(key: tuple) -> Stamp | None:
 def _keep(key: tuple, stamp: Stamp, indexed) -> object:
     _cache[key], _noted[key] = (stamp.version, indexed), stamp.noted
     # Waits for versions this copy has now reached are over, whichever process built them.
-    for waited in [waited for waited in _behind_since if waited[0] == key and waited[1] <= stamp]:
-        del _behind_since[waited]
-    for asked in [asked for asked in _everyone_since if asked[0] == key and asked[1] <= stamp]:
-        del _everyone_since[asked]
+    for waited in [waited for waited in _waits if waited[0] == key and waited[1] <= stamp]:
+        del _waits[waited]
     return indexed
 
 
@@ -296,14 +303,13 @@ def _update(program: Program, key: tuple, wanted: Stamp, *, by_job: bool = False
     from matching import revising
 
     held = _held(key)
-    everyone = directory_changes.since(program, held.version)[0] if by_job else _everyone_changed(program, key, wanted)
+    waiting = None if by_job else _wait(program, key, wanted)
+    everyone = waiting.everyone if waiting else directory_changes.since(program, held.version)[0]
     if not everyone and wanted.noted - held.noted != wanted.version - held.version:
         # A change that did not say what it changed: nothing else is certain.
         return _build(program, key, wanted, wait=True)
-    if not by_job:
-        behind = _behind_since.setdefault((key, wanted), time.monotonic())
-        if time.monotonic() - behind < (BUILD_GRACE_SECONDS if everyone else UPDATE_GRACE_SECONDS):
-            return _cache[key][1]  # a job writes the new index; this copy serves until then
+    if waiting and time.monotonic() - waiting.since < (BUILD_GRACE_SECONDS if everyone else UPDATE_GRACE_SECONDS):
+        return _cache[key][1]  # a job writes the new index; this copy serves until then
     if everyone:
         return _build(program, key, wanted, wait=by_job)
     with directory_store.claim(key, wait=by_job) as mine:
@@ -325,13 +331,13 @@ def _update(program: Program, key: tuple, wanted: Stamp, *, by_job: bool = False
         return _keep(key, wanted, updated)
 
 
-def _everyone_changed(program: Program, key: tuple, wanted: Stamp) -> bool:
-    """Whether everyone changed since the copy held, asked once per version waited for and copy held."""
-    held = _held(key)
-    asked = (key, wanted, held)
-    if asked not in _everyone_since:
-        _everyone_since[asked] = directory_changes.since(program, held.version)[0]
-    return _everyone_since[asked]
+def _wait(program: Program, key: tuple, wanted: Stamp) -> _Wait:
+    """This process's wait for the wanted version, begun now if new; asked again what changed if the copy held moved."""
+    held, waiting = _held(key), _waits.get((key, wanted))
+    if waiting is None or waiting.held != held:
+        everyone = directory_changes.since(program, held.version)[0]
+        waiting = _waits[(key, wanted)] = _Wait(waiting.since if waiting else time.monotonic(), held, everyone)
+    return waiting
 
 
 def _build(program: Program, key: tuple, wanted: Stamp, *, wait: bool):
@@ -347,7 +353,7 @@ def _build(program: Program, key: tuple, wanted: Stamp, *, wait: bool):
         built = MentorDirectory.build(mentor_profiles(program), vocabulary())
         directory_store.write(key, wanted, built)
         statistics["full_builds"] += 1
-        _behind_since.pop((key, wanted), None)
+        _waits.pop((key, wanted), None)
         return _keep(key, wanted, built)
 
 
