@@ -6,6 +6,7 @@ import re
 import socket
 import threading
 import time
+import uuid
 from email import message_from_bytes, policy
 
 import psycopg2
@@ -15,6 +16,7 @@ from portal import create_app
 from portal.accounts.operations import create_user as make_account
 from portal.db import database
 from portal.models import Participant, Program
+from portal.queue import queue
 
 PASSWORD = "correct horse battery"
 BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -89,6 +91,15 @@ def make_app(database_url, tmp_path):
 @pytest.fixture
 def app(make_app):
     return make_app()
+
+
+@pytest.fixture
+def queued_app(make_app, tmp_path):
+    """An app whose jobs wait in a real queue (a SQLite file) for a worker, as they do when the portal is served."""
+    app = make_app(jobs={"immediate": False, "backend": "sqlite", "name": f"test-{uuid.uuid4().hex[:12]}",
+                         "sqlite_path": str(tmp_path / "jobs.db")})
+    yield app
+    queue.flush()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ the page polling for it reloads; the periodic job counts again as the five-minut
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import time_machine
@@ -21,12 +20,8 @@ MINUTE = dt.timedelta(minutes=1)
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
-    """Jobs wait in a real queue (a SQLite file) for a worker, as they do when the portal is served."""
-    app = make_app(jobs={"immediate": False, "backend": "sqlite", "name": f"test-{uuid.uuid4().hex[:12]}",
-                         "sqlite_path": str(tmp_path / "jobs.db")})
-    yield app
-    queue.flush()
+def app(queued_app):
+    return queued_app
 
 
 def counts_waiting() -> list:
