@@ -208,17 +208,24 @@ def admin(create_user):
 class SmtpSink:
     """A real SMTP server (aiosmtpd) collecting what it receives."""
 
-    def __init__(self):
+    def __init__(self, **server):
+        """`server`: aiosmtpd's SMTP options (a `timeout` for idle sessions, say)."""
         from aiosmtpd.controller import Controller
 
         self.messages = []
         self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **server)
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append({"from": envelope.mail_from, "to": envelope.rcpt_tos, "message": message})
+        # The client's address and port name the session (the connection) the message came over.
+        self.messages.append({"from": envelope.mail_from, "to": envelope.rcpt_tos, "message": message,
+                              "session": session.peer})
         return "250 OK"
+
+    def sessions(self) -> int:
+        """How many SMTP sessions brought the messages received."""
+        return len({m["session"] for m in self.messages})
 
     def wait_for(self, count: int = 1, timeout: float = 5.0) -> list:
         deadline = time.monotonic() + timeout

@@ -1,11 +1,14 @@
 """Outgoing email: stored first, then delivered over real SMTP (or kept in the outbox)."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from portal import mail
+from portal.mail import delivery
 from portal.models import Email
-from tests.conftest import PortalClient, free_port
+from tests.conftest import PortalClient, SmtpSink, free_port
 
 SENDER = "Mentoring Programme <mentoring@example.org>"
 INVITE = "\r\n".join([
@@ -123,6 +126,47 @@ def test_send_many_stores_new_keys_only_and_returns_their_ids(smtp_app, smtp_sin
     assert stored == {"match:1:mentor": mentor_email.id} and mentor_email.id != earlier.id
     assert [m["to"] for m in smtp_sink.messages] == [["noor@example.org"], ["olu@example.org"]]
     assert Email.get_by_id(earlier.id).subject == "Your mentoring session"
+
+
+def _batch(count: int) -> list[dict]:
+    return [{"to_address": f"person{i}@example.org", "to_name": "", "subject": f"Message {i}", "text_body": "Hello",
+             "html_body": None, "category": "reminders", "dedupe_key": f"batch:{i}"} for i in range(count)]
+
+
+def test_a_batch_goes_over_one_smtp_session_and_a_new_one_after_so_many_messages(smtp_app, smtp_sink, db,
+                                                                                  monkeypatch):
+    with smtp_app.app_context():
+        mail.send_many(_batch(5))
+    assert len(smtp_sink.wait_for(5)) == 5 and smtp_sink.sessions() == 1
+    assert {email.status for email in Email.select()} == {"sent"}
+
+    monkeypatch.setattr(delivery.Session, "MESSAGES", 2)
+    with smtp_app.app_context():
+        mail.send_many(_batch(10)[5:])
+    assert len(smtp_sink.wait_for(10)) == 10 and smtp_sink.sessions() == 1 + 3
+    assert [m["to"][0] for m in smtp_sink.messages] == [f"person{i}@example.org" for i in range(10)]
+
+
+def test_a_session_the_server_closed_while_idle_is_opened_again_and_each_message_arrives_once(make_app, db):
+    sink = SmtpSink(timeout=0.3)  # aiosmtpd ends a session idle that long
+    sink.controller.start()
+    try:
+        app = make_app(mail={"transport": "smtp", "smtp_host": "127.0.0.1", "smtp_port": sink.port})
+        config = app.config["PORTAL"]["mail"]
+        with app.app_context():
+            ids = sorted(mail.send_many(_batch(2)).values())  # delivered by the job, over one session
+            sink.wait_for(2)
+            Email.update(status="queued").where(Email.id.in_(ids)).execute()
+            session = delivery.Session(config)
+            assert delivery.deliver(ids[0], session) is None
+            time.sleep(1)  # the server closes the kept session
+            assert delivery.deliver(ids[1], session) is None
+            session.close()
+        assert [m["to"][0] for m in sink.wait_for(4)] == ["person0@example.org", "person1@example.org"] * 2
+        assert sink.sessions() == 3
+        assert {email.status for email in Email.select()} == {"sent"}
+    finally:
+        sink.controller.stop()
 
 
 def test_outbox_transport_stores_without_smtp(app, smtp_sink, db):

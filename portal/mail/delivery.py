@@ -43,8 +43,11 @@ def rules() -> Rules:
     return Rules(dt.timedelta(minutes=config["stuck_after_minutes"]), dt.timedelta(hours=config["retry_for_hours"]))
 
 
-def deliver(email_id: int) -> dt.datetime | None:
-    """Deliver one stored email unless it is sent, under way elsewhere or not due; returns when to try again, if so."""
+def deliver(email_id: int, session: Session | None = None) -> dt.datetime | None:
+    """Deliver one stored email unless it is sent, under way elsewhere or not due; returns when to try again, if so.
+
+    A batch passes its `session`, kept open for its next email; alone, the email opens one and closes it after.
+    """
     if not Email.select().where(Email.id == email_id).exists():
         # Jobs are queued only once the email's transaction commits, so a missing row was deleted since: nothing to do.
         log.warning("Email %s is no longer stored; nothing delivered.", email_id)
@@ -57,8 +60,10 @@ def deliver(email_id: int) -> dt.datetime | None:
     if claim is None:
         return None
     email = Email.get_by_id(email_id)
+    own = session is None
+    session = Session(config) if own else session
     try:
-        session = _send_smtp(build_message(email, config["sender"]), config)
+        session.send(build_message(email, config["sender"]))
     except Exception as error:
         retry_at = record_failure(email, claim, error)
         if not isinstance(error, (OSError, smtplib.SMTPException)):
@@ -71,7 +76,8 @@ def deliver(email_id: int) -> dt.datetime | None:
     except Exception as error:
         raise SentNotRecorded(email_id, claim) from error
     finally:
-        _say_goodbye(session)
+        if own:
+            session.close()
     return None
 
 
@@ -183,15 +189,65 @@ def build_message(email: Email, sender: str) -> EmailMessage:
     return msg
 
 
-def _send_smtp(message: EmailMessage, config: dict) -> smtplib.SMTP:
-    """Hand the message to the server; the session stays open so the email is recorded sent before QUIT."""
+class Session:
+    """One SMTP session for a batch of emails: opened for the first, kept for the next, opened again after a failure.
+
+    A session per email made a bulk send (a survey to 15,000 people) as many connections, TLS handshakes and logins,
+    and relays throttle or refuse senders that open that many.
+    """
+
+    # Some relays end a session after so many messages; a new one is opened before that.
+    MESSAGES = 100
+
+    def __init__(self, config: dict):
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+        self.sent = 0
+
+    def send(self, message: EmailMessage) -> None:
+        """Hand the message to the server; the session stays open so the email is recorded sent before QUIT."""
+        if self.smtp is not None and self.sent >= self.MESSAGES:
+            self.close()
+        elif self.smtp is not None and not self._alive():
+            self._drop()
+        try:
+            if self.smtp is None:
+                self.smtp = _open(self.config)
+            self.smtp.send_message(message)
+        except BaseException:
+            self._drop()
+            raise
+        self.sent += 1
+
+    def close(self) -> None:
+        """QUIT, after the emails are recorded: the server has accepted them, so a slow or failed goodbye changes
+        nothing."""
+        if self.smtp is not None:
+            _say_goodbye(self.smtp)
+        self.smtp, self.sent = None, 0
+
+    def _alive(self) -> bool:
+        """Whether the kept session still answers. Asked before a message rather than sending it again after a
+        failure: a failure while sending cannot say whether the server took the message."""
+        try:
+            return self.smtp.noop()[0] == 250
+        except (OSError, smtplib.SMTPException):
+            return False
+
+    def _drop(self) -> None:
+        if self.smtp is not None:
+            self.smtp.close()
+        self.smtp, self.sent = None, 0
+
+
+def _open(config: dict) -> smtplib.SMTP:
+    """A new session with the server: connected, encrypted and signed in as configured."""
     smtp = smtplib.SMTP(config["smtp_host"], int(config["smtp_port"]), timeout=20)
     try:
         if config.get("smtp_starttls"):
             smtp.starttls()
         if config.get("smtp_username"):
             smtp.login(config["smtp_username"], os.environ.get(config["smtp_password_env"], ""))
-        smtp.send_message(message)
     except BaseException:
         smtp.close()
         raise

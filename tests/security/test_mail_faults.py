@@ -207,7 +207,9 @@ def test_a_worker_killed_after_the_server_accepted_sends_a_copy_with_the_same_me
     email = stored(1)
     assert delivery.claim_email(email.id) is not None
     config = mail_app.config["PORTAL"]["mail"]
-    delivery._send_smtp(delivery.build_message(Email.get_by_id(email.id), config["sender"]), config).close()
+    session = delivery.Session(config)
+    session.send(delivery.build_message(Email.get_by_id(email.id), config["sender"]))
+    session.smtp.close()
     # ...the server said 250, and the worker is killed before the row says "sent".
 
     clock.shift(dt.timedelta(minutes=11))
