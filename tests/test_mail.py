@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from peewee import OperationalError
 
 from portal import mail
 from portal.mail import delivery
@@ -147,8 +148,44 @@ def test_a_batch_goes_over_one_smtp_session_and_a_new_one_after_so_many_messages
     assert [m["to"][0] for m in smtp_sink.messages] == [f"person{i}@example.org" for i in range(10)]
 
 
+def test_a_bulk_send_leaves_out_an_email_it_cannot_build_or_store_and_sends_the_others(smtp_app, smtp_sink, db,
+                                                                                        caplog):
+    def build(i: int) -> dict | None:
+        if i == 1:
+            raise ValueError("a template that fails for one person")
+        if i == 2:
+            return None  # nobody to tell (an account deleted)
+        fields = _batch(6)[i]
+        if i == 4:
+            fields["to_address"] = None  # a row the database refuses
+        return fields
+
+    reports = []
+    with smtp_app.app_context():
+        stored = mail.send_in_batches(list(range(6)), build, 3, lambda done, total: reports.append((done, total)))
+
+    assert stored == 3 and reports == [(0, 6), (3, 6)]
+    assert sorted(m["to"][0] for m in smtp_sink.wait_for(3)) == [f"person{i}@example.org" for i in (0, 3, 5)]
+    assert sorted(email.dedupe_key for email in Email.select()) == ["batch:0", "batch:3", "batch:5"]
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "An email of a bulk send could not be built; the others still go.",
+        "An email of a bulk send was refused by the database (batch:4).",
+    ]
+
+
+def test_a_bulk_send_that_finds_the_database_away_stops_so_its_job_waits_for_it(smtp_app, db):
+    def build(i: int) -> dict:
+        if i == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return _batch(3)[i]
+
+    with smtp_app.app_context(), pytest.raises(OperationalError):
+        mail.send_in_batches([0, 1, 2], build, 3)
+    assert Email.select().count() == 0  # the next run sends all three
+
+
 def test_a_session_the_server_closed_while_idle_is_opened_again_and_each_message_arrives_once(make_app, db):
-    sink = SmtpSink(timeout=0.3)  # aiosmtpd ends a session idle that long
+    sink = SmtpSink(timeout=1)  # aiosmtpd ends a session idle that long
     sink.controller.start()
     try:
         app = make_app(mail={"transport": "smtp", "smtp_host": "127.0.0.1", "smtp_port": sink.port})
@@ -159,7 +196,7 @@ def test_a_session_the_server_closed_while_idle_is_opened_again_and_each_message
             Email.update(status="queued").where(Email.id.in_(ids)).execute()
             session = delivery.Session(config)
             assert delivery.deliver(ids[0], session) is None
-            time.sleep(1)  # the server closes the kept session
+            time.sleep(2.5)  # the server closes the kept session
             assert delivery.deliver(ids[1], session) is None
             session.close()
         assert [m["to"][0] for m in sink.wait_for(4)] == ["person0@example.org", "person1@example.org"] * 2

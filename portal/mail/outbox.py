@@ -1,13 +1,20 @@
 """Outgoing email: every message is stored first, then delivered by a job."""
 from __future__ import annotations
 
-from flask import render_template
-from peewee import IntegrityError
+import logging
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from portal import audit
+from flask import render_template
+from peewee import DataError, IntegrityError
+
+from portal import audit, outage
 from portal.db import database, is_postgres
 from portal.mail.tasks import deliver_email, deliver_emails
 from portal.models import Email, utcnow
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def send(
@@ -47,8 +54,9 @@ def send_many(messages: list[dict]) -> dict[str, int]:
     with database.atomic():
         now = utcnow()
         rows = [{"parts": [], "created_at": now, **message} for message in messages]
-        # A key already taken is skipped by the insert.
-        insert = Email.insert_many(rows).on_conflict_ignore()
+        # A key already taken is skipped by the insert; any other row refused (no address) fails it, on both
+        # databases (SQLite's INSERT OR IGNORE would drop such a row without a word).
+        insert = Email.insert_many(rows).on_conflict(action="nothing", conflict_target=[Email.dedupe_key])
         if is_postgres():
             # One round trip: the insert sends back the rows it stored, and nothing for a skipped key.
             stored = dict(insert.returning(Email.dedupe_key, Email.id).tuples().execute())
@@ -61,6 +69,45 @@ def send_many(messages: list[dict]) -> dict[str, int]:
         if stored:
             deliver_emails(sorted(stored.values()))  # one job for the batch, queued when the transaction commits
     return stored
+
+
+def send_in_batches(items: Sequence[T], build: Callable[[T], dict | None], size: int, progress=None) -> int:
+    """An email for each item (`build` returns Email fields, or None for nobody to tell), stored `size` a transaction
+    with one delivery job a batch; how many were stored. `progress(done, total)` is called before each batch.
+
+    An email that cannot be built, or a row the database refuses, is logged and left out: the others still go, as
+    when each email was stored on its own.
+    """
+    stored = 0
+    for start in range(0, len(items), size):
+        if progress is not None:
+            progress(start, len(items))
+        batch = []
+        for item in items[start:start + size]:
+            try:
+                fields = build(item)
+            except outage.DATABASE_DOWN:
+                raise  # not this email's fault: the job waits for the database and runs again (portal/queue.py)
+            except Exception:
+                log.exception("An email of a bulk send could not be built; the others still go.")
+                continue
+            if fields is not None:
+                batch.append(fields)
+        stored += _store_batch(batch)
+    return stored
+
+
+def _store_batch(batch: list[dict]) -> int:
+    try:
+        return len(send_many(batch))
+    except (DataError, IntegrityError):
+        # A row refused (a key already used is skipped, not refused). A database that went away is not caught:
+        # the job waits for it and runs again (portal/queue.py).
+        if len(batch) == 1:
+            log.exception("An email of a bulk send was refused by the database (%s).", batch[0]["dedupe_key"])
+            return 0
+        # The batch's transaction was rolled back whole: each on its own, so only the refused one stays out.
+        return sum(_store_batch([fields]) for fields in batch)
 
 
 def message(user, subject: str, template: str, *, category: str, dedupe_key=None, parts=None, **context):

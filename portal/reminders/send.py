@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from itertools import islice
+from collections.abc import Callable
 from typing import TypeVar
 
 from portal import links, mail, settings
@@ -47,18 +46,14 @@ def _not_sent(due: list[tuple[str, T]]) -> list[tuple[str, T]]:
     return [(key, item) for key, item in due if key not in sent]
 
 
-def _send_all(messages: Iterable[dict | None]) -> int:
-    """Store the emails (`mail.message` fields; None for nobody to tell) a batch a transaction, each batch delivered
-    by one job; how many were stored.
+def _send_all(due: list[tuple[str, T]], build: Callable[[str, T], dict | None]) -> int:
+    """`build(key, what is due)`'s email for each, stored a batch a transaction with one delivery job a batch; how
+    many were stored.
 
     One transaction and one delivery job per email made the first sweep of a programme of 15,000 people seconds of
     round trips and thousands of jobs queued at once, ahead of everything the people using the portal were waiting for.
     """
-    sent = 0
-    wanted = (fields for fields in messages if fields is not None)
-    while batch := list(islice(wanted, _EMAILS_PER_BATCH)):
-        sent += len(mail.send_many(batch))
-    return sent
+    return mail.send_in_batches(due, lambda pair: build(*pair), _EMAILS_PER_BATCH)
 
 
 def _still_ahead(day: dt.date, now: dt.datetime) -> dt.date | None:
@@ -78,13 +73,11 @@ def remind_stragglers(program: Program, now: dt.datetime | None = None) -> int:
     now = now or utcnow()
     due = [(f"reminder:questionnaire:{program.id}:{user.id}", (user, roles))
            for user, roles in rules.stragglers(program, now, days)]
-    return _send_all(
-        mail.message(user, f"Finish your questionnaire for {program.name}", "reminder_questionnaire",
-                     category=CATEGORY, dedupe_key=key, program=program, roles=roles,
-                     pairing_closes=_still_ahead(program.pairing_closes, now),
-                     questionnaire_url=links.absolute_url("questionnaire.edit"))
-        for key, (user, roles) in _not_sent(due)
-    )
+    return _send_all(_not_sent(due), lambda key, person: mail.message(
+        person[0], f"Finish your questionnaire for {program.name}", "reminder_questionnaire", category=CATEGORY,
+        dedupe_key=key, program=program, roles=person[1], pairing_closes=_still_ahead(program.pairing_closes, now),
+        questionnaire_url=links.absolute_url("questionnaire.edit"),
+    ))
 
 
 def remind_unpaired(program: Program, now: dt.datetime | None = None) -> int:
@@ -95,14 +88,12 @@ def remind_unpaired(program: Program, now: dt.datetime | None = None) -> int:
     now = now or utcnow()
     admin_pairs = settings.get(program, "pairing_mode") == "admin"
     due = [(f"reminder:unpaired:{program.id}:{user.id}", user) for user in rules.unpaired_mentees(program, now, days)]
-    return _send_all(
-        mail.message(user, "Still looking for a mentor? Here is how to find one", "reminder_unpaired",
-                     category=CATEGORY, dedupe_key=key, program=program, admin_pairs=admin_pairs,
-                     pairing_closes=_still_ahead(program.pairing_closes, now),
-                     directory_url=links.absolute_url("pairing.directory"),
-                     shortlist_url=links.absolute_url("pairing.shortlist"))
-        for key, user in _not_sent(due)
-    )
+    return _send_all(_not_sent(due), lambda key, user: mail.message(
+        user, "Still looking for a mentor? Here is how to find one", "reminder_unpaired", category=CATEGORY,
+        dedupe_key=key, program=program, admin_pairs=admin_pairs,
+        pairing_closes=_still_ahead(program.pairing_closes, now), directory_url=links.absolute_url("pairing.directory"),
+        shortlist_url=links.absolute_url("pairing.shortlist"),
+    ))
 
 
 def remind_first_meeting(program: Program, now: dt.datetime | None = None) -> int:
@@ -124,14 +115,14 @@ def remind_first_meeting(program: Program, now: dt.datetime | None = None) -> in
              f"Your first session with {reaching_out.first_name}"),
         ):
             due.append((f"reminder:first-meeting:{match.id}:{person.id}", (match, person, other, template, subject)))
-    return _send_all(
-        mail.message(
+    def letter(key: str, match: Match, person: User, other: User, template: str, subject: str):
+        return mail.message(
             person, subject, template, category=CATEGORY, dedupe_key=key, program=program, match=match, other=other,
             days=(now - match.started_at).days, can_book=booking.can_book(match, person),
             sessions_url=_match_url(match) + "#sessions",
         )
-        for key, (match, person, other, template, subject) in _not_sent(due)
-    )
+
+    return _send_all(_not_sent(due), lambda key, item: letter(key, *item))
 
 
 def remind_quiet_pairs(program: Program, now: dt.datetime | None = None) -> int:
@@ -144,8 +135,7 @@ def remind_quiet_pairs(program: Program, now: dt.datetime | None = None) -> int:
     # A quiet pair stays due until it meets: every sweep after the first finds its key sent and skips it.
     due = [(f"reminder:quiet-pair:{match.id}:{last.id}:{person.id}", (match, last, person))
            for match, last in rules.quiet_pairs(program, now, days) for person in (match.mentor, match.mentee)]
-    return _send_all(_quiet_pair_message(program, match, last, person, key, now)
-                     for key, (match, last, person) in _not_sent(due))
+    return _send_all(_not_sent(due), lambda key, item: _quiet_pair_message(program, *item, key, now))
 
 
 def _quiet_pair_message(program: Program, match: Match, last: Meeting, person: User, key: str, now: dt.datetime):
@@ -179,8 +169,8 @@ def remind_feedback(program: Program, now: dt.datetime | None = None) -> int:
         return 0
     due = [(f"reminder:feedback:{meeting.id}:{person.id}", (meeting, person))
            for meeting, person in rules.feedback_missing(program, now or utcnow(), days)]
-    return _send_all(_session_message(meeting, person, "Two minutes on your session with {}?", "reminder_feedback",
-                                      key, CATEGORY) for key, (meeting, person) in _not_sent(due))
+    return _send_all(_not_sent(due), lambda key, item: _session_message(
+        *item, "Two minutes on your session with {}?", "reminder_feedback", key, CATEGORY))
 
 
 def request_feedback(program: Program, now: dt.datetime | None = None) -> int:
@@ -190,8 +180,8 @@ def request_feedback(program: Program, now: dt.datetime | None = None) -> int:
         return 0
     due = [(f"feedback-request:{meeting.id}:{person.id}", (meeting, person))
            for meeting, person in rules.just_ended(program, now or utcnow())]
-    return _send_all(_session_message(meeting, person, "How did your session with {} go?", "feedback_request", key,
-                                      "feedback") for key, (meeting, person) in _not_sent(due))
+    return _send_all(_not_sent(due), lambda key, item: _session_message(
+        *item, "How did your session with {} go?", "feedback_request", key, "feedback"))
 
 
 SENDERS = {

@@ -63,14 +63,9 @@ def _send(survey: Survey, people: list[tuple[User, str]], closes: dt.datetime, *
 
     One transaction and one job per email made sending to a programme of 15,000 people thousands of each.
     """
-    count = 0
-    for start in range(0, len(people), PROGRESS_EVERY):
-        if progress is not None:
-            progress(start, len(people), f"Emailing {len(people)} people.")
-        batch = [_message(survey, user, role, closes, reminder=reminder)
-                 for user, role in people[start:start + PROGRESS_EVERY]]
-        count += len(mail.send_many([fields for fields in batch if fields is not None]))
-    return count
+    report = None if progress is None else (lambda done, total: progress(done, total, f"Emailing {total} people."))
+    return mail.send_in_batches(people, lambda person: _message(survey, *person, closes, reminder=reminder),
+                                PROGRESS_EVERY, report)
 
 
 def _no_report(done: int, total: int, message: str) -> None:
