@@ -6,6 +6,7 @@ override any of them. Nothing in the portal imports this module.
 from __future__ import annotations
 
 import os
+import sys
 
 from portal.config import load_config
 
@@ -16,6 +17,12 @@ def worker_count(environ=os.environ, server: dict = _server) -> int:
     """WEB_CONCURRENCY, else `[server] workers`, else one per CPU core plus one."""
     configured = int(environ.get("WEB_CONCURRENCY") or server.get("workers") or 0)
     return configured if configured > 0 else (os.cpu_count() or 1) + 1
+
+
+def switch_interval(server: dict = _server) -> float | None:
+    """`[server] switch_interval_ms` in seconds, for sys.setswitchinterval; None keeps Python's."""
+    milliseconds = float(server.get("switch_interval_ms") or 0)
+    return milliseconds / 1000 if milliseconds > 0 else None
 
 
 bind = f"{_server['host']}:{_server['port']}"
@@ -48,10 +55,14 @@ if os.path.isdir("/dev/shm"):
 
 
 def post_worker_init(worker) -> None:
-    """Before a worker takes requests: the directory's index read, the templates compiled (portal/warmup.py)."""
+    """Before a worker takes requests: the directory's index read, the templates compiled (portal/warmup.py), and
+    how soon its threads hand the interpreter lock to one another."""
     from portal.warmup import warm
 
     warm(worker.wsgi)
+    interval = switch_interval()
+    if interval is not None:
+        sys.setswitchinterval(interval)
 
 
 def worker_exit(server, worker) -> None:

@@ -2,7 +2,7 @@
 import os
 
 from portal.config import ROOT, load_config, secret_key
-from portal.gunicorn_conf import worker_count
+from portal.gunicorn_conf import switch_interval, worker_count
 
 
 def test_file_defaults_use_sqlite_in_the_checkout():
@@ -41,3 +41,9 @@ def test_web_workers_from_the_environment_the_file_or_the_cores():
     assert worker_count({"WEB_CONCURRENCY": "3"}, {"workers": 6}) == 3
     assert worker_count({}, {"workers": 6}) == 6
     assert worker_count({}, {"workers": 0}) == (os.cpu_count() or 1) + 1
+
+
+def test_the_interpreter_lock_switch_interval_from_the_file():
+    assert switch_interval({"switch_interval_ms": 1.0}) == 0.001
+    assert switch_interval({"switch_interval_ms": 0}) is None
+    assert switch_interval(load_config(environ={"PORTAL__SERVER__SWITCH_INTERVAL_MS": "0.5"})["server"]) == 0.0005
