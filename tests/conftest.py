@@ -102,6 +102,14 @@ def queued_app(make_app, tmp_path):
     queue.flush()
 
 
+def delivery_jobs() -> list:
+    """The email delivery jobs waiting in the queue (one email's or a batch's), in their order."""
+    from portal.mail import tasks
+
+    return [task for task in queue.pending()
+            if isinstance(task, (tasks.deliver_email.task_class, tasks.deliver_emails.task_class))]
+
+
 @pytest.fixture
 def db(app):
     """A database connection for the test body, without an app context.

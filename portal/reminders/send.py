@@ -115,14 +115,17 @@ def remind_first_meeting(program: Program, now: dt.datetime | None = None) -> in
              f"Your first session with {reaching_out.first_name}"),
         ):
             due.append((f"reminder:first-meeting:{match.id}:{person.id}", (match, person, other, template, subject)))
-    def letter(key: str, match: Match, person: User, other: User, template: str, subject: str):
-        return mail.message(
-            person, subject, template, category=CATEGORY, dedupe_key=key, program=program, match=match, other=other,
-            days=(now - match.started_at).days, can_book=booking.can_book(match, person),
-            sessions_url=_match_url(match) + "#sessions",
-        )
+    return _send_all(_not_sent(due), lambda key, item: _first_meeting_message(program, *item, key, now))
 
-    return _send_all(_not_sent(due), lambda key, item: letter(key, *item))
+
+def _first_meeting_message(program: Program, match: Match, person: User, other: User, template: str, subject: str,
+                           key: str, now: dt.datetime):
+    """The first-session reminder to one of the pair, as `mail.message` fields."""
+    return mail.message(
+        person, subject, template, category=CATEGORY, dedupe_key=key, program=program, match=match, other=other,
+        days=(now - match.started_at).days, can_book=booking.can_book(match, person),
+        sessions_url=_match_url(match) + "#sessions",
+    )
 
 
 def remind_quiet_pairs(program: Program, now: dt.datetime | None = None) -> int:

@@ -9,6 +9,7 @@ from portal.mail import tasks as mail_tasks
 from portal.models import Email, Match, Participant, utcnow
 from portal.queue import queue
 from portal.reminders import send
+from tests.conftest import delivery_jobs
 from tests.statements import statements
 
 
@@ -28,11 +29,6 @@ def _pairs_without_a_session(make_mentor, make_mentee, program, count: int) -> N
                      started_at=utcnow() - dt.timedelta(days=60))
 
 
-def _delivery_jobs() -> list:
-    return [task for task in queue.pending()
-            if isinstance(task, (mail_tasks.deliver_email.task_class, mail_tasks.deliver_emails.task_class))]
-
-
 def test_a_sweep_of_six_emails_in_batches_of_four_stores_two_batches_and_queues_two_jobs(
         run, make_mentor, make_mentee, program, monkeypatch):
     _pairs_without_a_session(make_mentor, make_mentee, program, 3)
@@ -45,7 +41,7 @@ def test_a_sweep_of_six_emails_in_batches_of_four_stores_two_batches_and_queues_
     assert sent == 6
     inserts = [sql for sql in made if sql.startswith("INSERT") and 'INTO "email"' in sql]
     assert len(inserts) == 2, inserts
-    jobs = _delivery_jobs()
+    jobs = delivery_jobs()
     assert [type(task) for task in jobs] == [mail_tasks.deliver_emails.task_class] * 2
     batches = [task.args[0] for task in jobs]
     stored = [email.id for email in Email.select().where(Email.category == "reminders").order_by(Email.id)]
@@ -58,5 +54,5 @@ def test_a_sweep_of_six_emails_in_batches_of_four_stores_two_batches_and_queues_
     queue.flush()
     assert {email.status for email in Email.select().where(Email.category == "reminders")} == {"stored"}
     assert run(send.remind_first_meeting) == 0
-    assert _delivery_jobs() == []
+    assert delivery_jobs() == []
     assert Email.select().where(Email.category == "reminders").count() == 6

@@ -10,17 +10,13 @@ from portal.models import Email, Match, Participant
 from portal.queue import queue
 from portal.surveys import operations, schedule
 from tests.pairing.conftest import as_job, make_mentee, make_mentor  # noqa: F401
+from tests.conftest import delivery_jobs
 from tests.statements import statements
 
 
 @pytest.fixture
 def app(queued_app):
     return queued_app
-
-
-def _delivery_jobs() -> list:
-    return [task for task in queue.pending()
-            if isinstance(task, (mail_tasks.deliver_email.task_class, mail_tasks.deliver_emails.task_class))]
 
 
 def test_a_survey_to_six_people_in_batches_of_four_stores_two_batches_and_queues_two_jobs(
@@ -42,7 +38,7 @@ def test_a_survey_to_six_people_in_batches_of_four_stores_two_batches_and_queues
     assert sent == 6 and reports == [(0, 6), (4, 6)]
     inserts = [sql for sql in made if sql.startswith("INSERT") and 'INTO "email"' in sql]
     assert len(inserts) == 2, inserts
-    jobs = _delivery_jobs()
+    jobs = delivery_jobs()
     assert [type(task) for task in jobs] == [mail_tasks.deliver_emails.task_class] * 2
     stored = sorted(email.id for email in Email.select().where(Email.category == schedule.CATEGORY))
     assert sorted(i for task in jobs for i in task.args[0]) == stored and len(stored) == 6
@@ -54,4 +50,4 @@ def test_a_survey_to_six_people_in_batches_of_four_stores_two_batches_and_queues
     assert {email.status for email in Email.select().where(Email.category == schedule.CATEGORY)} == {"stored"}
     with as_job():
         assert schedule.send_survey(survey) == 0
-    assert _delivery_jobs() == []
+    assert delivery_jobs() == []
