@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from lxml import html
 
-from portal import kept
+import portal
+from portal import kept, worker
 from portal.db import database
 from portal.kept import tasks
 from portal.models import KeptFigures, Program
@@ -144,3 +145,22 @@ def test_figures_another_release_counted_are_counted_again_before_they_are_shown
     tree, _ = viewed(client)
     assert figure(tree, "sessions") == "1" and not tree.xpath('//span[@id="figures-counting"]')
     assert counts_waiting() == []
+
+
+def test_the_job_worker_counts_at_its_start_what_another_release_counted(admin, client, pairs, app, monkeypatch):
+    shown_then_changed(admin, client, pairs)
+    with app.app_context(), database.connection_context():
+        KeptFigures.update(version="0123456789ab:(earlier)", value=b"not what this release reads").execute()
+    monkeypatch.setattr(portal, "create_app", lambda: app)
+    monkeypatch.setattr(worker, "_app", None)
+    assert worker.queue is queue  # what `huey_consumer portal.worker.queue` reads first: the app is built
+    [waiting] = queue.pending()
+    assert isinstance(waiting, tasks.refresh_turned.task_class)
+    queue.execute(queue.dequeue())  # the consumer's first job
+    with app.app_context(), database.connection_context():
+        versions = [version for (version,) in KeptFigures.select(KeptFigures.version).tuples()]
+    assert len(versions) == 2 and all(version.startswith(kept._code() + ":") for version in versions)
+    tree, sql = viewed(client)
+    assert figure(tree, "sessions") == "1" and not tree.xpath('//span[@id="figures-counting"]')
+    assert not any('"meeting"' in statement for statement in sql)  # counted by the job, not in the request
+    assert queue.pending() == []
