@@ -122,6 +122,9 @@ def register(app: Flask) -> None:
         if not queue.immediate:
             # Every feature's tasks, so the in-process consumer runs the periodic ones too.
             queue.discover_tasks()
+            from portal.kept import tasks as kept_tasks
+
+            kept_tasks.count_as_worker_starts()
             consumer = queue.create_consumer(workers=workers or int(config["jobs"]["workers"]), worker_type="thread")
             consumer.start()
             # The consumer takes over SIGTERM to stop gracefully; here it must stop the web server too.

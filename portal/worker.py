@@ -22,5 +22,5 @@ def __getattr__(name: str):
         queue.discover_tasks()
         from portal.kept import tasks as kept_tasks
 
-        kept_tasks.refresh_turned()  # queued: the consumer's first jobs count what this release cannot read
+        kept_tasks.count_as_worker_starts()
     return queue if name == "queue" else _app

@@ -22,3 +22,9 @@ def refresh_turned() -> None:
     shown = KeptFigures.select(KeptFigures.program).distinct()
     for program in Program.select().where(Program.id.in_(shown)):
         kept.refresh_stale(program)
+
+
+def count_as_worker_starts() -> None:
+    """Queue, as a job worker starts, a count of the figures an earlier version of the portal stored (their shape
+    may differ from this version's), so an admin's first view after an upgrade does not count them."""
+    refresh_turned()
