@@ -28,6 +28,7 @@ _mentor_ids = ACCOUNTS.get("mentor_ids", [])
 _saves = count(1)
 # Seconds a simulated person waits between requests: none by default, so the run measures what the server can take.
 THINK = float(os.environ.get("BENCH_THINK_SECONDS", "0"))
+FLOOR = bool(os.environ.get("BENCH_FLOOR"))
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -36,6 +37,11 @@ def _typo(word: str, rng: random.Random) -> str:
         return word
     i = rng.randrange(1, len(word) - 2)
     return word[:i] + word[i + 1:] if rng.random() < 0.5 else word[:i] + word[i + 1] + word[i] + word[i + 2:]
+
+
+def _read(client, path: str, name: str, **kwargs):
+    """A page the mix reads, or the home page in its place in a floor run."""
+    return client.get("/", name=name) if FLOOR else client.get(path, name=name, **kwargs)
 
 
 def _login(session, email: str) -> str:
@@ -61,21 +67,21 @@ class Mentee(FastHttpUser):
 
     @task(3)
     def search_page(self):
-        self.client.get("/mentors", params={"q": self._query()}, name="search_page")
+        _read(self.client, "/mentors", "search_page", params={"q": self._query()})
 
     @task(4)
     def search_htmx(self):
-        self.client.get("/mentors", params={"q": self._query()}, headers=RESULTS, name="search_htmx")
+        _read(self.client, "/mentors", "search_htmx", params={"q": self._query()}, headers=RESULTS)
 
     @task(2)
     def search_typo(self):
         kind = self.rng.choice(["page", "htmx"])
-        self.client.get("/mentors", params={"q": _typo(self._query(), self.rng)},
-                        headers=RESULTS if kind == "htmx" else {}, name=f"search_typo_{kind}")
+        _read(self.client, "/mentors", f"search_typo_{kind}", params={"q": _typo(self._query(), self.rng)},
+              headers=RESULTS if kind == "htmx" else {})
 
     @task(4)
     def profile(self):
-        self.client.get(f"/mentors/{self.rng.choice(_mentor_ids)}", name="profile")
+        _read(self.client, f"/mentors/{self.rng.choice(_mentor_ids)}", "profile")
 
     @task(2)
     def shortlist(self):
@@ -97,12 +103,11 @@ class Pair(FastHttpUser):
 
     @task(2)
     def match_page(self):
-        self.client.get(f"/matches/{self.match['id']}", name="match")
+        _read(self.client, f"/matches/{self.match['id']}", "match")
 
     @task(2)
     def session_offers(self):
-        self.client.get(f"/matches/{self.match['id']}/sessions", headers={"HX-Request": "true"},
-                        name="session_offers")
+        _read(self.client, f"/matches/{self.match['id']}/sessions", "session_offers", headers={"HX-Request": "true"})
 
 
 class Asking(FastHttpUser):
