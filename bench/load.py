@@ -13,8 +13,9 @@
    saving answers every 10 s.
 5. The ceiling: the same number of users asking /healthz only, for `--healthz-seconds`, on the same server.
 
-`--floor` asks the signed-in home page in place of every page the mix reads (searches, profiles, match pages, session
-offers), with the sign-ins and writes as they are: the ratio the stack around the pages allows.
+`--floor` asks the signed-in home page in place of the pages the mix browses (searches, profiles, match pages, session
+offers), with the sign-ins, the inbox, the questionnaire and the writes as they are: the ratio the stack around the
+pages allows.
 
 The last line printed is one JSON object: per kind its throughput and p50/p95/p99 (ms), errors, the mixed
 throughput, the /healthz ceiling and their ratio, and the cold first search. Other work on a shared machine moves
@@ -65,7 +66,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--spawn-rate", type=float, default=4)
     parser.add_argument("--workers", type=int, default=0, help="web workers (0: the production default)")
     parser.add_argument("--floor", action="store_true",
-                        help="ask the signed-in home page in place of every page the mix reads (the stack's floor)")
+                        help="ask the signed-in home page in place of the pages the mix browses (the stack's floor)")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "postgresql://root@127.0.0.1:5432"))
     parser.add_argument("--database", default="portal_bench")
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
@@ -292,7 +293,7 @@ def cold_search(port: int, email: str) -> float:
 
 def locust(args, port: int, accounts_file: str, seconds: int, prefix: str, healthz: bool = False) -> list[dict]:
     env = {**os.environ, "BENCH_ACCOUNTS": accounts_file, "BENCH_THINK_SECONDS": str(args.think),
-           **({"BENCH_HEALTHZ": "1"} if healthz else {}), **({"BENCH_FLOOR": "1"} if args.floor else {})}
+           **({"BENCH_HEALTHZ": "1"} if healthz else {}), "BENCH_FLOOR": "1" if args.floor else ""}
     subprocess.run([
         str(BIN / "locust"), "-f", str(ROOT / "bench" / "loadmix" / "locustfile.py"), "--headless",
         "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{seconds}s", "--csv", prefix, "--only-summary",

@@ -2,8 +2,9 @@
 
 Reading `portal.worker.queue` builds the app from config.toml and the environment, which binds the queue to the
 configured backend, and imports every feature's tasks so the consumer knows each task and runs the periodic ones.
-Importing the module alone builds nothing and writes nothing. Building it queues one count of the reporting
-figures another release counted (`portal/kept`), so after a release no admin's first view counts them in the request.
+Importing the module alone builds nothing and writes nothing. Once the app is built, it queues one count of the
+reporting figures another release stored (`portal/kept`), so an admin's first view after an upgrade usually finds them
+counted.
 """
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ def __getattr__(name: str):
     from portal.queue import queue
 
     if _app is None:
-        _app = create_app()
+        app = create_app()
         queue.discover_tasks()
         from portal.kept import tasks as kept_tasks
 
         kept_tasks.count_as_worker_starts()
+        _app = app  # set last: a read after a failure above builds again rather than half
     return queue if name == "queue" else _app

@@ -2,7 +2,9 @@
 
 Accounts come from the JSON file named by BENCH_ACCOUNTS (written by bench/load.py from the loaded database). Every
 request is named by its kind, so locust's statistics come out per kind. BENCH_HEALTHZ=1 swaps the mix for one user
-class that only asks /healthz, for the server's ceiling.
+class that only asks /healthz, for the server's ceiling. BENCH_FLOOR=1 asks the signed-in home page in place of the
+pages the mix browses (searches, profiles, match pages, session offers), under the same names; sign-ins, the inbox,
+the questionnaire and every write stay as they are.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ _mentor_ids = ACCOUNTS.get("mentor_ids", [])
 _saves = count(1)
 # Seconds a simulated person waits between requests: none by default, so the run measures what the server can take.
 THINK = float(os.environ.get("BENCH_THINK_SECONDS", "0"))
-FLOOR = bool(os.environ.get("BENCH_FLOOR"))
+FLOOR = os.environ.get("BENCH_FLOOR") == "1"
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -40,7 +42,7 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def _read(client, path: str, name: str, **kwargs):
-    """A page the mix reads, or the home page in its place in a floor run."""
+    """A page the mix browses, or the home page in its place in a floor run."""
     return client.get("/", name=name) if FLOOR else client.get(path, name=name, **kwargs)
 
 

@@ -18,7 +18,7 @@ from werkzeug.security import check_password_hash
 
 _HASHER = PasswordHasher(time_cost=5, memory_cost=7 * 1024, parallelism=1, type=Type.ID)
 # Each hash or check holds its memory while it runs: one at a time per process keeps a worker whose threads all sign
-# people in from holding four times that. It is CPU work either way, so waiting costs no throughput.
+# people in from holding twice that. It is CPU work either way, so waiting costs no throughput.
 _ONE_AT_A_TIME = threading.BoundedSemaphore(1)
 
 

@@ -8,9 +8,9 @@ whether the figures stored are current.
 A page never counts while an admin waits, once figures exist: current ones are shown; stale ones are shown with
 their time while a job (`tasks.refresh`) counts them again, and the page reloads itself when it is done. Only the
 first view of all counts in the request, and so would the first view after a release that changed the portal's code
-(what another release stored may have another shape), but the job worker counts those again as it starts
-(`portal/worker.py`). A periodic job counts every programme's figures again as the bucket turns, so most views find
-them current.
+(what another release stored may have another shape), but the job worker queues a count of those as it starts
+(`tasks.count_as_worker_starts`, from `portal/worker.py` and `flask serve`), so that view usually finds them counted.
+A periodic job counts every programme's figures again as the bucket turns, so most views find them current.
 """
 from __future__ import annotations
 

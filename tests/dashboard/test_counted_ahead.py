@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 from lxml import html
+from redis.exceptions import ConnectionError as RedisDown
 
 import portal
 from portal import kept, worker
@@ -164,3 +165,14 @@ def test_the_job_worker_counts_at_its_start_what_another_release_counted(admin, 
     assert figure(tree, "sessions") == "1" and not tree.xpath('//span[@id="figures-counting"]')
     assert not any('"meeting"' in statement for statement in sql)  # counted by the job, not in the request
     assert queue.pending() == []
+
+
+def test_the_job_worker_starts_with_the_queue_away_and_says_why(app, monkeypatch, caplog):
+    def away(task):
+        raise RedisDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(portal, "create_app", lambda: app)
+    monkeypatch.setattr(worker, "_app", None)
+    monkeypatch.setattr(queue, "enqueue", away)
+    assert worker.queue is queue and worker.app is app  # the consumer starts, and waits for Redis as it always has
+    assert "figures not queued for counting as the worker starts: the job queue is unavailable" in caplog.text
