@@ -293,7 +293,7 @@ def cold_search(port: int, email: str) -> float:
 
 def locust(args, port: int, accounts_file: str, seconds: int, prefix: str, healthz: bool = False) -> list[dict]:
     env = {**os.environ, "BENCH_ACCOUNTS": accounts_file, "BENCH_THINK_SECONDS": str(args.think),
-           **({"BENCH_HEALTHZ": "1"} if healthz else {}), "BENCH_FLOOR": "1" if args.floor else ""}
+           "BENCH_HEALTHZ": "1" if healthz else "", "BENCH_FLOOR": "1" if args.floor else ""}
     subprocess.run([
         str(BIN / "locust"), "-f", str(ROOT / "bench" / "loadmix" / "locustfile.py"), "--headless",
         "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{seconds}s", "--csv", prefix, "--only-summary",

@@ -148,12 +148,17 @@ def test_figures_another_release_counted_are_counted_again_before_they_are_shown
     assert counts_waiting() == []
 
 
+def _worker_builds(app, monkeypatch) -> None:
+    """`portal.worker` as a fresh job worker process finds it: nothing built yet, and this test's app to build."""
+    monkeypatch.setattr(portal, "create_app", lambda: app)
+    monkeypatch.setattr(worker, "_app", None)
+
+
 def test_the_job_worker_counts_at_its_start_what_another_release_counted(admin, client, pairs, app, monkeypatch):
     shown_then_changed(admin, client, pairs)
     with app.app_context(), database.connection_context():
         KeptFigures.update(version="0123456789ab:(earlier)", value=b"not what this release reads").execute()
-    monkeypatch.setattr(portal, "create_app", lambda: app)
-    monkeypatch.setattr(worker, "_app", None)
+    _worker_builds(app, monkeypatch)
     assert worker.queue is queue  # what `huey_consumer portal.worker.queue` reads first: the app is built
     [waiting] = queue.pending()
     assert isinstance(waiting, tasks.refresh_turned.task_class)
@@ -171,8 +176,7 @@ def test_the_job_worker_starts_with_the_queue_away_and_says_why(app, monkeypatch
     def away(task):
         raise RedisDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(portal, "create_app", lambda: app)
-    monkeypatch.setattr(worker, "_app", None)
+    _worker_builds(app, monkeypatch)
     monkeypatch.setattr(queue, "enqueue", away)
     assert worker.queue is queue and worker.app is app  # the consumer starts, and waits for Redis as it always has
     assert "figures not queued for counting as the worker starts: the job queue is unavailable" in caplog.text
